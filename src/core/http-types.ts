@@ -1,0 +1,46 @@
+/**
+ * The seam between the engine and the network. The engine only ever sees these shapes; the
+ * undici implementation lives in src/http and is plugged in by src/scan.ts, and tests plug in
+ * msw handlers instead.
+ */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  /** Header names in any case; the transport adds User-Agent and the user's own headers. */
+  headers?: Record<string, string>;
+  body?: string;
+  /**
+   * Set only for a POST that a rule declares as a read-only GraphQL query. The transport refuses
+   * any other POST.
+   */
+  readOnlyGraphql?: boolean;
+}
+
+export interface HttpResponse {
+  /** The URL that was requested first. */
+  requestedUrl: string;
+  /** The URL that answered, after in-scope redirects. */
+  url: string;
+  status: number;
+  statusText: string;
+  /** Header names lower-cased; repeated headers joined with ", " (set-cookie with "\n"). */
+  headers: Record<string, string>;
+  /** The body decoded as UTF-8, at most the body cap. */
+  body: string;
+  /** True when the body was longer than the cap and the rest was discarded unread. */
+  truncated: boolean;
+  /** Bytes of body received (up to the cap). */
+  bytes: number;
+  /** Each redirect followed, in order. */
+  redirects: string[];
+  durationMs: number;
+  /** True when the answer came from the per-scan cache. */
+  fromCache?: boolean;
+}
+
+/** Anything that can answer a request. Throws ProbeError for a probe that failed. */
+export interface Transport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+}
