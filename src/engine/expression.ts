@@ -1,0 +1,59 @@
+import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
+
+/**
+ * JMESPath, compiled once per expression text. Rules are loaded once and evaluated for every
+ * response, so the parse is paid at load time (where a syntax error becomes a rule error).
+ */
+type Ast = ReturnType<typeof compile>;
+const compiled = new Map<string, Ast>();
+
+export function compileExpression(expression: string): Ast {
+  let ast = compiled.get(expression);
+  if (!ast) {
+    ast = compile(expression);
+    compiled.set(expression, ast);
+  }
+  return ast;
+}
+
+export function evaluate(expression: string, document: JSONValue): JSONValue {
+  return TreeInterpreter.search(compileExpression(expression), document);
+}
+
+/**
+ * Runtime type errors (length() of a null because the body was HTML, say) mean "this response is
+ * not what the rule looks for", not a broken rule: they evaluate to null. Syntax errors cannot
+ * happen here because every expression was compiled when the rule loaded.
+ */
+export function evaluateLenient(expression: string, document: JSONValue): JSONValue {
+  try {
+    return evaluate(expression, document);
+  } catch {
+    return null;
+  }
+}
+
+/** JMESPath truthiness: false, null, empty string, empty list and empty object are false. */
+export function isTruthy(value: JSONValue): boolean {
+  if (value === null || value === false || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
+
+const compiledRegexes = new Map<string, RegExp>();
+
+/** Regexes from rules are compiled once; flags may be given inline as `(?i)` at the start. */
+export function compileRegex(pattern: string, global = false): RegExp {
+  const key = `${global ? 'g' : ''}:${pattern}`;
+  let regex = compiledRegexes.get(key);
+  if (!regex) {
+    const caseInsensitive = pattern.startsWith('(?i)');
+    const source = caseInsensitive ? pattern.slice(4) : pattern;
+    regex = new RegExp(source, `${caseInsensitive ? 'i' : ''}${global ? 'g' : ''}`);
+    compiledRegexes.set(key, regex);
+  }
+  return regex;
+}
+
+export type { JSONValue };

@@ -1,0 +1,92 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RuleError } from '../core/errors.js';
+import { ruleSchema, type Rule } from './rule-schema.js';
+import { checkRule } from './rule-checks.js';
+import { problemsFromZod } from './zod-problems.js';
+import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.js';
+
+export interface LoadedRule {
+  rule: Rule;
+  file: string;
+}
+
+/** The folder of the rules that ship with draftleak. */
+export const builtinRulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
+
+/** Files beside rules that are not rules: test cases, fixtures, fingerprints, partials. */
+function isRuleFile(file: string): boolean {
+  const base = path.basename(file);
+  return base.endsWith('.yaml') && !base.endsWith('.cases.yaml') && !base.startsWith('_') && base !== 'fingerprint.yaml';
+}
+
+async function listRuleFiles(target: string): Promise<string[]> {
+  const info = await stat(target).catch(() => null);
+  if (!info) throw new RuleError(target, 'no such file or directory');
+  if (info.isFile()) return [target];
+  const entries = await readdir(target, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && !/[\\/](cases|fixtures)([\\/]|$)/.test(entry.parentPath))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter(isRuleFile)
+    .sort();
+}
+
+/** Parses and checks one rule file, returning every problem found (not only the first). */
+export function parseRuleText(file: string, text: string): { rule?: Rule; errors: RuleError[] } {
+  const { source, errors: yamlErrors } = parseYamlSource(file, text);
+  if (yamlErrors.length > 0) {
+    return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
+  }
+  const parsed = ruleSchema.safeParse(source.document.toJS());
+  const problems = parsed.success ? checkRule(parsed.data) : problemsFromZod(parsed.error.issues);
+  const expectedId = path.basename(file, '.yaml');
+  if (parsed.success && parsed.data.id !== expectedId) {
+    problems.push({ path: ['id'], message: `id "${parsed.data.id}" must equal the file name "${expectedId}"` });
+  }
+  const errors = problems.map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey));
+  return parsed.success && errors.length === 0 ? { rule: parsed.data, errors } : { errors };
+}
+
+function toRuleError(source: YamlSource, at: (string | number)[], message: string, atKey = false): RuleError {
+  const position = positionOf(source, at, atKey);
+  return new RuleError(source.file, message, { ...position, field: at.join('.') || '(root)' });
+}
+
+/**
+ * Loads every rule under the given files or folders. All problems of all files are collected
+ * before failing, so an author fixes them in one pass; duplicate ids across files are errors.
+ */
+export async function loadRules(targets: string[]): Promise<{ rules: LoadedRule[]; errors: RuleError[] }> {
+  const rules: LoadedRule[] = [];
+  const errors: RuleError[] = [];
+  const seen = new Map<string, string>();
+  for (const target of targets) {
+    let files: string[];
+    try {
+      files = await listRuleFiles(target);
+    } catch (error) {
+      errors.push(error instanceof RuleError ? error : new RuleError(target, String(error)));
+      continue;
+    }
+    for (const file of files) {
+      const result = parseRuleText(file, await readFile(file, 'utf8'));
+      errors.push(...result.errors);
+      if (!result.rule) continue;
+      const folder = path.basename(path.dirname(file));
+      if (path.resolve(path.dirname(path.dirname(file))) === path.resolve(builtinRulesDir) && !result.rule.cms.includes(folder)) {
+        errors.push(new RuleError(file, `cms must include the folder name "${folder}"`, { line: 1, field: 'cms' }));
+        continue;
+      }
+      const earlier = seen.get(result.rule.id);
+      if (earlier) {
+        errors.push(new RuleError(file, `duplicate rule id "${result.rule.id}" (also in ${earlier})`, { line: 1, field: 'id' }));
+        continue;
+      }
+      seen.set(result.rule.id, file);
+      rules.push({ rule: result.rule, file });
+    }
+  }
+  return { rules, errors };
+}

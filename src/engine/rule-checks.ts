@@ -1,0 +1,93 @@
+import type { Matcher, Rule } from './rule-schema.js';
+import { compileExpression, compileRegex } from './expression.js';
+import { templateExpressions } from './template.js';
+import { reservedNames } from './response-document.js';
+import type { YamlProblem } from './yaml-source.js';
+
+type Path = (string | number)[];
+
+/**
+ * Checks that a schema cannot express: expressions and regexes compile, templates only name
+ * variables that exist by then, and variable names do not shadow the document's own fields.
+ */
+export function checkRule(rule: Rule): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  const known = new Set<string>(['target', 'steps']);
+
+  const checkExpression = (expression: string, path: Path) => {
+    try {
+      compileExpression(expression);
+    } catch (error) {
+      problems.push({ path, message: `invalid JMESPath: ${(error as Error).message}` });
+    }
+  };
+  const checkRegex = (pattern: string, path: Path) => {
+    try {
+      compileRegex(pattern);
+    } catch (error) {
+      problems.push({ path, message: `invalid regex: ${(error as Error).message}` });
+    }
+  };
+  const checkTemplate = (template: string, path: Path, extra: string[] = []) => {
+    for (const expression of templateExpressions(template)) {
+      checkExpression(expression, path);
+      const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expression)?.[0];
+      if (root && !known.has(root) && !extra.includes(root)) {
+        problems.push({ path, message: `unknown variable "${root}" in template "{{${expression}}}"` });
+      }
+    }
+  };
+  const checkName = (name: string, path: Path) => {
+    if ((reservedNames as readonly string[]).includes(name)) {
+      problems.push({ path, message: `"${name}" is reserved by the expression document; choose another name` });
+    }
+  };
+
+  rule.steps.forEach((step, stepIndex) => {
+    const at = (...rest: Path): Path => ['steps', stepIndex, ...rest];
+    if (step.for_each) {
+      checkExpression(step.for_each.in, at('for_each', 'in'));
+      checkName(step.for_each.as, at('for_each', 'as'));
+      known.add(step.for_each.as);
+    }
+    const { request } = step;
+    if (request.path !== undefined) {
+      checkTemplate(request.path, at('request', 'path'));
+      if (!request.path.startsWith('/') && !request.path.startsWith('{{')) {
+        problems.push({ path: at('request', 'path'), message: 'a path starts with "/"' });
+      }
+    }
+    if (request.url !== undefined) checkTemplate(request.url, at('request', 'url'));
+    for (const [name, value] of Object.entries(request.headers)) checkTemplate(value, at('request', 'headers', name));
+    step.extract.forEach((extractor, index) => {
+      checkName(extractor.name, at('extract', index, 'name'));
+      if ('json' in extractor) checkExpression(extractor.json, at('extract', index, 'json'));
+      if ('regex' in extractor) checkRegex(extractor.regex, at('extract', index, 'regex'));
+    });
+    if (step.match) checkMatcher(step.match, at('match'), checkExpression, checkRegex);
+    // Extracted names become visible to later steps and to this step's matchers.
+    step.extract.forEach((extractor) => known.add(extractor.name));
+  });
+  if (!rule.steps.some((step) => step.match)) {
+    problems.push({ path: ['steps'], message: 'at least one step needs a match, or the rule would fire on any answer' });
+  }
+  checkTemplate(rule.finding.message, ['finding', 'message'], ['count']);
+  if (rule.finding.items) checkExpression(rule.finding.items, ['finding', 'items']);
+  return problems;
+}
+
+function checkMatcher(
+  matcher: Matcher,
+  path: Path,
+  checkExpression: (expression: string, path: Path) => void,
+  checkRegex: (pattern: string, path: Path) => void,
+): void {
+  if ('all' in matcher) matcher.all.forEach((child, index) => checkMatcher(child, [...path, 'all', index], checkExpression, checkRegex));
+  else if ('any' in matcher) matcher.any.forEach((child, index) => checkMatcher(child, [...path, 'any', index], checkExpression, checkRegex));
+  else if ('not' in matcher) checkMatcher(matcher.not, [...path, 'not'], checkExpression, checkRegex);
+  else if ('json' in matcher) checkExpression(matcher.json, [...path, 'json']);
+  else if ('regex' in matcher) {
+    const patterns = Array.isArray(matcher.regex) ? matcher.regex : [matcher.regex];
+    patterns.forEach((pattern, index) => checkRegex(pattern, Array.isArray(matcher.regex) ? [...path, 'regex', index] : [...path, 'regex']));
+  } else if ('header' in matcher && matcher.header.regex !== undefined) checkRegex(matcher.header.regex, [...path, 'header', 'regex']);
+}

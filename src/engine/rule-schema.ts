@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { ruleMetaSchema } from '../core/rule-meta.js';
+
+/**
+ * The rule file format. Every object is strict: an unknown key is an error, so a typo in a rule
+ * is caught when it loads rather than silently ignored while the rule never fires.
+ */
+
+const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** Which part of a response a text matcher reads. */
+const partSchema = z.enum(['body', 'headers', 'all']).default('body');
+
+const statusMatcher = z.strictObject({
+  status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]),
+});
+const headerMatcher = z.strictObject({
+  header: z.strictObject({
+    name: z.string().min(1),
+    /** Without contains/regex the header only has to be present. */
+    contains: z.string().min(1).optional(),
+    regex: z.string().min(1).optional(),
+  }),
+});
+const wordMatcher = z.strictObject({
+  word: stringOrList,
+  part: partSchema,
+  condition: z.enum(['any', 'all']).default('any'),
+  case_insensitive: z.boolean().default(false),
+});
+const regexMatcher = z.strictObject({
+  regex: stringOrList,
+  part: partSchema,
+  condition: z.enum(['any', 'all']).default('any'),
+});
+/** A JMESPath expression over the expression document that must be truthy. */
+const jsonMatcher = z.strictObject({ json: z.string().min(1) });
+/** A CSS selector that must select at least one element of the HTML body. */
+const cssMatcher = z.strictObject({ css: z.string().min(1) });
+const sizeMatcher = z.strictObject({
+  size: z
+    .strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })
+    .refine((size) => size.min !== undefined || size.max !== undefined, 'give min, max or both'),
+});
+
+export type Matcher =
+  | z.infer<typeof statusMatcher>
+  | z.infer<typeof headerMatcher>
+  | z.infer<typeof wordMatcher>
+  | z.infer<typeof regexMatcher>
+  | z.infer<typeof jsonMatcher>
+  | z.infer<typeof cssMatcher>
+  | z.infer<typeof sizeMatcher>
+  | { all: Matcher[] }
+  | { any: Matcher[] }
+  | { not: Matcher };
+
+export const matcherSchema: z.ZodType<Matcher> = z.lazy(() =>
+  z.union([
+    statusMatcher,
+    headerMatcher,
+    wordMatcher,
+    regexMatcher,
+    jsonMatcher,
+    cssMatcher,
+    sizeMatcher,
+    z.strictObject({ all: z.array(matcherSchema).min(1) }),
+    z.strictObject({ any: z.array(matcherSchema).min(1) }),
+    z.strictObject({ not: matcherSchema }),
+  ]),
+);
+
+const variableName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'snake_case variable name');
+
+const extractorBase = {
+  name: variableName,
+  /** Keep only the first value instead of the list of all values. */
+  first: z.boolean().default(false),
+};
+export const extractorSchema = z.union([
+  z.strictObject({ ...extractorBase, json: z.string().min(1) }),
+  z.strictObject({ ...extractorBase, css: z.string().min(1), attribute: z.string().min(1).optional() }),
+  z.strictObject({ ...extractorBase, regex: z.string().min(1), group: z.number().int().min(0).default(1) }),
+  z.strictObject({ ...extractorBase, header: z.string().min(1) }),
+]);
+export type Extractor = z.infer<typeof extractorSchema>;
+
+export const requestSchema = z
+  .strictObject({
+    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+    /** A path (with query) resolved against the target, e.g. `/wp-json/wp/v2/posts?status=draft`. */
+    path: z.string().min(1).optional(),
+    /** A full URL template, e.g. `{{asset_host}}/?list-type=2`. Still subject to the scope guard. */
+    url: z.string().min(1).optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Body of a read-only GraphQL POST. */
+    graphql: z.strictObject({ query: z.string().min(1), variables: z.record(z.string(), z.unknown()).optional() }).optional(),
+  })
+  .refine((request) => (request.path === undefined) !== (request.url === undefined), {
+    message: 'give exactly one of path or url',
+  })
+  .refine((request) => (request.method === 'POST') === (request.graphql !== undefined), {
+    message: 'POST is allowed only for a read-only graphql query, and graphql only with POST',
+  });
+export type RuleRequest = z.infer<typeof requestSchema>;
+
+export const forEachSchema = z.strictObject({
+  /** A JMESPath expression over the expression document that yields a list. */
+  in: z.string().min(1),
+  as: variableName.default('item'),
+  /** At most this many items are probed; the rest are counted and skipped. */
+  max: z.number().int().min(1).max(100).default(10),
+});
+
+export const stepSchema = z.strictObject({
+  id: variableName,
+  request: requestSchema,
+  for_each: forEachSchema.optional(),
+  extract: z.array(extractorSchema).default([]),
+  /** The branch continues only when this holds. A step without match is a baseline. */
+  match: matcherSchema.optional(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export const findingTemplateSchema = z.strictObject({
+  /** Template for the finding's message; sees the document plus `count` (number of items). */
+  message: z.string().min(1),
+  /**
+   * JMESPath over the last step's document yielding the exposed items: a list of objects with
+   * any of id, status, date, url (other keys are dropped so bodies never reach a report).
+   */
+  items: z.string().min(1).optional(),
+});
+
+export const ruleSchema = ruleMetaSchema.extend({
+  steps: z.array(stepSchema).min(1).max(10),
+  finding: findingTemplateSchema,
+});
+export type Rule = z.infer<typeof ruleSchema>;

@@ -1,0 +1,165 @@
+import { ProbeError } from '../core/errors.js';
+import type { Finding, ProbeFailure } from '../core/finding.js';
+import type { HttpRequest, HttpResponse, Transport } from '../core/http-types.js';
+import type { Rule, Step } from './rule-schema.js';
+import { evaluateLenient, type JSONValue } from './expression.js';
+import { renderTemplate } from './template.js';
+import { evaluateMatcher, type MatchTrace } from './matchers.js';
+import { runExtractor } from './extractors.js';
+import { toResponseDocument, type ResponseDocument } from './response-document.js';
+import { buildFinding } from './build-finding.js';
+
+/** What one step did on one branch, for --explain. */
+export interface StepTrace {
+  step: string;
+  method?: string;
+  url?: string;
+  status?: number;
+  error?: string;
+  extracted?: Record<string, JSONValue>;
+  match?: MatchTrace;
+  /** Why the branch stopped here, when it did. */
+  stopped?: string;
+}
+
+export interface RuleOutcome {
+  ruleId: string;
+  findings: Finding[];
+  failures: ProbeFailure[];
+  trace: StepTrace[];
+}
+
+/** One line of evaluation: a for_each step forks a branch per item. */
+interface Branch {
+  variables: Record<string, JSONValue>;
+  steps: Record<string, ResponseDocument>;
+  urls: string[];
+  last?: { request: HttpRequest; response: HttpResponse; document: JSONValue };
+}
+
+/** The target as rules see it: origin plus base path, without a trailing slash. */
+export function targetBase(target: string): string {
+  const url = new URL(target);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function documentFor(base: string, branch: Branch, current?: ResponseDocument): JSONValue {
+  return { ...branch.variables, target: base, steps: branch.steps, ...(current ?? {}) };
+}
+
+function buildRequest(step: Step, base: string, document: JSONValue): HttpRequest {
+  const { request } = step;
+  const url = request.url !== undefined ? renderTemplate(request.url, document) : `${base}${renderTemplate(request.path ?? '/', document)}`;
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, renderTemplate(value, document)]),
+  );
+  if (request.graphql) {
+    return {
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body: JSON.stringify(request.graphql),
+      readOnlyGraphql: true,
+    };
+  }
+  return { method: request.method, url, headers };
+}
+
+export interface RunRuleOptions {
+  target: string;
+  transport: Transport;
+}
+
+/**
+ * Runs one rule against one target. Steps run in order; each branch that passes every step's
+ * match produces a finding. A failed probe ends its branch and is recorded, never thrown.
+ */
+export async function runRule(rule: Rule, { target, transport }: RunRuleOptions): Promise<RuleOutcome> {
+  const base = targetBase(target);
+  const failures: ProbeFailure[] = [];
+  const trace: StepTrace[] = [];
+  let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
+
+  for (const step of rule.steps) {
+    const forks: Branch[] = [];
+    for (const branch of branches) {
+      if (!step.for_each) {
+        forks.push(branch);
+        continue;
+      }
+      const value = evaluateLenient(step.for_each.in, documentFor(base, branch));
+      const items = Array.isArray(value) ? value : value === null ? [] : [value];
+      if (items.length === 0) trace.push({ step: step.id, stopped: `for_each: "${step.for_each.in}" gave no items` });
+      if (items.length > step.for_each.max) {
+        trace.push({ step: step.id, stopped: `for_each: ${items.length - step.for_each.max} of ${items.length} items skipped (max ${step.for_each.max})` });
+      }
+      for (const item of items.slice(0, step.for_each.max)) {
+        forks.push({ ...branch, variables: { ...branch.variables, [step.for_each.as]: item } });
+      }
+    }
+    const survivors = await Promise.all(forks.map((branch) => runStep(rule, step, base, branch, transport, failures, trace)));
+    branches = survivors.filter((branch): branch is Branch => branch !== null);
+    if (branches.length === 0) break;
+  }
+
+  const findings = new Map<string, Finding>();
+  for (const branch of branches) {
+    if (!branch.last) continue;
+    const finding = buildFinding({ rule, target, ...branch.last, urls: branch.urls });
+    if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
+  }
+  return { ruleId: rule.id, findings: [...findings.values()], failures, trace };
+}
+
+async function runStep(
+  rule: Rule,
+  step: Step,
+  base: string,
+  branch: Branch,
+  transport: Transport,
+  failures: ProbeFailure[],
+  trace: StepTrace[],
+): Promise<Branch | null> {
+  let request: HttpRequest;
+  try {
+    request = buildRequest(step, base, documentFor(base, branch));
+  } catch (error) {
+    failures.push({ ruleId: rule.id, url: base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${(error as Error).message}` });
+    trace.push({ step: step.id, error: (error as Error).message, stopped: 'request could not be built' });
+    return null;
+  }
+  let response: HttpResponse;
+  try {
+    response = await transport.send(request);
+  } catch (error) {
+    const failure: ProbeFailure =
+      error instanceof ProbeError
+        ? { ruleId: rule.id, url: error.url, code: error.code, message: error.message }
+        : { ruleId: rule.id, url: request.url, code: 'DL_RULE_RUNTIME', message: String(error) };
+    failures.push(failure);
+    trace.push({ step: step.id, method: request.method, url: request.url, error: `${failure.code}: ${failure.message}`, stopped: 'probe failed' });
+    return null;
+  }
+  const current = toResponseDocument(response);
+  const steps = { ...branch.steps, [step.id]: current };
+  const variables = { ...branch.variables };
+  const extracted: Record<string, JSONValue> = {};
+  for (const extractor of step.extract) {
+    const value = runExtractor(extractor, current, documentFor(base, { ...branch, variables, steps }, current));
+    variables[extractor.name] = value;
+    extracted[extractor.name] = value;
+  }
+  const next: Branch = { variables, steps, urls: [...branch.urls, response.url] };
+  const document = documentFor(base, next, current);
+  const stepTrace: StepTrace = { step: step.id, method: request.method, url: request.url, status: response.status, extracted };
+  trace.push(stepTrace);
+  if (step.match) {
+    stepTrace.match = evaluateMatcher(step.match, current, document);
+    if (!stepTrace.match.ok) {
+      stepTrace.stopped = 'match did not hold';
+      return null;
+    }
+  }
+  next.last = { request, response, document };
+  return next;
+}

@@ -1,0 +1,63 @@
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+/** A YAML file kept with its positions, so a problem found later can point at its line. */
+export interface YamlSource {
+  file: string;
+  document: Document;
+  lineCounter: LineCounter;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface YamlProblem {
+  path: (string | number)[];
+  message: string;
+  /** Point at the key of the last path segment (an unknown key) instead of its value. */
+  atKey?: boolean;
+}
+
+export function parseYamlSource(file: string, text: string): { source: YamlSource; errors: { position: Position; message: string }[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const errors = document.errors.map((error) => {
+    const pos = lineCounter.linePos(error.pos[0]);
+    return { position: { line: pos.line, column: pos.col }, message: error.message.split('\n')[0] ?? error.message };
+  });
+  return { source: { file, document, lineCounter }, errors };
+}
+
+/**
+ * The position of the node at `path`, or of the deepest existing ancestor when the path does not
+ * exist (a missing required key is reported at the object that lacks it).
+ */
+export function positionOf(source: YamlSource, path: readonly (string | number)[], atKey = false): Position {
+  let node: unknown = source.document.contents;
+  let best: Node | null = (node as Node | null) ?? null;
+  for (let index = 0; index < path.length; index += 1) {
+    const segment = path[index];
+    if (!isMap(node) && !(node && typeof node === 'object' && 'items' in node)) break;
+    const collection = node as { items: unknown[] };
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === segment);
+      if (!pair || !isPair(pair)) break;
+      const isLast = index === path.length - 1;
+      if (isLast && atKey) {
+        best = pair.key as Node;
+        break;
+      }
+      next = pair.value;
+    } else {
+      next = typeof segment === 'number' ? collection.items[segment] : undefined;
+    }
+    if (!next || typeof next !== 'object' || !('range' in next)) break;
+    node = next;
+    best = next as Node;
+  }
+  const offset = best?.range?.[0] ?? 0;
+  const pos = source.lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}

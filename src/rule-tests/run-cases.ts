@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Finding } from '../core/finding.js';
+import type { Rule } from '../engine/rule-schema.js';
+import { runRule } from '../engine/run-rule.js';
+import { caseFileSchema, type Exchange, type RuleCase } from './case-schema.js';
+import { ReplayTransport, type ReplayEntry } from './replay-transport.js';
+
+/** Cases run against this nominal target; the replay transport never opens a socket. */
+export const caseTarget = 'http://127.0.0.1:65535';
+
+export interface CaseResult {
+  name: string;
+  expect: 'finding' | 'none';
+  todo?: string;
+  passed: boolean;
+  problems: string[];
+  findings: Finding[];
+}
+
+export interface RuleCasesResult {
+  ruleId: string;
+  caseFile: string;
+  /** Problems with the case file as a whole (missing, malformed, lacking a kind of case). */
+  problems: string[];
+  cases: CaseResult[];
+  passed: boolean;
+}
+
+export function caseFileFor(ruleFile: string): string {
+  return ruleFile.replace(/\.yaml$/, '.cases.yaml');
+}
+
+async function toReplayEntries(exchanges: Exchange[], caseDir: string): Promise<ReplayEntry[]> {
+  return Promise.all(
+    exchanges.map(async (exchange) => {
+      const { response } = exchange;
+      const headers = { ...response.headers };
+      let body = response.body ?? '';
+      if (response.body_file !== undefined) body = await readFile(path.join(caseDir, response.body_file), 'utf8');
+      if (response.json !== undefined) {
+        body = JSON.stringify(response.json);
+        if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+          headers['content-type'] = 'application/json; charset=utf-8';
+        }
+      }
+      const url = exchange.request.url ?? `${caseTarget}${exchange.request.path ?? '/'}`;
+      return { method: exchange.request.method, url, response: { status: response.status, headers, body } };
+    }),
+  );
+}
+
+function itemMatches(expected: Record<string, string | undefined>, actual: Record<string, string | undefined>): boolean {
+  return Object.entries(expected).every(([key, value]) => value === undefined || actual[key] === value);
+}
+
+function checkExpectations(ruleCase: RuleCase, findings: Finding[]): string[] {
+  const problems: string[] = [];
+  if (ruleCase.expect === 'none' && findings.length > 0) {
+    problems.push(`expected no finding, got ${findings.length}: ${findings.map((finding) => finding.url).join(', ')}`);
+  }
+  if (ruleCase.expect === 'finding' && findings.length === 0) problems.push('expected a finding, got none');
+  for (const expected of ruleCase.findings) {
+    const wantedUrl = expected.url ?? (expected.path !== undefined ? `${caseTarget}${expected.path}` : undefined);
+    const candidates = findings.filter((finding) => wantedUrl === undefined || decodeURI(finding.url) === decodeURI(wantedUrl));
+    if (candidates.length === 0) {
+      problems.push(`no finding at ${wantedUrl ?? '(any url)'}; got ${findings.map((finding) => finding.url).join(', ') || 'none'}`);
+      continue;
+    }
+    for (const item of expected.items) {
+      if (!candidates.some((finding) => finding.items.some((actual) => itemMatches(item, actual)))) {
+        problems.push(`no finding names the item ${JSON.stringify(item)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string): Promise<CaseResult> {
+  const entries = await toReplayEntries(ruleCase.exchanges, caseDir);
+  const scope = [caseTarget, ...entries.map((entry) => new URL(entry.url).origin)];
+  const transport = new ReplayTransport(entries, scope);
+  const outcome = await runRule(rule, { target: caseTarget, transport });
+  const problems = checkExpectations(ruleCase, outcome.findings);
+  for (const failure of outcome.failures) problems.push(`probe failed: ${failure.code} ${failure.message}`);
+  for (const unused of transport.unusedExchanges()) problems.push(`exchange never requested (stale fixture?): ${unused}`);
+  return {
+    name: ruleCase.name,
+    expect: ruleCase.expect,
+    ...(ruleCase.todo ? { todo: ruleCase.todo } : {}),
+    passed: problems.length === 0,
+    problems,
+    findings: outcome.findings,
+  };
+}
+
+/** Runs every case of one rule. A rule needs at least one must-fire and one must-not-fire case. */
+export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCasesResult> {
+  const caseFile = caseFileFor(ruleFile);
+  const result: RuleCasesResult = { ruleId: rule.id, caseFile, problems: [], cases: [], passed: false };
+  let text: string;
+  try {
+    text = await readFile(caseFile, 'utf8');
+  } catch {
+    result.problems.push(`no case file: ${caseFile}`);
+    return result;
+  }
+  const parsed = caseFileSchema.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    result.problems.push(...parsed.error.issues.map((issue) => `${caseFile}: ${issue.path.join('.')}: ${issue.message}`));
+    return result;
+  }
+  if (parsed.data.rule !== rule.id) result.problems.push(`${caseFile}: rule "${parsed.data.rule}" should be "${rule.id}"`);
+  const active = parsed.data.cases.filter((ruleCase) => !ruleCase.todo);
+  if (!active.some((ruleCase) => ruleCase.expect === 'finding')) result.problems.push('needs at least one case that must fire');
+  if (!active.some((ruleCase) => ruleCase.expect === 'none')) result.problems.push('needs at least one case that must not fire');
+  for (const ruleCase of parsed.data.cases) result.cases.push(await runCase(rule, ruleCase, path.dirname(caseFile)));
+  result.passed = result.problems.length === 0 && result.cases.every((entry) => entry.passed || entry.todo !== undefined);
+  return result;
+}

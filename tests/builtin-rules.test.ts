@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { builtinRulesDir, loadRules } from '../src/engine/index.js';
+import { runRuleCases } from '../src/rule-tests/run-cases.js';
+
+const { rules, errors } = await loadRules([builtinRulesDir]);
+
+describe('built-in rules', () => {
+  it('all load without problems', () => {
+    expect(errors.map((error) => error.message)).toEqual([]);
+    expect(rules.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const { rule, file } of rules) {
+    it(`${rule.id}: every case passes, with must-fire and must-not-fire cases`, async () => {
+      const result = await runRuleCases(rule, file);
+      const failures = [
+        ...result.problems,
+        ...result.cases.filter((ruleCase) => !ruleCase.passed && !ruleCase.todo).flatMap((ruleCase) => ruleCase.problems.map((problem) => `${ruleCase.name}: ${problem}`)),
+      ];
+      expect(failures).toEqual([]);
+      expect(result.passed).toBe(true);
+    });
+  }
+});
