@@ -1,0 +1,103 @@
+import type { ExposedItem, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
+import type { ScanResult, ToolInfo } from '../core/scan-result.js';
+import type { Severity } from '../core/severity.js';
+import { sanitizeScanResult } from './sanitize.js';
+import { sortFailures, sortFindings } from './order.js';
+import { countBySeverity } from './severity-summary.js';
+
+/**
+ * draftleak's own machine format. Keys are written in a fixed order and lists are sorted, so two
+ * scans of an unchanged site produce the same document apart from timestamps. Bump
+ * `formatVersion` whenever a field changes meaning or disappears.
+ */
+export const jsonFormatVersion = 1;
+
+export interface JsonSummary {
+  findings: number;
+  failedProbes: number;
+  bySeverity: Record<Severity, number>;
+}
+
+export interface JsonTarget {
+  target: string;
+  startedAt: string;
+  endedAt: string;
+  executionSuccessful: boolean;
+  requestsSent: number;
+  rulesRun: string[];
+  findings: Finding[];
+  failures: ProbeFailure[];
+  summary: JsonSummary;
+}
+
+export interface JsonReport {
+  formatVersion: number;
+  tool: ToolInfo;
+  commandLine: string;
+  targets: JsonTarget[];
+  summary: JsonSummary & { targets: number };
+}
+
+function item(value: ExposedItem): ExposedItem {
+  return { id: value.id, status: value.status, date: value.date, url: value.url };
+}
+
+function finding(value: Finding): Finding {
+  return {
+    ruleId: value.ruleId,
+    severity: value.severity,
+    confidence: value.confidence,
+    target: value.target,
+    url: value.url,
+    urls: [...value.urls],
+    message: value.message,
+    items: value.items.map(item),
+    request: { method: value.request.method, url: value.request.url, headers: { ...value.request.headers } },
+    response: {
+      status: value.response.status,
+      statusText: value.response.statusText,
+      headers: { ...value.response.headers },
+      bodyExcerpt: value.response.bodyExcerpt,
+    },
+    fingerprint: value.fingerprint,
+  };
+}
+
+function failure(value: ProbeFailure): ProbeFailure {
+  return { ruleId: value.ruleId, url: value.url, code: value.code, message: value.message };
+}
+
+function summarise(findings: readonly Finding[], failedProbes: number): JsonSummary {
+  return { findings: findings.length, failedProbes, bySeverity: countBySeverity(findings) };
+}
+
+function target(value: TargetResult): JsonTarget {
+  return {
+    target: value.target,
+    startedAt: value.startedAt,
+    endedAt: value.endedAt,
+    executionSuccessful: value.executionSuccessful,
+    requestsSent: value.requestsSent,
+    rulesRun: [...value.rulesRun],
+    findings: sortFindings(value.findings).map(finding),
+    failures: sortFailures(value.failures).map(failure),
+    summary: summarise(value.findings, value.failures.length),
+  };
+}
+
+export function toJsonReport(result: ScanResult): JsonReport {
+  const scan = sanitizeScanResult(result);
+  const allFindings = scan.targets.flatMap((t) => t.findings);
+  const failedProbes = scan.targets.reduce((sum, t) => sum + t.failures.length, 0);
+  return {
+    formatVersion: jsonFormatVersion,
+    tool: { name: scan.tool.name, version: scan.tool.version, informationUri: scan.tool.informationUri },
+    commandLine: scan.commandLine,
+    targets: scan.targets.map(target),
+    summary: { targets: scan.targets.length, ...summarise(allFindings, failedProbes) },
+  };
+}
+
+export function renderJson(result: ScanResult): string {
+  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+}

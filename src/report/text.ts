@@ -1,0 +1,86 @@
+import type { ExposedItem, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
+import type { RuleMeta } from '../core/rule-meta.js';
+import type { ScanResult } from '../core/scan-result.js';
+import type { Severity } from '../core/severity.js';
+import { sanitizeScanResult } from './sanitize.js';
+import { sortFailures, sortFindings } from './order.js';
+import { summaryLine } from './severity-summary.js';
+import { painter, type Painter, type Style } from './ansi.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+// Enough to show what leaked without drowning the terminal; the JSON and SARIF list them all.
+const maxItemsShown = 5;
+
+const severityStyles: Record<Severity, Style[]> = {
+  critical: ['bold', 'magenta'],
+  high: ['bold', 'red'],
+  medium: ['yellow'],
+  low: ['cyan'],
+  info: ['dim'],
+};
+
+function itemLine(item: ExposedItem): string {
+  const parts = [
+    item.id === undefined ? undefined : `id ${item.id}`,
+    item.status === undefined ? undefined : `status ${item.status}`,
+    item.date === undefined ? undefined : `date ${item.date}`,
+    item.url,
+  ].filter((part): part is string => part !== undefined && part !== '');
+  return parts.length > 0 ? parts.join('  ') : '(unnamed item)';
+}
+
+function findingLines(finding: Finding, rules: ReadonlyMap<string, RuleMeta>, paint: Painter): string[] {
+  const ruleName = rules.get(finding.ruleId)?.name ?? finding.ruleId;
+  const lines = [
+    `  ${paint(finding.severity.toUpperCase(), ...severityStyles[finding.severity])}  ${paint(ruleName, 'bold')} (${finding.ruleId}), confidence ${finding.confidence}`,
+    `    URL: ${finding.url}`,
+    `    ${finding.message}`,
+  ];
+  if (finding.items.length > 0) {
+    lines.push(`    Exposed items (${finding.items.length}):`);
+    for (const item of finding.items.slice(0, maxItemsShown)) lines.push(`      - ${itemLine(item)}`);
+    const hidden = finding.items.length - maxItemsShown;
+    if (hidden > 0) lines.push(`      ... and ${hidden} more`);
+  }
+  return lines;
+}
+
+function failureLine(failure: ProbeFailure): string {
+  const rule = failure.ruleId === undefined ? '' : ` (rule ${failure.ruleId})`;
+  return `    - ${failure.code} ${failure.url}${rule}: ${failure.message}`;
+}
+
+function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>, paint: Painter): string[] {
+  const lines = [paint(`Target: ${target.target}`, 'bold')];
+  if (target.findings.length === 0) {
+    // Said explicitly so "nothing printed" is never mistaken for "nothing checked".
+    const caveat = target.executionSuccessful ? '' : ' (scan incomplete: the target could not be scanned)';
+    lines.push(`  ${paint('No exposure found', 'green')}${caveat}.`);
+  } else {
+    if (!target.executionSuccessful) lines.push(`  ${paint('Scan incomplete: the target could not be fully scanned.', 'red')}`);
+    for (const finding of sortFindings(target.findings)) lines.push(...findingLines(finding, rules, paint), '');
+  }
+  if (target.failures.length > 0) {
+    lines.push(`  ${paint('Failed probes:', 'yellow')}`);
+    for (const failure of sortFailures(target.failures)) lines.push(failureLine(failure));
+  }
+  lines.push(`  ${summaryLine(target.findings, target.failures.length)}`);
+  return lines;
+}
+
+export function renderText(result: ScanResult, options: TextOptions): string {
+  const scan = sanitizeScanResult(result);
+  const paint = painter(options.color);
+  const rules = new Map(scan.rules.map((rule) => [rule.id, rule]));
+  const blocks = [`${scan.tool.name} ${scan.tool.version}`];
+  for (const target of scan.targets) blocks.push(targetLines(target, rules, paint).join('\n'));
+  if (scan.targets.length > 1) {
+    const findings = scan.targets.flatMap((t) => t.findings);
+    const failures = scan.targets.reduce((sum, t) => sum + t.failures.length, 0);
+    blocks.push(paint(`Total: ${summaryLine(findings, failures)} across ${scan.targets.length} targets`, 'bold'));
+  }
+  return `${blocks.join('\n\n')}\n`;
+}
