@@ -71,7 +71,8 @@ export function checkRule(rule: Rule): YamlProblem[] {
   if (!rule.steps.some((step) => step.match)) {
     problems.push({ path: ['steps'], message: 'at least one step needs a match, or the rule would fire on any answer' });
   }
-  checkTemplate(rule.finding.message, ['finding', 'message'], ['count']);
+  // The message sees the last step's response at the root, and the item count.
+  checkTemplate(rule.finding.message, ['finding', 'message'], [...reservedNames]);
   if (rule.finding.items) checkExpression(rule.finding.items, ['finding', 'items']);
   return problems;
 }
