@@ -1,0 +1,38 @@
+import type { Readable } from 'node:stream';
+
+export interface CappedBody {
+  body: string;
+  bytes: number;
+  truncated: boolean;
+}
+
+/**
+ * Reads at most `capBytes` of a response body, then destroys the stream so the rest is never
+ * read (undici closes that connection): a scan of a site serving huge files keeps bounded memory.
+ */
+export async function readCappedBody(stream: Readable, capBytes: number): Promise<CappedBody> {
+  const kept: Buffer[] = [];
+  let bytes = 0;
+  let truncated = false;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const room = capBytes - bytes;
+    if (buffer.length > room) {
+      if (room > 0) kept.push(buffer.subarray(0, room));
+      bytes = capBytes;
+      truncated = true;
+      break;
+    }
+    kept.push(buffer);
+    bytes += buffer.length;
+  }
+  if (truncated) stream.destroy();
+  return { body: decodeUtf8(Buffer.concat(kept, bytes), truncated), bytes, truncated };
+}
+
+// A cut at the cap can split a multi-byte character; in streaming mode the decoder holds the
+// incomplete tail back instead of emitting a U+FFFD for a character the server sent whole.
+function decodeUtf8(buffer: Buffer, truncated: boolean): string {
+  const decoder = new TextDecoder('utf-8');
+  return truncated ? decoder.decode(buffer, { stream: true }) : decoder.decode(buffer);
+}

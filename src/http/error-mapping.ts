@@ -1,0 +1,69 @@
+import { ProbeError } from '../core/errors.js';
+
+/**
+ * Turns whatever undici or Node threw into a ProbeError with a stable code, and says whether
+ * the failure is worth another attempt. Nothing but ProbeError leaves the transport.
+ */
+
+export type FailureKind = 'reset' | 'timeout' | 'final';
+
+const resetCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+const timeoutCodes: Record<string, 'DL_CONNECT_TIMEOUT' | 'DL_HEADERS_TIMEOUT' | 'DL_BODY_TIMEOUT'> = {
+  UND_ERR_CONNECT_TIMEOUT: 'DL_CONNECT_TIMEOUT',
+  UND_ERR_HEADERS_TIMEOUT: 'DL_HEADERS_TIMEOUT',
+  UND_ERR_BODY_TIMEOUT: 'DL_BODY_TIMEOUT',
+};
+// Malformed answers: the server spoke, but not HTTP we can read.
+const badResponseCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INFO']);
+
+/** The error code, looking through `cause` and AggregateError (happy-eyeballs connects). */
+export function errorCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (typeof current === 'object' && current !== null && !seen.has(current)) {
+    seen.add(current);
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string') return code;
+    if (current instanceof AggregateError && current.errors.length > 0) current = current.errors[0];
+    else current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function failureKind(error: unknown): FailureKind {
+  if (error instanceof ProbeError) return 'final';
+  const code = errorCode(error);
+  if (code === undefined) return 'final';
+  if (resetCodes.has(code)) return 'reset';
+  if (code in timeoutCodes) return 'timeout';
+  // ECONNREFUSED and DNS failures are final: nothing listens, and asking again will not help.
+  return 'final';
+}
+
+export function toProbeError(error: unknown, url: string): ProbeError {
+  if (error instanceof ProbeError) return error;
+  const code = errorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const options = { cause: error };
+  if (code !== undefined && code in timeoutCodes) {
+    const probeCode = timeoutCodes[code];
+    if (probeCode !== undefined) return new ProbeError(probeCode, url, `${timeoutLabel[probeCode]} for ${url}`, options);
+  }
+  if (code === 'ECONNREFUSED') return new ProbeError('DL_CONNECTION_FAILED', url, `connection refused: ${url}`, options);
+  if (code !== undefined && resetCodes.has(code)) {
+    return new ProbeError('DL_CONNECTION_FAILED', url, `connection reset: ${url} (${detail})`, options);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new ProbeError('DL_CONNECTION_FAILED', url, `DNS lookup failed: ${url}`, options);
+  }
+  if (code !== undefined && (badResponseCodes.has(code) || code.startsWith('HPE_'))) {
+    return new ProbeError('DL_BAD_RESPONSE', url, `unreadable response from ${url}: ${detail}`, options);
+  }
+  return new ProbeError('DL_CONNECTION_FAILED', url, `request to ${url} failed: ${detail}`, options);
+}
+
+const timeoutLabel = {
+  DL_CONNECT_TIMEOUT: 'connect timeout',
+  DL_HEADERS_TIMEOUT: 'timed out waiting for response headers',
+  DL_BODY_TIMEOUT: 'timed out reading the response body',
+} as const;

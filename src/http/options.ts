@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import { UsageError } from '../core/errors.js';
+import { toolInfo } from '../core/version.js';
+
+export interface TransportOptions {
+  /** The scan target URL; its origin (scheme, host and port) is in scope. */
+  target: string;
+  /** Extra hosts the user allows: "host" (any port and scheme) or "host:port". */
+  allowedHosts?: string[];
+  /** Requests in flight at once per origin. Default 4. */
+  concurrencyPerHost?: number;
+  /** Request starts per second per origin (retries count too). Default 10; 0 = unlimited. */
+  rateLimitPerHost?: number;
+  /** Connect, headers and body timeouts in ms. Default 10000. */
+  timeoutMs?: number;
+  /** Body bytes kept per response; the rest is never read. Default 5 MiB. */
+  bodyCapBytes?: number;
+  /** Redirects followed per request. Default 5. */
+  maxRedirects?: number;
+  /** Extra attempts after the first. Default 2. */
+  retries?: number;
+  /** Longest Retry-After wait honoured, in ms. Default 30000. */
+  maxRetryAfterMs?: number;
+  /** Base of the exponential backoff (with jitter) when there is no Retry-After. Default 250. */
+  retryBaseDelayMs?: number;
+  /** Default `draftleak/<version> (+<informationUri>)`. */
+  userAgent?: string;
+  /** The user's own headers (Cookie, Authorization...), sent with every request; never logged. */
+  headers?: Record<string, string>;
+  /** Receives a debug line per request: method, url, status, ms. Never header values. */
+  logger?: Logger;
+}
+
+export type ResolvedTransportOptions = Required<Omit<TransportOptions, 'logger'>> & {
+  logger: Logger | undefined;
+};
+
+export const defaultUserAgent = `${toolInfo.name}/${toolInfo.version} (+${toolInfo.informationUri})`;
+
+/** Fills in defaults and refuses numbers that would make the transport unsafe or stuck. */
+export function resolveTransportOptions(options: TransportOptions): ResolvedTransportOptions {
+  const resolved: ResolvedTransportOptions = {
+    target: options.target,
+    allowedHosts: options.allowedHosts ?? [],
+    concurrencyPerHost: options.concurrencyPerHost ?? 4,
+    rateLimitPerHost: options.rateLimitPerHost ?? 10,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    bodyCapBytes: options.bodyCapBytes ?? 5 * 1024 * 1024,
+    maxRedirects: options.maxRedirects ?? 5,
+    retries: options.retries ?? 2,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 250,
+    userAgent: options.userAgent ?? defaultUserAgent,
+    headers: options.headers ?? {},
+    logger: options.logger,
+  };
+  requireInteger('concurrencyPerHost', resolved.concurrencyPerHost, 1);
+  requireNumber('rateLimitPerHost', resolved.rateLimitPerHost, 0);
+  requireInteger('timeoutMs', resolved.timeoutMs, 1);
+  requireInteger('bodyCapBytes', resolved.bodyCapBytes, 0);
+  requireInteger('maxRedirects', resolved.maxRedirects, 0);
+  requireInteger('retries', resolved.retries, 0);
+  requireNumber('maxRetryAfterMs', resolved.maxRetryAfterMs, 0);
+  requireNumber('retryBaseDelayMs', resolved.retryBaseDelayMs, 0);
+  return resolved;
+}
+
+function requireNumber(name: string, value: number, min: number): void {
+  if (!Number.isFinite(value) || value < min) {
+    throw new UsageError(`${name} must be a number >= ${min}, got ${value}`);
+  }
+}
+
+function requireInteger(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new UsageError(`${name} must be an integer >= ${min}, got ${value}`);
+  }
+}

@@ -1,0 +1,31 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { RequestSpacer } from './rate-limit.js';
+
+/**
+ * Per-origin politeness: a concurrency limit (p-limit) and a start-rate limit. Each origin gets
+ * its own pair, so a slow allowed host does not hold back the target and vice versa.
+ */
+export class OriginThrottle {
+  private readonly perOrigin = new Map<string, { limit: LimitFunction; spacer: RequestSpacer }>();
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly ratePerSecond: number,
+  ) {}
+
+  /** Runs one network exchange inside the origin's limits. */
+  run<T>(origin: string, exchange: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let entry = this.perOrigin.get(origin);
+    if (entry === undefined) {
+      entry = { limit: pLimit(this.concurrency), spacer: new RequestSpacer(this.ratePerSecond) };
+      this.perOrigin.set(origin, entry);
+    }
+    const { limit, spacer } = entry;
+    // Take the rate turn only once a concurrency slot is held: turns reserved while queued
+    // could otherwise bunch up and start together when slots free.
+    return limit(async () => {
+      await spacer.waitTurn(signal);
+      return exchange();
+    });
+  }
+}
