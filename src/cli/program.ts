@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { DraftleakError } from '../core/errors.js';
+import { toolInfo } from '../core/version.js';
+import { demoCommand } from './commands/demo.js';
+import { rulesCommand } from './commands/rules.js';
+import { scanCommand } from './commands/scan.js';
+import { exitCodes } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
+
+/**
+ * Builds the commander program. A factory (not a module-level singleton) so tests can run any
+ * command line in-process with their own output sinks.
+ */
+export function createProgram(io: CliIo, argv: readonly string[], setExitCode: (code: number) => void): Command {
+  const program = new Command('draftleak')
+    .description('Find unpublished CMS content that an anonymous visitor can already reach.')
+    .version(toolInfo.version, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run draftleak --help for usage)');
+  program.addCommand(scanCommand(io, argv, setExitCode));
+  program.addCommand(rulesCommand(io));
+  program.addCommand(demoCommand(io, argv, setExitCode));
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  return program;
+}
+
+/** Runs one command line and returns the exit code; the single top-level catch of the CLI. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = exitCodes.clean;
+  const program = createProgram(io, argv, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not failures; every other parse problem was already printed.
+      return error.exitCode === 0 ? exitCodes.clean : exitCodes.error;
+    }
+    if (error instanceof DraftleakError) {
+      io.stderr(`draftleak: ${error.message}\n`);
+      return exitCodes.error;
+    }
+    io.stderr(`draftleak: unexpected error: ${error instanceof Error ? (process.env.DRAFTLEAK_DEBUG ? error.stack : error.message) : String(error)}\n`);
+    return exitCodes.error;
+  }
+}
