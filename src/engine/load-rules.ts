@@ -39,8 +39,9 @@ export function parseRuleText(file: string, text: string): { rule?: Rule; errors
   if (yamlErrors.length > 0) {
     return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
   }
-  const parsed = ruleSchema.safeParse(source.document.toJS());
-  const problems = parsed.success ? checkRule(parsed.data) : problemsFromZod(parsed.error.issues);
+  const input: unknown = source.document.toJS();
+  const parsed = ruleSchema.safeParse(input);
+  const problems = parsed.success ? checkRule(parsed.data) : problemsFromZod(parsed.error.issues, input);
   const expectedId = path.basename(file, '.yaml');
   if (parsed.success && parsed.data.id !== expectedId) {
     problems.push({ path: ['id'], message: `id "${parsed.data.id}" must equal the file name "${expectedId}"` });

@@ -2,26 +2,41 @@ import type { z } from 'zod';
 import type { YamlProblem } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
+type Path = (string | number)[];
 
-function isMissingKey(issue: Issue): boolean {
-  return issue.code === 'invalid_type' && issue.path.length === 1 && /received undefined/.test(issue.message);
+function valueAt(input: unknown, path: Path): unknown {
+  let value = input;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+/** An issue about a key the input does not have at all: the key is required by this branch. */
+function missingKey(issue: Issue, value: unknown): string | undefined {
+  const key = issue.path[0];
+  if (typeof key !== 'string' || value === null || typeof value !== 'object') return undefined;
+  return key in value ? undefined : key;
 }
 
 /**
  * Turns zod issues into problems a rule author can act on. A union (which matcher? which
- * extractor?) reports the branch the author evidently meant, or, when no branch fits, the unknown
- * keys and the keys that were expected, instead of zod's bare "Invalid input".
+ * extractor?) reports the branch the author evidently meant (the one whose keys are all present),
+ * or, when no branch fits, the unknown keys and the keys that were expected, instead of zod's
+ * bare "Invalid input".
  */
-export function problemsFromZod(issues: readonly Issue[], base: (string | number)[] = []): YamlProblem[] {
+export function problemsFromZod(issues: readonly Issue[], input: unknown, base: Path = []): YamlProblem[] {
   const problems: YamlProblem[] = [];
   for (const issue of issues) {
     const path = [...base, ...issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment))];
+    const missing = missingKey(issue, valueAt(input, base));
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) problems.push({ path: [...path, key], message: `unknown key "${key}"`, atKey: true });
+    } else if (missing !== undefined && issue.path.length === 1) {
+      problems.push({ path: base, message: `missing required key "${missing}"` });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      problems.push(...problemsFromUnion(issue.errors, path));
-    } else if (isMissingKey(issue)) {
-      problems.push({ path: path.slice(0, -1), message: `missing required key "${String(path.at(-1))}"` });
+      problems.push(...problemsFromUnion(issue.errors, input, path));
     } else {
       problems.push({ path, message: issue.message });
     }
@@ -29,17 +44,18 @@ export function problemsFromZod(issues: readonly Issue[], base: (string | number
   return problems;
 }
 
-function problemsFromUnion(branches: Issue[][], path: (string | number)[]): YamlProblem[] {
-  // A branch whose own keys are all present is the one the author meant; report its problems.
+function problemsFromUnion(branches: Issue[][], input: unknown, path: Path): YamlProblem[] {
+  const value = valueAt(input, path);
   const fitting = branches
-    .filter((branch) => !branch.some(isMissingKey))
+    .filter((branch) => branch.every((issue) => missingKey(issue, value) === undefined))
     .sort((a, b) => a.length - b.length)[0];
-  if (fitting) return problemsFromZod(fitting, path);
+  if (fitting) return problemsFromZod(fitting, input, path);
   const expected = new Set<string>();
   const unknown = new Set<string>();
   for (const branch of branches) {
     for (const issue of branch) {
-      if (isMissingKey(issue)) expected.add(String(issue.path[0]));
+      const missing = missingKey(issue, value);
+      if (missing !== undefined) expected.add(missing);
       if (issue.code === 'unrecognized_keys' && issue.path.length === 0) issue.keys.forEach((key) => unknown.add(key));
     }
   }
@@ -51,5 +67,6 @@ function problemsFromUnion(branches: Issue[][], path: (string | number)[]): Yaml
       atKey: true,
     }));
   }
-  return [{ path, message: `expected one of: ${expectedList}` }];
+  // Not an object at all (a string where a matcher was expected, say): the first branch's word.
+  return [{ path, message: expected.size > 0 ? `expected one of: ${expectedList}` : (branches[0]?.[0]?.message ?? 'invalid value') }];
 }

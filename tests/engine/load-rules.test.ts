@@ -1,0 +1,85 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRules, parseRuleText } from '../../src/engine/index.js';
+
+const valid = `id: broken-rule
+name: Broken rule
+severity: high
+confidence: high
+cms: [generic]
+description: Used to test error positions.
+remediation: None.
+references: [https://example.org/doc]
+steps:
+  - id: probe
+    request:
+      path: /x
+    match:
+      all:
+        - status: 200
+        - regex: "ok"
+finding:
+  message: "found"
+`;
+
+function messages(text: string, file = '/rules/generic/broken-rule.yaml'): string[] {
+  return parseRuleText(file, text).errors.map((error) => error.message);
+}
+
+describe('rule loading', () => {
+  it('accepts a valid rule', () => {
+    expect(messages(valid)).toEqual([]);
+  });
+
+  it('reports a typo in a key, a bad regex and an unknown variable, each with file, line and column', () => {
+    const broken = valid
+      .replace('    request:\n      path: /x', '    requets: {}\n    request:\n      path: "/x/{{nope}}"')
+      .replace('regex: "ok"', 'regex: "(unclosed"');
+    // The schema pass stops at the typo; fix it to see the semantic pass too.
+    expect(messages(broken)).toEqual(['/rules/generic/broken-rule.yaml:11:5: unknown key "requets" (steps.0.requets)']);
+    const semantic = broken.replace('    requets: {}\n', '');
+    expect(messages(semantic)).toEqual([
+      '/rules/generic/broken-rule.yaml:12:13: unknown variable "nope" in template "{{nope}}" (steps.0.request.path)',
+      '/rules/generic/broken-rule.yaml:16:18: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group (steps.0.match.all.1.regex)',
+    ]);
+  });
+
+  it('names the matcher keys it expected when a matcher is unknown', () => {
+    const [message] = messages(valid.replace('- status: 200', '- stauts: 200'));
+    expect(message).toMatch(/broken-rule\.yaml:15:11: unknown key "stauts" \(expected one of: status, header, word, regex, json, css, size, all, any, not\)/);
+  });
+
+  it('reports invalid JMESPath and an id that differs from the file name', () => {
+    const text = valid.replace('id: broken-rule', 'id: other-id').replace('- regex: "ok"', '- json: "json[?"');
+    const found = messages(text);
+    expect(found).toContainEqual(expect.stringMatching(/broken-rule\.yaml:16:\d+: invalid JMESPath/));
+    expect(found).toContainEqual('/rules/generic/broken-rule.yaml:1:5: id "other-id" must equal the file name "broken-rule" (id)');
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    expect(messages('id: [unclosed\n')[0]).toMatch(/^\/rules\/generic\/broken-rule\.yaml:\d+:\d+: /);
+  });
+
+  it('refuses a rule that declares POST without a GraphQL query', () => {
+    const found = messages(valid.replace('      path: /x', '      method: POST\n      path: /x'));
+    expect(found).toEqual([expect.stringContaining('POST is allowed only for a read-only graphql query')]);
+  });
+
+  it('collects problems from every file and catches duplicate ids across folders', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'draftleak-rules-'));
+    await mkdir(path.join(root, 'a'));
+    await mkdir(path.join(root, 'b'));
+    await writeFile(path.join(root, 'a', 'broken-rule.yaml'), valid);
+    await writeFile(path.join(root, 'b', 'broken-rule.yaml'), valid);
+    await writeFile(path.join(root, 'b', 'typo-rule.yaml'), valid.replace('id: broken-rule', 'id: typo-rule').replace('severity: high', 'severity: hgh'));
+    await writeFile(path.join(root, 'b', 'broken-rule.cases.yaml'), 'not: a rule');
+    const { rules, errors } = await loadRules([root]);
+    expect(rules.map((loaded) => loaded.rule.id)).toEqual(['broken-rule']);
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/b\/broken-rule\.yaml:1: duplicate rule id "broken-rule"/),
+      expect.stringMatching(/b\/typo-rule\.yaml:3:11: Invalid option: expected one of .*\(severity\)/),
+    ]);
+  });
+});

@@ -1,0 +1,165 @@
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { ProbeError } from '../../src/core/errors.js';
+import type { Transport } from '../../src/core/http-types.js';
+import { parseRuleText, runRule, type Rule } from '../../src/engine/index.js';
+import { MswTransport } from '../support/msw-transport.js';
+
+const target = 'http://127.0.0.1:65535';
+
+function rule(yaml: string, id = 'test-rule'): Rule {
+  const head = `id: ${id}
+name: Test rule
+severity: high
+confidence: high
+cms: [generic]
+description: A rule written for an engine test.
+remediation: Nothing to fix.
+references: [https://example.org/doc]
+`;
+  const { rule: parsed, errors } = parseRuleText(`/virtual/${id}.yaml`, head + yaml);
+  expect(errors.map((error) => error.message)).toEqual([]);
+  return parsed as Rule;
+}
+
+const baselineVsPreview = rule(
+  `steps:
+  - id: public
+    request: { path: /api/posts }
+    extract:
+      - { name: public_ids, json: "json[].id" }
+  - id: preview
+    request: { path: /api/posts?preview=1 }
+    match:
+      all:
+        - status: 200
+        - json: "let $p = public_ids in length(json[?!contains($p, id)]) > \`0\`"
+finding:
+  message: "{{count}} item(s) only in the preview list"
+  items: "let $p = public_ids in json[?!contains($p, id)].{id: to_string(id), status: state}"
+`,
+  'baseline-vs-preview',
+);
+
+describe('runRule', () => {
+  it('compares a baseline with a probe and names only the items the probe adds', async () => {
+    const transport = new MswTransport([
+      http.get(`${target}/api/posts`, ({ request }) =>
+        new URL(request.url).searchParams.get('preview')
+          ? HttpResponse.json([{ id: 1, state: 'published' }, { id: 2, state: 'draft' }, { id: 3, state: 'scheduled' }])
+          : HttpResponse.json([{ id: 1, state: 'published' }]),
+      ),
+    ]);
+    const outcome = await runRule(baselineVsPreview, { target, transport });
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.findings).toHaveLength(1);
+    const [finding] = outcome.findings;
+    expect(finding?.items).toEqual([{ id: '2', status: 'draft' }, { id: '3', status: 'scheduled' }]);
+    expect(finding?.message).toBe('2 item(s) only in the preview list');
+    expect(finding?.urls).toEqual([`${target}/api/posts`, `${target}/api/posts?preview=1`]);
+    expect(transport.requests.map((request) => request.url)).toEqual([`${target}/api/posts`, `${target}/api/posts?preview=1`]);
+  });
+
+  it('stays silent when the probe returns nothing beyond the baseline', async () => {
+    const transport = new MswTransport([http.get(`${target}/api/posts`, () => HttpResponse.json([{ id: 1, state: 'published' }]))]);
+    const outcome = await runRule(baselineVsPreview, { target, transport });
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.trace.at(-1)?.stopped).toBe('match did not hold');
+  });
+
+  it('probes at most `max` items of a for_each and says how many it skipped', async () => {
+    const forEach = rule(`steps:
+  - id: list
+    request: { path: /list }
+    extract: [{ name: ids, json: "json" }]
+  - id: item
+    for_each: { in: ids, as: entry, max: 3 }
+    request: { path: "/item/{{entry}}" }
+    match: { status: 200 }
+finding:
+  message: "item {{entry}} is readable"
+`);
+    const transport = new MswTransport([
+      http.get(`${target}/list`, () => HttpResponse.json([1, 2, 3, 4, 5, 6, 7])),
+      http.get(`${target}/item/:id`, () => HttpResponse.text('ok')),
+    ]);
+    const outcome = await runRule(forEach, { target, transport });
+    expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/item/1`, `${target}/item/2`, `${target}/item/3`]);
+    expect(transport.requests).toHaveLength(4);
+    expect(outcome.trace.some((step) => step.stopped?.includes('4 of 7 items skipped'))).toBe(true);
+  });
+
+  it('records a failed probe and still finishes the other branches', async () => {
+    const forEach = rule(`steps:
+  - id: item
+    for_each: { in: '\`["/a", "/b"]\`', as: route }
+    request: { path: "{{route}}" }
+    match: { word: secret }
+finding:
+  message: "{{route}} leaks"
+`);
+    const failing: Transport = {
+      async send(request) {
+        if (request.url.endsWith('/a')) throw new ProbeError('DL_HEADERS_TIMEOUT', request.url, 'no headers within 300 ms');
+        return new MswTransport([http.get(`${target}/b`, () => HttpResponse.text('a secret'))]).send(request);
+      },
+    };
+    const outcome = await runRule(forEach, { target, transport: failing });
+    expect(outcome.failures).toEqual([{ ruleId: 'test-rule', url: `${target}/a`, code: 'DL_HEADERS_TIMEOUT', message: 'no headers within 300 ms' }]);
+    expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/b`]);
+  });
+
+  it('keeps credentials out of evidence and masks tokens it quotes', async () => {
+    const leaky = rule(`steps:
+  - id: config
+    request:
+      path: /config.js
+      headers: { authorization: "Bearer rule-supplied-secret-1234" }
+    match: { regex: "previewToken" }
+finding:
+  message: "a preview token is shipped: {{body}}"
+`);
+    const transport = new MswTransport([
+      http.get(`${target}/config.js`, () =>
+        HttpResponse.text('window.cfg = { previewToken: "AbCdEfGhIjKlMnOpQrStUv12" }', { headers: { 'set-cookie': 'session=abc123456789' } }),
+      ),
+    ]);
+    const [finding] = (await runRule(leaky, { target, transport })).findings;
+    const serialised = JSON.stringify(finding);
+    expect(finding).toBeDefined();
+    expect(serialised).not.toContain('rule-supplied-secret-1234');
+    expect(serialised).not.toContain('abc123456789');
+    expect(serialised).not.toContain('AbCdEfGhIjKlMnOpQrStUv12');
+    expect(serialised).toContain('AbCd');
+  });
+
+  it('gives the same fingerprint across runs even when the exposed items change', async () => {
+    const run = async (ids: number[]) => {
+      const transport = new MswTransport([
+        http.get(`${target}/api/posts`, ({ request }) =>
+          HttpResponse.json(new URL(request.url).searchParams.get('preview') ? ids.map((id) => ({ id, state: 'draft' })) : []),
+        ),
+      ]);
+      const fixed = rule(`steps:
+  - id: preview
+    request: { path: /api/posts?preview=1 }
+    match: { json: "length(json) > \`0\`" }
+finding:
+  message: "drafts"
+  items: "json[].{id: to_string(id)}"
+`);
+      return (await runRule(fixed, { target, transport })).findings[0]?.fingerprint;
+    };
+    const first = await run([5, 6]);
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    expect(await run([5, 6])).toBe(first);
+    expect(await run([7])).toBe(first);
+  });
+
+  it('treats a non-JSON answer as "no match" rather than crashing a JSON matcher', async () => {
+    const transport = new MswTransport([http.get(`${target}/api/posts`, () => HttpResponse.html('<html>hello</html>'))]);
+    const outcome = await runRule(baselineVsPreview, { target, transport });
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.failures).toEqual([]);
+  });
+});
