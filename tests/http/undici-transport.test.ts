@@ -5,7 +5,7 @@ import { ProbeError } from '../../src/core/errors.js';
 import type { HttpMethod } from '../../src/core/http-types.js';
 import { toolInfo } from '../../src/core/version.js';
 import { createUndiciTransport, type TransportOptions, type UndiciTransport } from '../../src/http/index.js';
-import { Cleanup, startLoopbackServer, type LoopbackServer } from './loopback-server.js';
+import { Cleanup, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
