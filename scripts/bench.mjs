@@ -1,0 +1,57 @@
+// Prints figures; asserts nothing. Traffic goes only to the demo sites on 127.0.0.1.
+//   npm run bench            (builds first)
+import { performance } from 'node:perf_hooks';
+import { startDemoSites } from '../dist/demo/demo-site.js';
+import { scan } from '../dist/scan/scan.js';
+import { scanConfigSchema } from '../dist/config/scan-config.js';
+import { createLogger } from '../dist/core/logger.js';
+import { builtinRulesDir, loadRules } from '../dist/engine/index.js';
+import { runRuleCases } from '../dist/rule-tests/run-cases.js';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
+const logger = createLogger('silent');
+
+function cpuMs(start) {
+  const usage = process.cpuUsage(start);
+  return (usage.user + usage.system) / 1000;
+}
+
+const demo = await startDemoSites();
+try {
+  const targets = ['wordpress', 'strapi', 'directus'].map((name) => demo.origin(name));
+  const config = scanConfigSchema.parse({
+    targets,
+    rateLimit: 0,
+    allowHosts: [new URL(demo.origin('media-bucket')).host],
+  });
+  await scan(config, logger, 'bench'); // warm-up: module loading, JIT
+  const wall = [];
+  let requests = 0;
+  const cpuStart = process.cpuUsage();
+  for (let round = 0; round < rounds; round += 1) {
+    const started = performance.now();
+    const { result } = await scan(config, logger, 'bench');
+    wall.push(performance.now() - started);
+    requests += result.targets.reduce((sum, target) => sum + target.requestsSent, 0);
+  }
+  const cpu = cpuMs(cpuStart);
+  wall.sort((a, b) => a - b);
+  const total = wall.reduce((sum, ms) => sum + ms, 0);
+  console.log(`scan of 3 demo targets, 5 rules, rate limit off, ${rounds} rounds`);
+  console.log(`  wall ms per scan: median ${wall[Math.floor(rounds / 2)].toFixed(1)}, min ${wall[0].toFixed(1)}, max ${wall.at(-1).toFixed(1)}`);
+  console.log(`  requests per scan: ${(requests / rounds).toFixed(1)}; ${(requests / (total / 1000)).toFixed(0)} requests/s`);
+  console.log(`  client CPU per request: ${((cpu * 1000) / requests).toFixed(0)} µs (server runs in-process, included)`);
+} finally {
+  await demo.close();
+}
+
+const { rules } = await loadRules([builtinRulesDir]);
+const caseRounds = Number(process.env.BENCH_CASE_ROUNDS ?? 50);
+let cases = 0;
+const caseStart = performance.now();
+for (let round = 0; round < caseRounds; round += 1) {
+  for (const { rule, file } of rules) cases += (await runRuleCases(rule, file)).cases.length;
+}
+const caseMs = performance.now() - caseStart;
+console.log(`offline rule cases (replay transport): ${cases} cases in ${caseMs.toFixed(0)} ms = ${((caseMs * 1000) / cases).toFixed(0)} µs per case`);
+console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
