@@ -25,6 +25,8 @@ interface Hop {
   url: URL;
   method: HttpMethod;
   headers: Record<string, string>;
+  /** The rule's own headers, to rebuild `headers` when a redirect changes the origin. */
+  ruleHeaders: Record<string, string>;
   body: string | undefined;
 }
 
@@ -64,8 +66,8 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       const url = parseHttpUrl(request.url);
       assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
-      const headers = buildRequestHeaders(request.headers, settings.headers, settings.userAgent);
-      const first: Hop = { url, method, headers, body };
+      const headers = headersFor(url, request.headers);
+      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, body };
       // The fragment never reaches the server, so "/a#x" and "/a" are the same request.
       const wireUrl = url.href.split('#')[0] ?? url.href;
       const response = await cache.getOrLoad(cacheKey(method, wireUrl, body, headers), () =>
@@ -76,6 +78,13 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     } catch (error) {
       throw toProbeError(error, request.url);
     }
+  }
+
+  // The user's own headers (cookies, tokens) go to the target's origin only, never to an
+  // allowed asset host or a redirect hop elsewhere, so their credentials stay where they belong.
+  function headersFor(url: URL, ruleHeaders: Record<string, string> | undefined): Record<string, string> {
+    const userHeaders = url.origin === scope.targetOrigin ? settings.headers : {};
+    return buildRequestHeaders(ruleHeaders, userHeaders, settings.userAgent);
   }
 
   async function followRedirects(requestedUrl: string, first: Hop): Promise<HttpResponse> {
@@ -114,7 +123,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           `more than ${settings.maxRedirects} redirects starting at ${requestedUrl}`,
         );
       }
-      hop = nextHop(hop, answer.status, next);
+      hop = nextHop(hop, answer.status, next, headersFor(next, hop.ruleHeaders));
       redirects.push(next.href);
     }
   }
@@ -248,13 +257,13 @@ function resolveLocation(location: string, base: URL): URL {
   }
 }
 
-function nextHop(previous: Hop, status: number, url: URL): Hop {
+function nextHop(previous: Hop, status: number, url: URL, headers: Record<string, string>): Hop {
   const method = methodAfterRedirect(status, previous.method);
-  if (method === previous.method) return { ...previous, url };
+  if (method === previous.method) return { ...previous, url, headers };
   // The body does not travel to the new method, and neither do the headers that describe it.
-  const headers = { ...previous.headers };
-  delete headers['content-type'];
-  return { url, method, headers, body: undefined };
+  const withoutBody = { ...headers };
+  delete withoutBody['content-type'];
+  return { url, method, headers: withoutBody, ruleHeaders: previous.ruleHeaders, body: undefined };
 }
 
 async function pause(ms: number, url: string, signal: AbortSignal): Promise<void> {

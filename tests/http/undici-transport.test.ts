@@ -177,6 +177,27 @@ describe('scope and method policy', () => {
     }
     expect(other.requests).toHaveLength(2);
   });
+  it("sends the user's headers to the target's origin only, not to allowed hosts or redirect hops there", async () => {
+    const other = await server(answerOk);
+    const site = await server((req, res) => {
+      if (req.url === '/hop') res.writeHead(302, { Location: `${other.origin}/landed` }).end();
+      else res.end('ok');
+    });
+    const transport = transportFor(site, {
+      allowedHosts: [`127.0.0.1:${other.port}`],
+      headers: { Authorization: 'Bearer user-own-token', Cookie: 'session=secret' },
+    });
+    await transport.send({ method: 'GET', url: `${site.origin}/page` });
+    await transport.send({ method: 'GET', url: `${other.origin}/direct` });
+    await transport.send({ method: 'GET', url: `${site.origin}/hop`, headers: { accept: 'text/html' } });
+    expect(site.requests.map((request) => request.headers.authorization)).toEqual(['Bearer user-own-token', 'Bearer user-own-token']);
+    expect(other.requests.map((request) => request.url)).toEqual(['/direct', '/landed']);
+    for (const request of other.requests) {
+      expect(request.headers.authorization).toBeUndefined();
+      expect(request.headers.cookie).toBeUndefined();
+    }
+    expect(other.requests[1]?.headers.accept).toBe('text/html'); // the rule's own headers do follow
+  });
 });
 
 describe('redirects', () => {
