@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseYamlSource, positionOf } from '../engine/yaml-source.js';
-import { problemsFromZod } from '../engine/zod-problems.js';
+import { parseYamlSource, positionOf } from '../core/yaml-source.js';
+import { problemsFromZod } from '../core/zod-problems.js';
 import { demoSiteSchema, type DemoResponse, type DemoSiteConfig } from './site-schema.js';
 
 /** The demo sites that ship with draftleak (works from src/ and from the compiled dist/src/). */

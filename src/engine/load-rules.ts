@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { RuleError } from '../core/errors.js';
 import { ruleSchema, type Rule } from './rule-schema.js';
 import { checkRule } from './rule-checks.js';
-import { problemsFromZod } from './zod-problems.js';
-import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.js';
+import { problemsFromZod } from '../core/zod-problems.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../core/yaml-source.js';
 
 export interface LoadedRule {
   rule: Rule;

@@ -2,7 +2,7 @@ import type { Matcher, Rule } from './rule-schema.js';
 import { compileExpression, compileRegex } from './expression.js';
 import { templateExpressions } from './template.js';
 import { reservedNames } from './response-document.js';
-import type { YamlProblem } from './yaml-source.js';
+import type { YamlProblem } from '../core/yaml-source.js';
 
 type Path = (string | number)[];
 
