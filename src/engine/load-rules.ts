@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
 import { RuleError } from '../core/errors.js';
 import { ruleSchema, type Rule } from './rule-schema.js';
 import { checkRule } from './rule-checks.js';
@@ -33,18 +34,43 @@ async function listRuleFiles(target: string): Promise<string[]> {
     .sort();
 }
 
+/** A copy of `input` without the keys zod called unknown (outside unions), or null if none. */
+function withoutUnknownKeys(input: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  const unknown = issues.filter((issue) => issue.code === 'unrecognized_keys');
+  if (unknown.length === 0) return null;
+  const copy = structuredClone(input) as Record<string | number, unknown>;
+  for (const issue of unknown) {
+    let holder: unknown = copy;
+    for (const segment of issue.path) holder = (holder as Record<PropertyKey, unknown> | undefined)?.[segment as PropertyKey];
+    if (holder && typeof holder === 'object') for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
+  }
+  return copy;
+}
+
+export interface ParseRuleOptions {
+  /** The folder the rule lives in, which names its CMS (`rules/<cms>/<id>.yaml`). */
+  folderCms?: string;
+}
+
 /** Parses and checks one rule file, returning every problem found (not only the first). */
-export function parseRuleText(file: string, text: string): { rule?: Rule; errors: RuleError[] } {
+export function parseRuleText(file: string, text: string, options: ParseRuleOptions = {}): { rule?: Rule; errors: RuleError[] } {
   const { source, errors: yamlErrors } = parseYamlSource(file, text);
   if (yamlErrors.length > 0) {
     return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
   }
   const input: unknown = source.document.toJS();
   const parsed = ruleSchema.safeParse(input);
-  const problems = parsed.success ? checkRule(parsed.data) : problemsFromZod(parsed.error.issues, input);
-  const expectedId = path.basename(file, '.yaml');
-  if (parsed.success && parsed.data.id !== expectedId) {
-    problems.push({ path: ['id'], message: `id "${parsed.data.id}" must equal the file name "${expectedId}"` });
+  const problems = parsed.success ? [] : problemsFromZod(parsed.error.issues, input);
+  // A typo in a key must not hide the other problems of the file: check again without it.
+  const retry = parsed.success ? null : withoutUnknownKeys(input, parsed.error.issues);
+  const rule = parsed.success ? parsed.data : retry ? ruleSchema.safeParse(retry).data : undefined;
+  if (rule) {
+    problems.push(...checkRule(rule));
+    const expectedId = path.basename(file, '.yaml');
+    if (rule.id !== expectedId) problems.push({ path: ['id'], message: `id "${rule.id}" must equal the file name "${expectedId}"` });
+    if (options.folderCms !== undefined && !rule.cms.includes(options.folderCms)) {
+      problems.push({ path: ['cms'], message: `cms must include "${options.folderCms}", the name of the folder the rule is in` });
+    }
   }
   const errors = problems.map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey));
   return parsed.success && errors.length === 0 ? { rule: parsed.data, errors } : { errors };
@@ -72,14 +98,13 @@ export async function loadRules(targets: string[]): Promise<{ rules: LoadedRule[
       continue;
     }
     for (const file of files) {
-      const result = parseRuleText(file, await readFile(file, 'utf8'));
+      // A rule in a sub-folder of what was given is filed under its CMS; a file given alone is not.
+      const folderCms = path.resolve(path.dirname(file)) === path.resolve(target) || files.length === 1 && file === target
+        ? undefined
+        : path.basename(path.dirname(file));
+      const result = parseRuleText(file, await readFile(file, 'utf8'), folderCms === undefined ? {} : { folderCms });
       errors.push(...result.errors);
       if (!result.rule) continue;
-      const folder = path.basename(path.dirname(file));
-      if (path.resolve(path.dirname(path.dirname(file))) === path.resolve(builtinRulesDir) && !result.rule.cms.includes(folder)) {
-        errors.push(new RuleError(file, `cms must include the folder name "${folder}"`, { line: 1, field: 'cms' }));
-        continue;
-      }
       const earlier = seen.get(result.rule.id);
       if (earlier) {
         errors.push(new RuleError(file, `duplicate rule id "${result.rule.id}" (also in ${earlier})`, { line: 1, field: 'id' }));

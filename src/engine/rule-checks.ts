@@ -31,7 +31,8 @@ export function checkRule(rule: Rule): YamlProblem[] {
   const checkTemplate = (template: string, path: Path, extra: string[] = []) => {
     for (const expression of templateExpressions(template)) {
       checkExpression(expression, path);
-      const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expression)?.[0];
+      // The leading name, unless it is a function call such as length(...).
+      const root = /^([A-Za-z_][A-Za-z0-9_]*)(?!\s*\()/.exec(expression)?.[1];
       if (root && !known.has(root) && !extra.includes(root)) {
         problems.push({ path, message: `unknown variable "${root}" in template "{{${expression}}}"` });
       }
@@ -71,6 +72,7 @@ export function checkRule(rule: Rule): YamlProblem[] {
   if (!rule.steps.some((step) => step.match)) {
     problems.push({ path: ['steps'], message: 'at least one step needs a match, or the rule would fire on any answer' });
   }
+  problems.push(...unusedExtractors(rule));
   // The message sees the last step's response at the root, and the item count.
   checkTemplate(rule.finding.message, ['finding', 'message'], [...reservedNames]);
   if (rule.finding.items) checkExpression(rule.finding.items, ['finding', 'items']);
@@ -91,4 +93,40 @@ function checkMatcher(
     const patterns = Array.isArray(matcher.regex) ? matcher.regex : [matcher.regex];
     patterns.forEach((pattern, index) => checkRegex(pattern, Array.isArray(matcher.regex) ? [...path, 'regex', index] : [...path, 'regex']));
   } else if ('header' in matcher && matcher.header.regex !== undefined) checkRegex(matcher.header.regex, [...path, 'header', 'regex']);
+}
+
+/** Every string where a variable can be read: templates and JMESPath expressions. */
+function readersOf(rule: Rule, fromStep: number): string[] {
+  const readers: string[] = [rule.finding.message, rule.finding.items ?? ''];
+  const matcherStrings = (matcher: Matcher): string[] => {
+    if ('all' in matcher) return matcher.all.flatMap(matcherStrings);
+    if ('any' in matcher) return matcher.any.flatMap(matcherStrings);
+    if ('not' in matcher) return matcherStrings(matcher.not);
+    return 'json' in matcher ? [matcher.json] : [];
+  };
+  rule.steps.forEach((step, index) => {
+    if (step.match) readers.push(...matcherStrings(step.match));
+    if (index <= fromStep) return;
+    const { request } = step;
+    readers.push(request.path ?? '', request.url ?? '', ...Object.values(request.headers), step.for_each?.in ?? '');
+    step.extract.forEach((extractor) => {
+      if ('json' in extractor) readers.push(extractor.json);
+    });
+  });
+  return readers;
+}
+
+/** An extracted value that nothing reads is a rule that does not do what its author meant. */
+function unusedExtractors(rule: Rule): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  rule.steps.forEach((step, stepIndex) => {
+    const readers = readersOf(rule, stepIndex);
+    step.extract.forEach((extractor, index) => {
+      const name = new RegExp(`(^|[^A-Za-z0-9_])\\$?${extractor.name}([^A-Za-z0-9_]|$)`);
+      if (!readers.some((reader) => name.test(reader))) {
+        problems.push({ path: ['steps', stepIndex, 'extract', index, 'name'], message: `the value of extractor "${extractor.name}" is never used` });
+      }
+    });
+  });
+  return problems;
 }

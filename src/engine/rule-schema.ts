@@ -87,7 +87,11 @@ export type Extractor = z.infer<typeof extractorSchema>;
 
 export const requestSchema = z
   .strictObject({
-    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+    method: z
+      .enum(['GET', 'HEAD', 'POST'], {
+        error: 'the safety policy allows only GET and HEAD (and POST for a read-only graphql query): draftleak never writes',
+      })
+      .default('GET'),
     /** A path (with query) resolved against the target, e.g. `/wp-json/wp/v2/posts?status=draft`. */
     path: z.string().min(1).optional(),
     /** A full URL template, e.g. `{{asset_host}}/?list-type=2`. Still subject to the scope guard. */

@@ -37,12 +37,10 @@ describe('rule loading', () => {
     const broken = valid
       .replace('    request:\n      path: /x', '    requets: {}\n    request:\n      path: "/x/{{nope}}"')
       .replace('regex: "ok"', 'regex: "(unclosed"');
-    // The schema pass stops at the typo; fix it to see the semantic pass too.
-    expect(messages(broken)).toEqual(['/rules/generic/broken-rule.yaml:11:5: unknown key "requets" (steps.0.requets)']);
-    const semantic = broken.replace('    requets: {}\n', '');
-    expect(messages(semantic)).toEqual([
-      '/rules/generic/broken-rule.yaml:12:13: unknown variable "nope" in template "{{nope}}" (steps.0.request.path)',
-      '/rules/generic/broken-rule.yaml:16:18: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group (steps.0.match.all.1.regex)',
+    expect(messages(broken)).toEqual([
+      '/rules/generic/broken-rule.yaml:11:5: unknown key "requets" (steps.0.requets)',
+      '/rules/generic/broken-rule.yaml:13:13: unknown variable "nope" in template "{{nope}}" (steps.0.request.path)',
+      '/rules/generic/broken-rule.yaml:17:18: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group (steps.0.match.all.1.regex)',
     ]);
   });
 
@@ -67,19 +65,35 @@ describe('rule loading', () => {
     expect(found).toEqual([expect.stringContaining('POST is allowed only for a read-only graphql query')]);
   });
 
+  it('reports an extractor whose value no step reads', () => {
+    const text = valid.replace("    match:\n      all:", "    extract:\n      - { name: leftover, json: json.items }\n    match:\n      all:");
+    expect(messages(text)).toEqual(['/rules/generic/broken-rule.yaml:14:17: the value of extractor "leftover" is never used (steps.0.extract.0.name)']);
+    expect(messages(text.replace('message: "found"', 'message: "found {{length(leftover)}}"'))).toEqual([]);
+  });
+
+  it('refuses a method the safety policy forbids, saying why', () => {
+    const [message] = messages(valid.replace('      path: /x', '      method: DELETE\n      path: /x'));
+    expect(message).toMatch(/broken-rule\.yaml:12:15: the safety policy allows only GET and HEAD .*draftleak never writes \(steps\.0\.request\.method\)/);
+  });
+
   it('collects problems from every file and catches duplicate ids across folders', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'draftleak-rules-'));
-    await mkdir(path.join(root, 'a'));
-    await mkdir(path.join(root, 'b'));
-    await writeFile(path.join(root, 'a', 'broken-rule.yaml'), valid);
-    await writeFile(path.join(root, 'b', 'broken-rule.yaml'), valid);
-    await writeFile(path.join(root, 'b', 'typo-rule.yaml'), valid.replace('id: broken-rule', 'id: typo-rule').replace('severity: high', 'severity: hgh'));
-    await writeFile(path.join(root, 'b', 'broken-rule.cases.yaml'), 'not: a rule');
+    const a = path.join(root, 'generic');
+    const b = path.join(root, 'more', 'generic');
+    await mkdir(a, { recursive: true });
+    await mkdir(b, { recursive: true });
+    await mkdir(path.join(root, 'wordpress'));
+    await writeFile(path.join(a, 'broken-rule.yaml'), valid);
+    await writeFile(path.join(b, 'broken-rule.yaml'), valid);
+    await writeFile(path.join(b, 'typo-rule.yaml'), valid.replace('id: broken-rule', 'id: typo-rule').replace('severity: high', 'severity: hgh'));
+    await writeFile(path.join(b, 'broken-rule.cases.yaml'), 'not: a rule');
+    await writeFile(path.join(root, 'wordpress', 'misfiled-rule.yaml'), valid.replace('id: broken-rule', 'id: misfiled-rule'));
     const { rules, errors } = await loadRules([root]);
     expect(rules.map((loaded) => loaded.rule.id)).toEqual(['broken-rule']);
     expect(errors.map((error) => error.message)).toEqual([
-      expect.stringMatching(/b\/broken-rule\.yaml:1: duplicate rule id "broken-rule"/),
-      expect.stringMatching(/b\/typo-rule\.yaml:3:11: Invalid option: expected one of .*\(severity\)/),
+      expect.stringMatching(/more\/generic\/broken-rule\.yaml:1: duplicate rule id "broken-rule"/),
+      expect.stringMatching(/more\/generic\/typo-rule\.yaml:3:11: Invalid option: expected one of .*\(severity\)/),
+      expect.stringMatching(/wordpress\/misfiled-rule\.yaml:5:6: cms must include "wordpress", the name of the folder the rule is in \(cms\)/),
     ]);
   });
 });
