@@ -32,7 +32,7 @@ export function checkRule(rule: Rule): YamlProblem[] {
     for (const expression of templateExpressions(template)) {
       checkExpression(expression, path);
       // The leading name, unless it is a function call such as length(...).
-      const root = /^([A-Za-z_][A-Za-z0-9_]*)(?!\s*\()/.exec(expression)?.[1];
+      const root = /^([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_]|\s*\()/.exec(expression)?.[1];
       if (root && !known.has(root) && !extra.includes(root)) {
         problems.push({ path, message: `unknown variable "${root}" in template "{{${expression}}}"` });
       }
