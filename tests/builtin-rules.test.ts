@@ -11,11 +11,12 @@ describe('built-in rules', () => {
   });
 
   for (const { rule, file } of rules) {
-    it(`${rule.id}: every case passes, with must-fire and must-not-fire cases`, async () => {
+    it(`${rule.id}: every case passes, with must-fire and must-not-fire cases, and no honeypot fires it`, async () => {
       const result = await runRuleCases(rule, file);
       const failures = [
         ...result.problems,
         ...result.cases.filter((ruleCase) => !ruleCase.passed && !ruleCase.todo).flatMap((ruleCase) => ruleCase.problems.map((problem) => `${ruleCase.name}: ${problem}`)),
+        ...result.honeypots.filter((honeypot) => !honeypot.passed).map((honeypot) => `fires on the ${honeypot.honeypot} honeypot: ${honeypot.findings.map((finding) => finding.url).join(', ')}`),
       ];
       expect(failures).toEqual([]);
       expect(result.passed).toBe(true);

@@ -19,7 +19,7 @@ export function createProgram(io: CliIo, argv: readonly string[], setExitCode: (
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run draftleak --help for usage)');
   program.addCommand(scanCommand(io, argv, setExitCode));
-  program.addCommand(rulesCommand(io));
+  program.addCommand(rulesCommand(io, setExitCode));
   program.addCommand(demoCommand(io, argv, setExitCode));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Finding } from '../core/finding.js';
 import type { Rule } from '../engine/rule-schema.js';
-import { runRule } from '../engine/run-rule.js';
+import { runRule, type StepTrace } from '../engine/run-rule.js';
+import { HoneypotTransport, honeypots } from './honeypots.js';
 import { caseFileSchema, type Exchange, type RuleCase } from './case-schema.js';
 import { ReplayTransport, type ReplayEntry } from './replay-transport.js';
 
@@ -17,6 +18,16 @@ export interface CaseResult {
   passed: boolean;
   problems: string[];
   findings: Finding[];
+  /** What the rule did, for --explain. */
+  trace: StepTrace[];
+}
+
+export interface HoneypotResult {
+  honeypot: string;
+  description: string;
+  passed: boolean;
+  findings: Finding[];
+  trace: StepTrace[];
 }
 
 export interface RuleCasesResult {
@@ -25,6 +36,7 @@ export interface RuleCasesResult {
   /** Problems with the case file as a whole (missing, malformed, lacking a kind of case). */
   problems: string[];
   cases: CaseResult[];
+  honeypots: HoneypotResult[];
   passed: boolean;
 }
 
@@ -92,13 +104,30 @@ export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string): 
     passed: problems.length === 0,
     problems,
     findings: outcome.findings,
+    trace: outcome.trace,
   };
+}
+
+/** Runs a rule against every honeypot site; it must stay silent on each. */
+export async function runHoneypots(rule: Rule): Promise<HoneypotResult[]> {
+  return Promise.all(
+    honeypots.map(async (honeypot) => {
+      const outcome = await runRule(rule, { target: caseTarget, transport: new HoneypotTransport(honeypot, caseTarget) });
+      return {
+        honeypot: honeypot.name,
+        description: honeypot.description,
+        passed: outcome.findings.length === 0,
+        findings: outcome.findings,
+        trace: outcome.trace,
+      };
+    }),
+  );
 }
 
 /** Runs every case of one rule. A rule needs at least one must-fire and one must-not-fire case. */
 export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCasesResult> {
   const caseFile = caseFileFor(ruleFile);
-  const result: RuleCasesResult = { ruleId: rule.id, caseFile, problems: [], cases: [], passed: false };
+  const result: RuleCasesResult = { ruleId: rule.id, caseFile, problems: [], cases: [], honeypots: await runHoneypots(rule), passed: false };
   let text: string;
   try {
     text = await readFile(caseFile, 'utf8');
@@ -116,6 +145,9 @@ export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCa
   if (!active.some((ruleCase) => ruleCase.expect === 'finding')) result.problems.push('needs at least one case that must fire');
   if (!active.some((ruleCase) => ruleCase.expect === 'none')) result.problems.push('needs at least one case that must not fire');
   for (const ruleCase of parsed.data.cases) result.cases.push(await runCase(rule, ruleCase, path.dirname(caseFile)));
-  result.passed = result.problems.length === 0 && result.cases.every((entry) => entry.passed || entry.todo !== undefined);
+  result.passed =
+    result.problems.length === 0 &&
+    result.cases.every((entry) => entry.passed || entry.todo !== undefined) &&
+    result.honeypots.every((entry) => entry.passed);
   return result;
 }

@@ -3,30 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../support/capture-io.js';
 import { validateSarif } from '../report/sarif-schema.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
-
-interface Captured extends CliIo {
-  out: string;
-  err: string;
-}
-
-function captureIo(): Captured {
-  const io: Captured = {
-    out: '',
-    err: '',
-    stdoutIsTty: false,
-    color: false,
-    stdout: (text) => {
-      io.out += text;
-    },
-    stderr: (text) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 const servers: LoopbackServer[] = [];
 afterEach(async () => {

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * robots.txt as a source of signals. draftleak audits sites for their owners, so Allow and
+ * Disallow lines are not crawl permissions here: they are hints, because sites list their
+ * admin, preview and staging paths there to keep search engines away from them.
+ */
+export const robotsInfoSchema = z.object({
+  allow: z.array(z.string()),
+  disallow: z.array(z.string()),
+  /** Absolute sitemap URLs (relative ones resolved against the robots.txt URL). */
+  sitemaps: z.array(z.string()),
+});
+export type RobotsInfo = z.infer<typeof robotsInfoSchema>;
+
+export const emptyRobots = (): RobotsInfo => ({ allow: [], disallow: [], sitemaps: [] });
+
+/**
+ * Parses robots.txt with every user-agent group merged (a path hidden from one crawler is as
+ * interesting as one hidden from all). Empty Disallow lines ("allow everything") are dropped;
+ * duplicates are dropped, first occurrence order kept.
+ */
+export function parseRobots(body: string, robotsUrl: string): RobotsInfo {
+  const allow = new Set<string>();
+  const disallow = new Set<string>();
+  const sitemaps = new Set<string>();
+  for (const rawLine of body.split(/\r\n|\r|\n/)) {
+    const line = rawLine.replace(/#.*$/, '').trim();
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (value === '') continue;
+    if (key === 'allow') allow.add(value);
+    else if (key === 'disallow') disallow.add(value);
+    else if (key === 'sitemap' || key === 'site-map') {
+      const resolved = resolveHttp(value, robotsUrl);
+      if (resolved) sitemaps.add(resolved);
+    }
+  }
+  return { allow: [...allow], disallow: [...disallow], sitemaps: [...sitemaps] };
+}
+
+/**
+ * Turns a robots path rule into a fetchable URL on the origin, or undefined when nothing useful
+ * is left. Wildcards cannot be fetched, so the rule is cut at the first "*" or "$"; what remains
+ * must be more than "/" ("/*?preview=" says something, but names no page).
+ */
+export function robotsRuleToUrl(rule: string, origin: string): string | undefined {
+  const cut = rule.search(/[*$]/);
+  const path = cut === -1 ? rule : rule.slice(0, cut);
+  if (!path.startsWith('/') || path === '/') return undefined;
+  return resolveHttp(path, origin);
+}
+
+/** True when a body answered for /robots.txt looks like an HTML page (a catch-all site). */
+export function looksLikeHtml(body: string): boolean {
+  return /^\s*(<!doctype html|<html|<head|<body)/i.test(body);
+}
+
+function resolveHttp(value: string, base: string): string | undefined {
+  try {
+    const url = new URL(value, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

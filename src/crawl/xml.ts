@@ -1,0 +1,219 @@
+/**
+ * A small, strict XML reader for sitemaps and feeds.
+ *
+ * Why not htmlparser2's xmlMode: it is forgiving by design (a stray close tag is dropped, an
+ * unclosed element is closed at the end), so a truncated or broken sitemap would silently yield
+ * half its URLs. The crawl must instead report such a sitemap as a failed probe, which needs a
+ * reader that knows when a document is not well-formed. Sitemaps and feeds use a tiny subset of
+ * XML, so this reader handles elements, attributes, text, CDATA, comments, processing
+ * instructions and a skipped DOCTYPE. It never expands DTD entities (no entity bombs).
+ */
+
+export interface XmlElement {
+  /** Qualified name as written, e.g. "news:publication_date". */
+  name: string;
+  /** Name without its namespace prefix, lower-cased, e.g. "publication_date". */
+  local: string;
+  attributes: Record<string, string>;
+  children: XmlNode[];
+}
+export type XmlNode = XmlElement | string;
+
+export class XmlSyntaxError extends Error {
+  readonly offset: number;
+  readonly line: number;
+  constructor(message: string, text: string, offset: number) {
+    const line = lineAt(text, offset);
+    super(`${message} (line ${line})`);
+    this.name = 'XmlSyntaxError';
+    this.offset = offset;
+    this.line = line;
+  }
+}
+
+/** Deeper nesting than this is not a sitemap or a feed; refusing it keeps recursion bounded. */
+const maxNesting = 256;
+const namePattern = /^[A-Za-z_:][\w.:-]*$/;
+const attributePattern = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+
+/** Parses a whole document and returns its root element, or throws XmlSyntaxError. */
+export function parseXml(input: string): XmlElement {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let position = 0;
+
+  const fail = (message: string, at: number): never => {
+    throw new XmlSyntaxError(message, text, at);
+  };
+
+  while (position < text.length) {
+    const open = text.indexOf('<', position);
+    const textEnd = open === -1 ? text.length : open;
+    if (textEnd > position) {
+      const chunk = text.slice(position, textEnd);
+      const parent = stack[stack.length - 1];
+      if (parent) parent.children.push(decodeEntities(chunk));
+      else if (chunk.trim() !== '') fail(root ? 'text after the root element' : 'text before the root element', position);
+    }
+    if (open === -1) break;
+
+    if (text.startsWith('<?', open)) {
+      const end = text.indexOf('?>', open + 2);
+      if (end === -1) fail('unterminated processing instruction', open);
+      position = end + 2;
+    } else if (text.startsWith('<!--', open)) {
+      const end = text.indexOf('-->', open + 4);
+      if (end === -1) fail('unterminated comment', open);
+      position = end + 3;
+    } else if (text.startsWith('<![CDATA[', open)) {
+      const end = text.indexOf(']]>', open + 9);
+      if (end === -1) fail('unterminated CDATA section', open);
+      const parent = stack[stack.length - 1];
+      if (!parent) fail('CDATA outside the root element', open);
+      parent?.children.push(text.slice(open + 9, end));
+      position = end + 3;
+    } else if (text.startsWith('<!', open)) {
+      if (root || stack.length > 0) fail('declaration inside the document', open);
+      position = skipDeclaration(text, open, fail);
+    } else if (text.startsWith('</', open)) {
+      const end = text.indexOf('>', open + 2);
+      if (end === -1) fail('unterminated closing tag', open);
+      const name = text.slice(open + 2, end).trim();
+      const current = stack.pop();
+      if (!current) fail(`closing tag </${name}> without an open element`, open);
+      else if (current.name !== name) fail(`closing tag </${name}> does not match <${current.name}>`, open);
+      position = end + 1;
+    } else {
+      const end = findTagEnd(text, open);
+      if (end === -1) fail('unterminated tag', open);
+      const selfClosing = text[end - 1] === '/';
+      const inner = text.slice(open + 1, selfClosing ? end - 1 : end);
+      const element = readStartTag(inner, open, fail);
+      const parent = stack[stack.length - 1];
+      if (parent) parent.children.push(element);
+      else if (root) fail('a second root element', open);
+      else root = element;
+      if (!selfClosing) {
+        if (stack.length >= maxNesting) fail(`elements nested deeper than ${maxNesting}`, open);
+        stack.push(element);
+      }
+      position = end + 1;
+    }
+  }
+  const unclosed = stack[stack.length - 1];
+  if (unclosed) fail(`<${unclosed.name}> is never closed (truncated document?)`, text.length);
+  if (!root) fail('no root element', 0);
+  return root as XmlElement;
+}
+
+/** Direct child elements, optionally only those with the given local name. */
+export function childElements(element: XmlElement, local?: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const child of element.children) {
+    if (typeof child !== 'string' && (local === undefined || child.local === local)) out.push(child);
+  }
+  return out;
+}
+
+export function firstChild(element: XmlElement, local: string): XmlElement | undefined {
+  for (const child of element.children) {
+    if (typeof child !== 'string' && child.local === local) return child;
+  }
+  return undefined;
+}
+
+/** All text below the element, trimmed. */
+export function textOf(element: XmlElement | undefined): string {
+  if (!element) return '';
+  const parts: string[] = [];
+  const walk = (node: XmlElement): void => {
+    for (const child of node.children) {
+      if (typeof child === 'string') parts.push(child);
+      else walk(child);
+    }
+  };
+  walk(element);
+  return parts.join('').trim();
+}
+
+/** Text of the first child with this local name, or undefined when absent or empty. */
+export function childText(element: XmlElement, local: string): string | undefined {
+  const value = textOf(firstChild(element, local));
+  return value === '' ? undefined : value;
+}
+
+function readStartTag(inner: string, at: number, fail: (message: string, at: number) => never): XmlElement {
+  const nameMatch = /^[^\s/>]+/.exec(inner);
+  const name = nameMatch?.[0] ?? '';
+  if (!namePattern.test(name)) fail(`invalid element name "${name}"`, at);
+  const attributes: Record<string, string> = {};
+  let index = name.length;
+  while (index < inner.length) {
+    if (inner.slice(index).trim() === '') break;
+    attributePattern.lastIndex = index;
+    const match = attributePattern.exec(inner);
+    if (!match) fail(`malformed attributes in <${name}>`, at);
+    const [whole, attributeName, doubleQuoted, singleQuoted] = match as RegExpExecArray;
+    attributes[attributeName as string] = decodeEntities(doubleQuoted ?? singleQuoted ?? '');
+    index += whole.length;
+  }
+  const colon = name.indexOf(':');
+  return { name, local: (colon === -1 ? name : name.slice(colon + 1)).toLowerCase(), attributes, children: [] };
+}
+
+/** The index of the ">" that ends the tag opened at `open`, skipping quoted attribute values. */
+function findTagEnd(text: string, open: number): number {
+  let quote = '';
+  for (let index = open + 1; index < text.length; index++) {
+    const char = text[index];
+    if (quote) {
+      if (char === quote) quote = '';
+    } else if (char === '"' || char === "'") {
+      quote = char;
+    } else if (char === '>') {
+      return index;
+    } else if (char === '<') {
+      return -1;
+    }
+  }
+  return -1;
+}
+
+/** Skips <!DOCTYPE ...> including an internal subset in brackets; entities in it are ignored. */
+function skipDeclaration(text: string, open: number, fail: (message: string, at: number) => never): number {
+  let depth = 0;
+  for (let index = open + 2; index < text.length; index++) {
+    const char = text[index];
+    if (char === '[') depth++;
+    else if (char === ']') depth--;
+    else if (char === '>' && depth <= 0) return index + 1;
+  }
+  return fail('unterminated declaration', open);
+}
+
+const namedEntities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/**
+ * Decodes the five predefined entities and character references. Unknown named entities stay as
+ * written: real sitemaps contain HTML entities like &nbsp; and losing their URLs over it would
+ * help nobody.
+ */
+export function decodeEntities(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);/g, (whole, entity: string) => {
+    if (entity.startsWith('#x')) return fromCodePoint(Number.parseInt(entity.slice(2), 16), whole);
+    if (entity.startsWith('#')) return fromCodePoint(Number.parseInt(entity.slice(1), 10), whole);
+    return namedEntities[entity] ?? whole;
+  });
+}
+
+function fromCodePoint(code: number, fallback: string): string {
+  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : fallback;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset && index < text.length; index++) if (text.charCodeAt(index) === 10) line++;
+  return line;
+}
