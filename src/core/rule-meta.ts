@@ -6,16 +6,16 @@ import { confidenceSchema, severitySchema } from './severity.js';
  * report layer depends on core only.
  */
 export const ruleMetaSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, equal to the file name'),
-  name: z.string().min(1).max(255),
-  severity: severitySchema,
-  confidence: confidenceSchema,
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, equal to the file name').describe('Rule id: kebab-case, equal to the file name.'),
+  name: z.string().min(1).max(255).describe('One line that says what is exposed.'),
+  severity: severitySchema.describe('critical: unpublished bodies or bulk listings; high: reachable under a condition; medium: listings without proof of state; low: existence oracles; info: signals.'),
+  confidence: confidenceSchema.describe('How sure a finding is to be a true exposure (SARIF precision).'),
   /** CMS names the rule applies to; `generic` for rules that apply to any site. */
-  cms: z.array(z.string().min(1)).min(1),
-  tags: z.array(z.string().min(1)).max(20).default([]),
-  cwe: z.array(z.string().regex(/^CWE-\d+$/)).default([]),
-  description: z.string().min(1).max(1024),
-  remediation: z.string().min(1),
-  references: z.array(z.url()).min(1),
+  cms: z.array(z.string().min(1)).min(1).describe('CMS ids the rule applies to (the folder name among them); generic for any site.'),
+  tags: z.array(z.string().min(1)).max(20).default([]).describe('Free tags, shown and filterable in code scanning.'),
+  cwe: z.array(z.string().regex(/^CWE-\d+$/)).default([]).describe('CWE ids such as CWE-200.'),
+  description: z.string().min(1).max(1024).describe('What an anonymous visitor can reach and why (at most 1024 characters).'),
+  remediation: z.string().min(1).describe('How to close the exposure and confirm the fix.'),
+  references: z.array(z.url()).min(1).describe('Vendor documentation the rule is based on.'),
 });
 export type RuleMeta = z.infer<typeof ruleMetaSchema>;

@@ -119,10 +119,10 @@ export const forEachSchema = z.strictObject({
 export const stepSchema = z.strictObject({
   id: variableName,
   request: requestSchema,
-  for_each: forEachSchema.optional(),
-  extract: z.array(extractorSchema).default([]),
+  for_each: forEachSchema.optional().describe('Repeat the step for each item of a list (a JMESPath expression), at most `max` times.'),
+  extract: z.array(extractorSchema).default([]).describe('Values to name for later steps: json (JMESPath), css (selector + attribute), regex (group), header.'),
   /** The branch continues only when this holds. A step without match is a baseline. */
-  match: matcherSchema.optional(),
+  match: matcherSchema.optional().describe('A tree of matchers (all, any, not over status, header, word, regex, json, css, size); the branch continues only when it holds.'),
 });
 export type Step = z.infer<typeof stepSchema>;
 
@@ -137,7 +137,7 @@ export const findingTemplateSchema = z.strictObject({
 });
 
 export const ruleSchema = ruleMetaSchema.extend({
-  steps: z.array(stepSchema).min(1).max(10),
-  finding: findingTemplateSchema,
+  steps: z.array(stepSchema).min(1).max(10).describe('Requests in order; each branch that passes every match produces a finding.'),
+  finding: findingTemplateSchema.describe('What a finding says and which items it names.'),
 });
 export type Rule = z.infer<typeof ruleSchema>;

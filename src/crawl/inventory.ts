@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { normalizeUrl } from './normalize.js';
+
+/**
+ * The published inventory: what the site publishes on purpose, from its sitemaps, feeds,
+ * structured data and links. Rules use it as the "known public" side of a comparison: an item
+ * reachable by id or slug that is in none of these lists is a candidate draft, scheduled post or
+ * orphaned upload.
+ */
+
+export const inventorySources = ['sitemap', 'feed', 'link', 'jsonld'] as const;
+export const inventorySourceSchema = z.enum(inventorySources);
+export type InventorySource = z.infer<typeof inventorySourceSchema>;
+
+export const inventoryEntrySchema = z.object({
+  /** Normalised (see normalizeUrl). */
+  url: z.string(),
+  /** Where the URL was first seen. */
+  source: inventorySourceSchema,
+  /** Every source that listed it. */
+  sources: z.array(inventorySourceSchema),
+  /** Sitemap <lastmod>. */
+  lastmod: z.string().optional(),
+  /** Publication date: feed item date, news:publication_date, JSON-LD datePublished. */
+  date: z.string().optional(),
+  title: z.string().optional(),
+});
+export type InventoryEntry = z.infer<typeof inventoryEntrySchema>;
+
+export interface InventoryInput {
+  url: string;
+  source: InventorySource;
+  lastmod?: string;
+  date?: string;
+  title?: string;
+}
+
+export interface PublishedInventoryJson {
+  entries: InventoryEntry[];
+  slugs: string[];
+  ids: string[];
+}
+
+/** Query parameters whose value is a CMS content id (WordPress ?p=, ?page_id=, ?attachment_id=...). */
+const idParams = new Set(['p', 'page_id', 'post', 'attachment_id', 'id', 'post_id', 'nid']);
+/** Path shapes that carry a numeric id: Drupal /node/123, generic /posts/123 (not /page/2: that is pagination). */
+const idPathPattern = /\/(?:node|post|posts|article|articles|entry|entries|item|items|media|attachment)\/(\d+)(?:\/|$)/i;
+/** WordPress body classes that name the current post: postid-123, page-id-2, attachmentid-15. */
+const idBodyClass = /^(?:postid|page-id|attachmentid|post-id|parent-pageid)-(\d+)$/;
+
+export class PublishedInventory {
+  private readonly byUrl = new Map<string, InventoryEntry>();
+  private readonly slugSet = new Set<string>();
+  private readonly idSet = new Set<string>();
+
+  /** Adds a URL (normalised; ignored when not http(s)) with its dates, and derives slug and ids. */
+  add(input: InventoryInput): void {
+    const url = normalizeUrl(input.url);
+    if (url === undefined) return;
+    const existing = this.byUrl.get(url);
+    if (existing) {
+      if (!existing.sources.includes(input.source)) existing.sources.push(input.source);
+      existing.lastmod ??= input.lastmod;
+      existing.date ??= input.date;
+      existing.title ??= input.title;
+      return;
+    }
+    const entry: InventoryEntry = { url, source: input.source, sources: [input.source] };
+    if (input.lastmod !== undefined) entry.lastmod = input.lastmod;
+    if (input.date !== undefined) entry.date = input.date;
+    if (input.title !== undefined) entry.title = input.title;
+    this.byUrl.set(url, entry);
+    const slug = slugOf(url);
+    if (slug) for (const variant of slugVariants(slug)) this.slugSet.add(variant);
+    for (const id of idsFromUrl(url)) this.idSet.add(id);
+  }
+
+  /** Adds an id seen elsewhere: a feed guid (and the numeric id inside it), a body class, a JSON Feed id. */
+  addId(id: string): void {
+    const trimmed = id.trim();
+    if (trimmed === '') return;
+    this.idSet.add(trimmed);
+    for (const numeric of idsFromUrl(trimmed)) this.idSet.add(numeric);
+  }
+
+  /** Adds the ids that WordPress body classes name (postid-123 -> "123"). */
+  addBodyClasses(classes: string[]): void {
+    for (const token of classes) {
+      const id = idBodyClass.exec(token)?.[1];
+      if (id) this.idSet.add(id);
+    }
+  }
+
+  has(url: string): boolean {
+    const normalized = normalizeUrl(url);
+    return normalized !== undefined && this.byUrl.has(normalized);
+  }
+
+  hasSlug(slug: string): boolean {
+    return this.slugSet.has(slug.toLowerCase().replace(/^\/+|\/+$/g, ''));
+  }
+
+  hasId(id: string | number): boolean {
+    return this.idSet.has(String(id).trim());
+  }
+
+  get(url: string): InventoryEntry | undefined {
+    const normalized = normalizeUrl(url);
+    return normalized === undefined ? undefined : this.byUrl.get(normalized);
+  }
+
+  get size(): number {
+    return this.byUrl.size;
+  }
+
+  entries(): InventoryEntry[] {
+    return [...this.byUrl.values()];
+  }
+
+  toJSON(): PublishedInventoryJson {
+    return {
+      entries: this.entries().map((entry) => ({ ...entry, sources: [...entry.sources] })),
+      slugs: [...this.slugSet].sort(),
+      ids: [...this.idSet].sort(),
+    };
+  }
+}
+
+/** The last non-empty path segment, decoded and lower-cased; undefined for the root. */
+export function slugOf(url: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const segments = pathname.split('/').filter((segment) => segment !== '');
+  const last = segments[segments.length - 1];
+  if (last === undefined) return undefined;
+  try {
+    return decodeURIComponent(last).toLowerCase();
+  } catch {
+    return last.toLowerCase();
+  }
+}
+
+/** "my-post.html" is also known as "my-post", the slug a CMS would store. */
+function slugVariants(slug: string): string[] {
+  const bare = slug.replace(/\.(html?|php|aspx?)$/, '');
+  return bare === slug ? [slug] : [slug, bare];
+}
+
+/** Numeric content ids a URL carries in its query (?p=123) or path (/node/123). */
+export function idsFromUrl(value: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [];
+  }
+  const ids: string[] = [];
+  for (const [name, param] of url.searchParams) {
+    if (idParams.has(name.toLowerCase()) && /^\d+$/.test(param)) ids.push(param);
+  }
+  const fromPath = idPathPattern.exec(url.pathname)?.[1];
+  if (fromPath) ids.push(fromPath);
+  return ids;
+}
