@@ -16,6 +16,8 @@ export interface HttpRequest {
    * any other POST.
    */
   readOnlyGraphql?: boolean;
+  /** Keep the body's raw bytes too (`rawBody`), for binary answers such as gzip sitemaps. */
+  binary?: boolean;
 }
 
 export interface HttpResponse {
@@ -36,6 +38,8 @@ export interface HttpResponse {
   /** Each redirect followed, in order. */
   redirects: string[];
   durationMs: number;
+  /** The body's bytes (up to the cap), only when the request asked for `binary`. */
+  rawBody?: Uint8Array;
   /** True when the answer came from the per-scan cache. */
   fromCache?: boolean;
 }

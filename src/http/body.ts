@@ -4,13 +4,15 @@ export interface CappedBody {
   body: string;
   bytes: number;
   truncated: boolean;
+  /** The bytes kept, when the caller asked for them. */
+  raw?: Buffer;
 }
 
 /**
  * Reads at most `capBytes` of a response body, then destroys the stream so the rest is never
  * read (undici closes that connection): a scan of a site serving huge files keeps bounded memory.
  */
-export async function readCappedBody(stream: Readable, capBytes: number): Promise<CappedBody> {
+export async function readCappedBody(stream: Readable, capBytes: number, keepRaw = false): Promise<CappedBody> {
   const kept: Buffer[] = [];
   let bytes = 0;
   let truncated = false;
@@ -27,7 +29,8 @@ export async function readCappedBody(stream: Readable, capBytes: number): Promis
     bytes += buffer.length;
   }
   if (truncated) stream.destroy();
-  return { body: decodeUtf8(Buffer.concat(kept, bytes), truncated), bytes, truncated };
+  const buffer = Buffer.concat(kept, bytes);
+  return { body: decodeUtf8(buffer, truncated), bytes, truncated, ...(keepRaw ? { raw: buffer } : {}) };
 }
 
 // A cut at the cap can split a multi-byte character; in streaming mode the decoder holds the

@@ -28,6 +28,8 @@ interface Hop {
   /** The rule's own headers, to rebuild `headers` when a redirect changes the origin. */
   ruleHeaders: Record<string, string>;
   body: string | undefined;
+  /** Keep the raw bytes of the final answer. */
+  binary: boolean;
 }
 
 interface HopAnswer extends CappedBody {
@@ -67,10 +69,12 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
       const headers = headersFor(url, request.headers);
-      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, body };
+      const binary = request.binary === true;
+      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, body, binary };
       // The fragment never reaches the server, so "/a#x" and "/a" are the same request.
       const wireUrl = url.href.split('#')[0] ?? url.href;
-      const response = await cache.getOrLoad(cacheKey(method, wireUrl, body, headers), () =>
+      const key = cacheKey(method, wireUrl, body, headers) + (binary ? ':binary' : '');
+      const response = await cache.getOrLoad(key, () =>
         followRedirects(request.url, first),
       );
       // A cache hit may have been requested under an equivalent spelling of the URL.
@@ -104,6 +108,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           body: answer.body,
           truncated: answer.truncated,
           bytes: answer.bytes,
+          ...(answer.raw ? { rawBody: new Uint8Array(answer.raw) } : {}),
           redirects,
           durationMs: Math.round(performance.now() - started),
         };
@@ -208,7 +213,7 @@ class Exchanger {
         await response.body.dump().catch(() => undefined);
         content = emptyBody;
       } else {
-        content = await readCappedBody(response.body, this.settings.bodyCapBytes);
+        content = await readCappedBody(response.body, this.settings.bodyCapBytes, hop.binary);
       }
       this.settings.logger?.debug(
         {
@@ -263,7 +268,7 @@ function nextHop(previous: Hop, status: number, url: URL, headers: Record<string
   // The body does not travel to the new method, and neither do the headers that describe it.
   const withoutBody = { ...headers };
   delete withoutBody['content-type'];
-  return { url, method, headers: withoutBody, ruleHeaders: previous.ruleHeaders, body: undefined };
+  return { url, method, headers: withoutBody, ruleHeaders: previous.ruleHeaders, body: undefined, binary: previous.binary };
 }
 
 async function pause(ms: number, url: string, signal: AbortSignal): Promise<void> {

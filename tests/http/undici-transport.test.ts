@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,6 +69,20 @@ describe('requests', () => {
     expect(response.headers['set-cookie']).toBe('a=1\nb=2');
     expect(response.headers['x-multi']).toBe('one, two');
     expect(response.headers['content-length']).toBe('6');
+  });
+
+  it('keeps the raw bytes of a binary answer when asked, and only then', async () => {
+    const gzipped = gzipSync('<urlset><url><loc>/a</loc></url></urlset>');
+    const site = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/gzip' }).end(gzipped);
+    });
+    const transport = transportFor(site);
+    const raw = await transport.send({ method: 'GET', url: `${site.origin}/sitemap.xml.gz`, binary: true });
+    expect(Buffer.from(raw.rawBody ?? new Uint8Array()).equals(gzipped)).toBe(true);
+    expect(gunzipSync(raw.rawBody ?? new Uint8Array()).toString()).toContain('<loc>/a</loc>');
+    const text = await transport.send({ method: 'GET', url: `${site.origin}/sitemap.xml.gz` });
+    expect(text.rawBody).toBeUndefined();
+    expect(text.fromCache).toBeUndefined(); // a text request is not answered from the binary entry
   });
 
   it('returns an empty body for HEAD', async () => {
