@@ -54,6 +54,31 @@ export const probeFailureSchema = z.object({
 });
 export type ProbeFailure = z.infer<typeof probeFailureSchema>;
 
+/** What discovery learnt about a target before the rules ran. */
+export const detectionSchema = z.object({
+  cms: z.string(),
+  name: z.string(),
+  version: z.string().optional(),
+  /** 0..1 */
+  confidence: z.number(),
+  /** The signals that decided, with short evidence. */
+  signals: z.array(z.string()),
+});
+export type Detection = z.infer<typeof detectionSchema>;
+
+export const discoverySchema = z.object({
+  detections: z.array(detectionSchema),
+  /** Things a reader must know to trust the result (a catch-all host, a budget spent). */
+  notes: z.array(z.string()),
+  /** Rules that did not run, and why (CMS not detected). */
+  skippedRules: z.array(z.object({ ruleId: z.string(), reason: z.string() })),
+  pagesCrawled: z.number().int(),
+  publishedInventory: z.number().int(),
+  apiRoots: z.array(z.string()),
+  assetHosts: z.array(z.string()),
+});
+export type Discovery = z.infer<typeof discoverySchema>;
+
 export const targetResultSchema = z.object({
   target: z.string(),
   startedAt: z.string(),
@@ -65,5 +90,6 @@ export const targetResultSchema = z.object({
   requestsSent: z.number().int(),
   /** False when the target could not be scanned at all. */
   executionSuccessful: z.boolean(),
+  discovery: discoverySchema.optional(),
 });
 export type TargetResult = z.infer<typeof targetResultSchema>;

@@ -1,4 +1,4 @@
-import type { ExposedItem, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
+import type { Discovery, ExposedItem, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
 import type { ScanResult, ToolInfo } from '../core/scan-result.js';
 import type { Severity } from '../core/severity.js';
 import { sanitizeScanResult } from './sanitize.js';
@@ -27,6 +27,7 @@ export interface JsonTarget {
   rulesRun: string[];
   findings: Finding[];
   failures: ProbeFailure[];
+  discovery?: Discovery;
   summary: JsonSummary;
 }
 
@@ -81,6 +82,7 @@ function target(value: TargetResult): JsonTarget {
     rulesRun: [...value.rulesRun],
     findings: sortFindings(value.findings).map(finding),
     failures: sortFailures(value.failures).map(failure),
+    ...(value.discovery ? { discovery: value.discovery } : {}),
     summary: summarise(value.findings, value.failures.length),
   };
 }

@@ -55,6 +55,16 @@ export function sanitizeTarget(target: TargetResult): TargetResult {
     target: redactUrl(target.target),
     findings: target.findings.map(sanitizeFinding),
     failures: target.failures.map(sanitizeFailure),
+    // Signals quote what a site showed (a key in a script tag, say): masked like evidence.
+    ...(target.discovery
+      ? {
+          discovery: {
+            ...target.discovery,
+            notes: target.discovery.notes.map(maskSecrets),
+            detections: target.discovery.detections.map((detection) => ({ ...detection, signals: detection.signals.map(maskSecrets) })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -99,9 +99,15 @@ function toInvocation(target: TargetResult, commandLine: string, ruleIndex: Rule
     ...(commandLine === '' ? {} : { commandLine }),
     ...(start === undefined ? {} : { startTimeUtc: start }),
     ...(end === undefined ? {} : { endTimeUtc: end }),
-    toolExecutionNotifications: sortFailures(target.failures).map((failure) =>
-      toNotification(failure, target.executionSuccessful, ruleIndex),
-    ),
+    toolExecutionNotifications: [
+      ...sortFailures(target.failures).map((failure) => toNotification(failure, target.executionSuccessful, ruleIndex)),
+      // Discovery notes (a catch-all host, a spent budget) change how a clean result reads.
+      ...(target.discovery?.notes ?? []).map((note) => ({
+        level: 'note' as const,
+        message: { text: note },
+        descriptor: { id: 'DL_DISCOVERY_NOTE' },
+      })),
+    ],
   };
 }
 

@@ -55,6 +55,14 @@ function failureLine(failure: ProbeFailure): string {
 
 function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>, paint: Painter): string[] {
   const lines = [paint(`Target: ${target.target}`, 'bold')];
+  const discovery = target.discovery;
+  if (discovery) {
+    const detected = discovery.detections
+      .map((detection) => `${detection.name}${detection.version ? ` ${detection.version}` : ''} (${Math.round(detection.confidence * 100)}%)`)
+      .join(', ');
+    lines.push(`  Detected: ${detected || 'no known CMS'}; ${discovery.pagesCrawled} page(s) crawled, ${discovery.publishedInventory} published URL(s) known`);
+    for (const note of discovery.notes) lines.push(`  ${paint(`Note: ${note}`, 'yellow')}`);
+  }
   if (target.findings.length === 0) {
     // Said explicitly so "nothing printed" is never mistaken for "nothing checked".
     const caveat = target.executionSuccessful ? '' : ' (scan incomplete: the target could not be scanned)';

@@ -1,0 +1,150 @@
+import { ProbeError } from '../core/errors.js';
+import type { ProbeFailure } from '../core/finding.js';
+import type { HttpResponse } from '../core/http-types.js';
+import type { Logger } from '../core/logger.js';
+import { originOf } from './normalize.js';
+import type { CrawledPage, FetchKind, RawCapableTransport, RawHttpResponse } from './types.js';
+
+/**
+ * The crawl's only door to the transport. Three guarantees live here so that no caller can
+ * forget them: a request to another origin is never sent (checked before send, whatever the
+ * transport's own scope would allow), no request is sent once the request or byte budget is
+ * spent, and a ProbeError becomes a recorded failure instead of an exception.
+ */
+
+export interface FetcherLimits {
+  maxRequests: number;
+  maxBytes: number;
+}
+
+/** Decoded text of a raw (gzip) body kept in `responses`, like the transport's own body cap. */
+const syntheticBodyCapChars = 5 * 1024 * 1024;
+
+export class CrawlFetcher {
+  readonly pages: CrawledPage[] = [];
+  readonly responses: HttpResponse[] = [];
+  readonly failures: ProbeFailure[] = [];
+  requests = 0;
+  bytes = 0;
+  stoppedBy: 'pages' | 'bytes' | undefined;
+
+  constructor(
+    private readonly transport: RawCapableTransport,
+    readonly origin: string,
+    private readonly limits: FetcherLimits,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** True once a request was refused for lack of budget; the crawl then winds down. */
+  get exhausted(): boolean {
+    return this.stoppedBy !== undefined;
+  }
+
+  get canSendRaw(): boolean {
+    return typeof this.transport.sendRaw === 'function';
+  }
+
+  isSameOrigin(url: string): boolean {
+    return originOf(url) === this.origin;
+  }
+
+  /** GET through the transport; undefined when refused (origin, budget) or failed (recorded). */
+  async get(url: string, kind: FetchKind, depth = 0, headers?: Record<string, string>): Promise<HttpResponse | undefined> {
+    if (!this.reserve(url)) return undefined;
+    try {
+      const response = await this.transport.send({ method: 'GET', url, ...(headers ? { headers } : {}) });
+      this.bytes += response.bytes;
+      this.responses.push(response);
+      this.pages.push({
+        url,
+        ...(response.url !== url ? { finalUrl: response.url } : {}),
+        kind,
+        status: response.status,
+        contentType: response.headers['content-type'] ?? '',
+        depth,
+        bytes: response.bytes,
+      });
+      this.logger?.debug({ url, kind, status: response.status, bytes: response.bytes }, 'crawl fetch');
+      return response;
+    } catch (error) {
+      this.fail(url, error);
+      return undefined;
+    }
+  }
+
+  /** GET through sendRaw, for binary bodies; the caller records the decoded response (recordRaw). */
+  async getRaw(url: string, kind: FetchKind, headers?: Record<string, string>): Promise<RawHttpResponse | undefined> {
+    const sendRaw = this.transport.sendRaw;
+    if (!sendRaw) return undefined;
+    if (!this.reserve(url)) return undefined;
+    try {
+      const response = await sendRaw.call(this.transport, { method: 'GET', url, ...(headers ? { headers } : {}) });
+      this.bytes += response.body.length;
+      this.pages.push({
+        url,
+        ...(response.url !== undefined && response.url !== url ? { finalUrl: response.url } : {}),
+        kind,
+        status: response.status,
+        contentType: response.headers['content-type'] ?? '',
+        depth: 0,
+        bytes: response.body.length,
+      });
+      this.logger?.debug({ url, kind, status: response.status, bytes: response.body.length }, 'crawl fetch (raw)');
+      return response;
+    } catch (error) {
+      this.fail(url, error);
+      return undefined;
+    }
+  }
+
+  /** Keeps a raw response in `responses` with its decoded text as body, for passive fingerprinting. */
+  recordRaw(url: string, raw: RawHttpResponse, text: string): void {
+    const truncated = text.length > syntheticBodyCapChars;
+    this.responses.push({
+      requestedUrl: url,
+      url: raw.url ?? url,
+      status: raw.status,
+      statusText: raw.statusText ?? '',
+      headers: raw.headers,
+      body: truncated ? text.slice(0, syntheticBodyCapChars) : text,
+      truncated: truncated || raw.truncated === true,
+      bytes: raw.body.length,
+      redirects: [],
+      durationMs: 0,
+    });
+  }
+
+  recordFailure(failure: ProbeFailure): void {
+    this.failures.push(failure);
+    this.logger?.debug(failure, 'crawl failure');
+  }
+
+  private reserve(url: string): boolean {
+    if (!this.isSameOrigin(url)) {
+      // Callers filter first; this is the guarantee, not the filter.
+      this.logger?.warn({ url }, 'crawl refused a request to another origin');
+      return false;
+    }
+    if (this.requests >= this.limits.maxRequests) {
+      this.stoppedBy ??= 'pages';
+      return false;
+    }
+    if (this.bytes >= this.limits.maxBytes) {
+      this.stoppedBy ??= 'bytes';
+      return false;
+    }
+    this.requests++;
+    return true;
+  }
+
+  private fail(url: string, error: unknown): void {
+    if (error instanceof ProbeError) {
+      this.recordFailure({ url, code: error.code, message: error.message });
+      return;
+    }
+    // A transport that breaks its contract (throws something else) is still not allowed to end
+    // the crawl: record it as an unreadable response and keep going.
+    const message = error instanceof Error ? error.message : String(error);
+    this.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: `transport error: ${message}` });
+  }
+}

@@ -1,0 +1,117 @@
+import type { ProbeFailure } from '../core/finding.js';
+import type { HttpRequest, HttpResponse, Transport } from '../core/http-types.js';
+import type { Logger } from '../core/logger.js';
+import type { ApiHost } from './script-scan.js';
+import type { PublishedInventory } from './inventory.js';
+import type { RobotsInfo } from './robots.js';
+
+/**
+ * A response whose body was not decoded: gzip sitemaps (sitemap.xml.gz served as
+ * application/gzip, without Content-Encoding) arrive as binary, and a UTF-8 string would mangle
+ * them beyond repair.
+ */
+export interface RawHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The URL that answered, after redirects; the requested URL when absent. */
+  url?: string;
+  statusText?: string;
+  truncated?: boolean;
+}
+
+/**
+ * The transport as the crawl sees it. sendRaw is optional: without it a gzip sitemap is
+ * recorded as a failed probe instead of being read.
+ */
+export type RawCapableTransport = Transport & {
+  sendRaw?: (request: HttpRequest) => Promise<RawHttpResponse>;
+};
+
+export interface CrawlOptions {
+  /** The scan target; its origin is the only one the crawl sends requests to. */
+  target: string;
+  transport: RawCapableTransport;
+  /** Requests the crawl sends, of every kind (robots, sitemaps, feeds, pages, scripts, maps). Default 200. */
+  maxPages?: number;
+  /** Link hops from the target followed for HTML pages. Default 3. */
+  maxDepth?: number;
+  /** Response body bytes fetched in total. Default 20 MiB. */
+  maxBytes?: number;
+  /** Distinct query strings fetched per path. Default 5. */
+  maxQueryVariants?: number;
+  /** Distinct URLs fetched per path pattern (numbers, dates, uuids as placeholders). Default 20. */
+  maxPerPattern?: number;
+  /** Requests in flight at once. Default 4 (the transport also limits per host). */
+  concurrency?: number;
+  /** Sitemap documents fetched, indexes included. Default 50. */
+  maxSitemaps?: number;
+  /** Feeds fetched. Default 10. */
+  maxFeeds?: number;
+  /** Same-origin script bundles fetched. Default 30. */
+  maxScripts?: number;
+  /** Same-origin source maps fetched. Default 10. */
+  maxSourceMaps?: number;
+  logger?: Logger;
+}
+
+export type FetchKind = 'robots' | 'sitemap' | 'feed' | 'page' | 'script' | 'source-map';
+
+/** One response the crawl received. */
+export interface CrawledPage {
+  url: string;
+  /** After in-scope redirects, when different. */
+  finalUrl?: string;
+  kind: FetchKind;
+  status: number;
+  contentType: string;
+  /** Link hops from the target (0 for everything that is not a BFS page). */
+  depth: number;
+  bytes: number;
+}
+
+export interface CrawlBudgetReport {
+  /** Requests sent (failed ones included). */
+  pagesFetched: number;
+  bytesFetched: number;
+  /** Why the crawl left URLs unfetched, when it did: the request budget, the byte budget, or maxDepth. */
+  stoppedBy?: 'pages' | 'bytes' | 'depth';
+  skippedQueryVariants: number;
+  skippedByPattern: number;
+  skippedByDepth: number;
+}
+
+export interface CrawlResult {
+  target: string;
+  pages: CrawledPage[];
+  /** Every response fetched, for passive fingerprinting (bodies capped by the transport). */
+  responses: HttpResponse[];
+  robots: RobotsInfo;
+  /** Same-origin URLs made from robots.txt Allow/Disallow rules (queued as pages too). */
+  robotsUrls: string[];
+  /** Sitemaps read successfully. */
+  sitemaps: string[];
+  /** Feeds read successfully. */
+  feeds: string[];
+  /** Same-origin script bundles fetched. */
+  scripts: string[];
+  /** Source maps read (fetched, or "inline:<script url>" for data: maps). */
+  sourceMaps: string[];
+  /** Origins of other hosts the pages load assets from (img, script, link, srcset, iframe, og:image). */
+  assetHosts: string[];
+  /** CMS API hosts found in scripts and source maps. */
+  apiHosts: string[];
+  /** apiHosts with the CMS each belongs to. */
+  apiHostDetails: ApiHost[];
+  /** Absolute URLs written in scripts and source maps (capped at 500). */
+  scriptUrls: string[];
+  /** Links to other origins (capped at 500). */
+  externalLinks: string[];
+  /** form[action] URLs seen (capped at 200); never submitted. */
+  forms: string[];
+  /** Meta tags of the target page (name/property -> content). */
+  meta: Record<string, string>;
+  inventory: PublishedInventory;
+  failures: ProbeFailure[];
+  budget: CrawlBudgetReport;
+}

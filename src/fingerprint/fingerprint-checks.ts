@@ -1,0 +1,74 @@
+import type { Matcher } from '../engine/rule-schema.js';
+import { compileExpression, compileRegex } from '../engine/expression.js';
+import type { YamlProblem } from '../core/yaml-source.js';
+import type { Fingerprint } from './fingerprint-schema.js';
+
+type Path = (string | number)[];
+
+/** Number of capture groups of a regex (compiled the way the engine compiles it). */
+function groupCount(pattern: string): number {
+  const regex = compileRegex(pattern);
+  return (new RegExp(`${regex.source}|`, regex.flags).exec('')?.length ?? 1) - 1;
+}
+
+/**
+ * Checks the schema cannot express: regexes and JMESPath expressions compile, a version regex has
+ * a capture group, and signal ids are unique within the file.
+ */
+export function checkFingerprint(fingerprint: Fingerprint): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  const checkExpression = (expression: string, path: Path) => {
+    try {
+      compileExpression(expression);
+    } catch (error) {
+      problems.push({ path, message: `invalid JMESPath: ${(error as Error).message}` });
+    }
+  };
+  const checkRegex = (pattern: string, path: Path): boolean => {
+    try {
+      compileRegex(pattern);
+      return true;
+    } catch (error) {
+      problems.push({ path, message: `invalid regex: ${(error as Error).message}` });
+      return false;
+    }
+  };
+  const seen = new Map<string, number>();
+
+  fingerprint.signals.forEach((signal, index) => {
+    const at = (...rest: Path): Path => ['signals', index, ...rest];
+    const earlier = seen.get(signal.id);
+    if (earlier !== undefined) problems.push({ path: at('id'), message: `duplicate signal id "${signal.id}" (also signals.${earlier})` });
+    else seen.set(signal.id, index);
+
+    if (signal.passive?.path_regex !== undefined) checkRegex(signal.passive.path_regex, at('passive', 'path_regex'));
+    checkMatcher(signal.match, at('match'), checkExpression, checkRegex);
+
+    const { version, evidence, api_root: apiRoot } = signal;
+    if (version && 'regex' in version && checkRegex(version.regex, at('version', 'regex')) && groupCount(version.regex) === 0) {
+      problems.push({ path: at('version', 'regex'), message: 'a version regex needs a capture group around the version' });
+    }
+    if (version && 'json' in version) checkExpression(version.json, at('version', 'json'));
+    if (evidence && 'regex' in evidence) checkRegex(evidence.regex, at('evidence', 'regex'));
+    if (evidence && 'json' in evidence) checkExpression(evidence.json, at('evidence', 'json'));
+    if (apiRoot && 'regex' in apiRoot) checkRegex(apiRoot.regex, at('api_root', 'regex'));
+    if (apiRoot && 'json' in apiRoot) checkExpression(apiRoot.json, at('api_root', 'json'));
+  });
+  return problems;
+}
+
+function checkMatcher(
+  matcher: Matcher,
+  path: Path,
+  checkExpression: (expression: string, path: Path) => void,
+  checkRegex: (pattern: string, path: Path) => boolean,
+): void {
+  if ('all' in matcher) matcher.all.forEach((child, index) => checkMatcher(child, [...path, 'all', index], checkExpression, checkRegex));
+  else if ('any' in matcher) matcher.any.forEach((child, index) => checkMatcher(child, [...path, 'any', index], checkExpression, checkRegex));
+  else if ('not' in matcher) checkMatcher(matcher.not, [...path, 'not'], checkExpression, checkRegex);
+  else if ('json' in matcher) checkExpression(matcher.json, [...path, 'json']);
+  else if ('regex' in matcher) {
+    const patterns = Array.isArray(matcher.regex) ? matcher.regex : [matcher.regex];
+    patterns.forEach((pattern, index) => checkRegex(pattern, Array.isArray(matcher.regex) ? [...path, 'regex', index] : [...path, 'regex']));
+  } else if ('header' in matcher && matcher.header.regex !== undefined) checkRegex(matcher.header.regex, [...path, 'header', 'regex']);
+}

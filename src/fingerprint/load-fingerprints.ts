@@ -1,0 +1,88 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RuleError } from '../core/errors.js';
+import { problemsFromZod } from '../core/zod-problems.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../core/yaml-source.js';
+import { fingerprintSchema, type Fingerprint } from './fingerprint-schema.js';
+import { checkFingerprint } from './fingerprint-checks.js';
+
+export interface LoadedFingerprint {
+  fingerprint: Fingerprint;
+  file: string;
+}
+
+/** The folder that ships with draftleak: `rules/<cms>/fingerprint.yaml`. */
+export const fingerprintsDir = fileURLToPath(new URL('../../rules/', import.meta.url));
+
+export const fingerprintFileName = 'fingerprint.yaml';
+
+async function listFingerprintFiles(target: string): Promise<string[]> {
+  const info = await stat(target).catch(() => null);
+  if (!info) throw new RuleError(target, 'no such file or directory');
+  if (info.isFile()) return [target];
+  const entries = await readdir(target, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name === fingerprintFileName && !/[\\/](cases|fixtures)([\\/]|$)/.test(entry.parentPath))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+function toError(source: YamlSource, at: (string | number)[], message: string, atKey = false): RuleError {
+  const position = positionOf(source, at, atKey);
+  return new RuleError(source.file, message, { ...position, field: at.join('.') || '(root)' });
+}
+
+/**
+ * Parses and checks one fingerprint file, returning every problem found (not only the first),
+ * each with file:line:column. The `cms` must equal the name of the folder holding the file.
+ */
+export function parseFingerprintText(file: string, text: string): { fingerprint?: Fingerprint; errors: RuleError[] } {
+  const { source, errors: yamlErrors } = parseYamlSource(file, text);
+  if (yamlErrors.length > 0) {
+    return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
+  }
+  const input: unknown = source.document.toJS();
+  const parsed = fingerprintSchema.safeParse(input);
+  const problems = parsed.success ? checkFingerprint(parsed.data) : problemsFromZod(parsed.error.issues, input);
+  const folder = path.basename(path.dirname(file));
+  if (parsed.success && parsed.data.cms !== folder) {
+    problems.push({ path: ['cms'], message: `cms "${parsed.data.cms}" must equal the folder name "${folder}"` });
+  }
+  const errors = problems.map((problem) => toError(source, problem.path, problem.message, problem.atKey));
+  return parsed.success && errors.length === 0 ? { fingerprint: parsed.data, errors } : { errors };
+}
+
+/**
+ * Loads every `fingerprint.yaml` under the given folders (default: the built-in rules folder).
+ * All problems of all files are collected before anything fails; a cms id defined twice is an error.
+ */
+export async function loadFingerprints(
+  targets: string[] = [fingerprintsDir],
+): Promise<{ fingerprints: LoadedFingerprint[]; errors: RuleError[] }> {
+  const fingerprints: LoadedFingerprint[] = [];
+  const errors: RuleError[] = [];
+  const seen = new Map<string, string>();
+  for (const target of targets) {
+    let files: string[];
+    try {
+      files = await listFingerprintFiles(target);
+    } catch (error) {
+      errors.push(error instanceof RuleError ? error : new RuleError(target, String(error)));
+      continue;
+    }
+    for (const file of files) {
+      const result = parseFingerprintText(file, await readFile(file, 'utf8'));
+      errors.push(...result.errors);
+      if (!result.fingerprint) continue;
+      const earlier = seen.get(result.fingerprint.cms);
+      if (earlier) {
+        errors.push(new RuleError(file, `duplicate cms "${result.fingerprint.cms}" (also in ${earlier})`, { line: 1, field: 'cms' }));
+        continue;
+      }
+      seen.set(result.fingerprint.cms, file);
+      fingerprints.push({ fingerprint: result.fingerprint, file });
+    }
+  }
+  return { fingerprints, errors };
+}
