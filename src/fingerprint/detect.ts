@@ -219,8 +219,9 @@ class FingerprintState {
     return this.probeSignals.some((signal) => signal.version !== undefined && !this.attempted.has(signal.id));
   }
 
+  /** Certain, and either the version is known to a minor (a bare major may still be refined) or no probe could tell more. */
   decisive(): boolean {
-    return this.confidence() >= decisiveConfidence && (this.version() !== undefined || !this.unattemptedVersionProbes());
+    return this.confidence() >= decisiveConfidence && (this.version()?.includes('.') === true || !this.unattemptedVersionProbes());
   }
 
   /** Probes still worth sending: all of them, or only version probes once the CMS is certain. */
