@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LoadedRule } from './engine/index.js';
 import { ruleSchema } from './engine/rule-schema.js';
 import { caseFileSchema } from './rule-tests/case-schema.js';
+import { fingerprintCaseFileSchema, fingerprintSchema, type LoadedFingerprint } from './fingerprint/index.js';
 
 /**
  * Files derived from the code and the rules, committed so editors and readers see them, and
@@ -19,7 +20,24 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 }
 
-export function ruleIndexMarkdown(rules: LoadedRule[]): string {
+function fingerprintTable(fingerprints: LoadedFingerprint[]): string[] {
+  const sorted = [...fingerprints].sort((a, b) => a.fingerprint.cms.localeCompare(b.fingerprint.cms));
+  return [
+    '## Fingerprints',
+    '',
+    `${fingerprints.length} CMSs and front-end layers are recognised from \`<cms>/fingerprint.yaml\` (cases in \`fingerprint.cases.yaml\`). Rules run only where their CMS is detected, unless \`--all-rules\` is given.`,
+    '',
+    '| cms | name | kind | passive signals | probes |',
+    '| --- | --- | --- | --- | --- |',
+    ...sorted.map(({ fingerprint }) => {
+      const probes = fingerprint.signals.filter((signal) => 'probe' in signal && signal.probe !== undefined).length;
+      return `| [\`${fingerprint.cms}\`](${fingerprint.cms}/fingerprint.yaml) | ${cell(fingerprint.name)} | ${fingerprint.kind} | ${fingerprint.signals.length - probes} | ${probes} |`;
+    }),
+    '',
+  ];
+}
+
+export function ruleIndexMarkdown(rules: LoadedRule[], fingerprints: LoadedFingerprint[] = []): string {
   const sorted = [...rules].sort((a, b) => a.rule.cms[0]!.localeCompare(b.rule.cms[0]!) || a.rule.id.localeCompare(b.rule.id));
   const rows = sorted.map(({ rule }) => {
     const references = rule.references.map((reference, index) => `[${index + 1}](${reference})`).join(' ');
@@ -36,14 +54,17 @@ export function ruleIndexMarkdown(rules: LoadedRule[]): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...(fingerprints.length > 0 ? fingerprintTable(fingerprints) : []),
   ].join('\n');
 }
 
 /** Relative path (from the repository root) -> content. */
-export function generatedFiles(rules: LoadedRule[]): Map<string, string> {
+export function generatedFiles(rules: LoadedRule[], fingerprints: LoadedFingerprint[]): Map<string, string> {
   return new Map([
     ['schemas/rule.schema.json', jsonSchema(ruleSchema, 'draftleak rule')],
     ['schemas/cases.schema.json', jsonSchema(caseFileSchema, 'draftleak rule test cases')],
-    ['rules/README.md', ruleIndexMarkdown(rules)],
+    ['schemas/fingerprint.schema.json', jsonSchema(fingerprintSchema, 'draftleak fingerprint')],
+    ['schemas/fingerprint-cases.schema.json', jsonSchema(fingerprintCaseFileSchema, 'draftleak fingerprint test cases')],
+    ['rules/README.md', ruleIndexMarkdown(rules, fingerprints)],
   ]);
 }

@@ -6,11 +6,13 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { builtinRulesDir, loadRules } from '../src/engine/index.js';
 import { generatedFiles } from '../src/generated-artifacts.js';
+import { loadFingerprints } from '../src/fingerprint/index.js';
 import { caseFileFor } from '../src/rule-tests/run-cases.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const { rules } = await loadRules([builtinRulesDir]);
-const files = generatedFiles(rules);
+const { fingerprints } = await loadFingerprints();
+const files = generatedFiles(rules, fingerprints);
 
 describe('generated files', () => {
   for (const [file, expected] of files) {
@@ -30,6 +32,21 @@ describe('generated files', () => {
       const cases: unknown = parseYaml(await readFile(caseFileFor(file), 'utf8'));
       expect(validateCases(cases), `${caseFileFor(file)}: ${JSON.stringify(validateCases.errors)}`).toBe(true);
       expect(validateRule({ ...(rule as object), severty: 'high' })).toBe(false);
+    }
+  });
+
+  it('the fingerprint JSON Schemas accept every fingerprint and case file', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormatsModule.default(ajv);
+    const validateFingerprint = ajv.compile(JSON.parse(files.get('schemas/fingerprint.schema.json') ?? '{}') as object);
+    const validateCases = ajv.compile(JSON.parse(files.get('schemas/fingerprint-cases.schema.json') ?? '{}') as object);
+    expect(fingerprints.length).toBeGreaterThanOrEqual(29);
+    for (const { file } of fingerprints) {
+      const fingerprint: unknown = parseYaml(await readFile(file, 'utf8'));
+      expect(validateFingerprint(fingerprint), `${file}: ${JSON.stringify(validateFingerprint.errors)}`).toBe(true);
+      const casesFile = file.replace(/fingerprint\.yaml$/, 'fingerprint.cases.yaml');
+      const cases: unknown = parseYaml(await readFile(casesFile, 'utf8'));
+      expect(validateCases(cases), `${casesFile}: ${JSON.stringify(validateCases.errors)}`).toBe(true);
     }
   });
 

@@ -26,4 +26,3 @@ export {
   type FingerprintCaseResult,
   type FingerprintCasesResult,
 } from './run-cases.js';
-export { fingerprintJsonSchema, fingerprintCasesJsonSchema } from './json-schema.js';

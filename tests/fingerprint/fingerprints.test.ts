@@ -9,8 +9,6 @@ import type { HttpRequest, HttpResponse, Transport } from '../../src/core/http-t
 import { loadRules, builtinRulesDir } from '../../src/engine/index.js';
 import {
   detectCms,
-  fingerprintCasesJsonSchema,
-  fingerprintJsonSchema,
   fingerprintsDir,
   formatDetections,
   loadFingerprints,
@@ -184,11 +182,6 @@ signals:
 
   it('reports YAML syntax errors with their position', () => {
     expect(parseFingerprintText('/rules/broken/fingerprint.yaml', 'cms: [unclosed\n').errors[0]?.message).toMatch(/^\/rules\/broken\/fingerprint\.yaml:\d+:\d+: /);
-  });
-
-  it('generates JSON Schemas for editors from the zod schemas', () => {
-    expect(fingerprintJsonSchema()).toMatchObject({ type: 'object', required: expect.arrayContaining(['cms', 'kind', 'signals']) });
-    expect(fingerprintCasesJsonSchema()).toMatchObject({ type: 'object', required: expect.arrayContaining(['fingerprint', 'cases']) });
   });
 
   it('defaults to the repository rules folder', () => {
