@@ -57,20 +57,18 @@ export async function calibrateHost(origin: string, transport: Transport, option
     { kind: 'api', token: `draftleak-${randomHex()}`, path: (token) => `/api/${token}`, accept: 'application/json,*/*;q=0.8' },
   ];
   const failures: ProbeFailure[] = [];
-  const results = await Promise.all(
-    plan.map(async ({ kind, token, path, accept }): Promise<CalibrationProbe | undefined> => {
-      const url = `${base}${path(token)}`;
-      try {
-        const response = await transport.send({ method: 'GET', url, headers: { accept } });
-        return probeFromResponse(kind, token, response);
-      } catch (error) {
-        if (!(error instanceof ProbeError)) throw error;
-        failures.push({ url, code: error.code, message: error.message });
-        return undefined;
-      }
-    }),
-  );
-  const probes = results.filter((probe): probe is CalibrationProbe => probe !== undefined);
+  const probes: CalibrationProbe[] = [];
+  // One after another: three requests are cheap, and a fixed order keeps logs and tests stable.
+  for (const { kind, token, path, accept } of plan) {
+    const url = `${base}${path(token)}`;
+    try {
+      const response = await transport.send({ method: 'GET', url, headers: { accept } });
+      probes.push(probeFromResponse(kind, token, response));
+    } catch (error) {
+      if (!(error instanceof ProbeError)) throw error;
+      failures.push({ url, code: error.code, message: error.message });
+    }
+  }
   return { origin: base, probes, catchAll: probes.some((probe) => isSuccess(probe.status)), failures };
 }
 
@@ -189,6 +187,7 @@ export function stripEcho(body: string, urls: string[], tokens: string[]): strin
       continue;
     }
     addForms(url.href);
+    addForms(`${url.origin}${url.pathname}`);
     addForms(`${url.host}${url.pathname}${url.search}`);
     addForms(`${url.pathname}${url.search}`);
     addForms(url.pathname);

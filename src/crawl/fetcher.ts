@@ -20,10 +20,19 @@ export interface FetcherLimits {
 /** Decoded text of a raw (gzip) body kept in `responses`, like the transport's own body cap. */
 const syntheticBodyCapChars = 5 * 1024 * 1024;
 
+interface Slot {
+  page?: CrawledPage;
+  responses: HttpResponse[];
+}
+
 export class CrawlFetcher {
-  readonly pages: CrawledPage[] = [];
-  readonly responses: HttpResponse[] = [];
   readonly failures: ProbeFailure[] = [];
+  /**
+   * One slot per request, in the order requests were reserved (not the order answers arrived),
+   * so that pages and responses come out in the same order on every run.
+   */
+  private readonly slots: Slot[] = [];
+  private readonly slotByUrl = new Map<string, Slot>();
   requests = 0;
   bytes = 0;
   stoppedBy: 'pages' | 'bytes' | undefined;
@@ -34,6 +43,14 @@ export class CrawlFetcher {
     private readonly limits: FetcherLimits,
     private readonly logger?: Logger,
   ) {}
+
+  get pages(): CrawledPage[] {
+    return this.slots.flatMap((slot) => (slot.page ? [slot.page] : []));
+  }
+
+  get responses(): HttpResponse[] {
+    return this.slots.flatMap((slot) => slot.responses);
+  }
 
   /** True once a request was refused for lack of budget; the crawl then winds down. */
   get exhausted(): boolean {
@@ -48,14 +65,31 @@ export class CrawlFetcher {
     return originOf(url) === this.origin;
   }
 
-  /** GET through the transport; undefined when refused (origin, budget) or failed (recorded). */
-  async get(url: string, kind: FetchKind, depth = 0, headers?: Record<string, string>): Promise<HttpResponse | undefined> {
-    if (!this.reserve(url)) return undefined;
+  /**
+   * GET through the transport; undefined when refused (origin, budget) or failed (recorded).
+   * `binary` asks the transport to keep the raw bytes too (HttpResponse.rawBody); a transport
+   * that cannot simply ignores it.
+   */
+  async get(
+    url: string,
+    kind: FetchKind,
+    depth = 0,
+    headers?: Record<string, string>,
+    options: { binary?: boolean } = {},
+  ): Promise<HttpResponse | undefined> {
+    const slot = this.reserve(url);
+    if (!slot) return undefined;
+    this.slotByUrl.set(url, slot);
     try {
-      const response = await this.transport.send({ method: 'GET', url, ...(headers ? { headers } : {}) });
+      const response = await this.transport.send({
+        method: 'GET',
+        url,
+        ...(headers ? { headers } : {}),
+        ...(options.binary ? { binary: true } : {}),
+      });
       this.bytes += response.bytes;
-      this.responses.push(response);
-      this.pages.push({
+      slot.responses.push(response);
+      slot.page = {
         url,
         ...(response.url !== url ? { finalUrl: response.url } : {}),
         kind,
@@ -63,7 +97,7 @@ export class CrawlFetcher {
         contentType: response.headers['content-type'] ?? '',
         depth,
         bytes: response.bytes,
-      });
+      };
       this.logger?.debug({ url, kind, status: response.status, bytes: response.bytes }, 'crawl fetch');
       return response;
     } catch (error) {
@@ -76,11 +110,13 @@ export class CrawlFetcher {
   async getRaw(url: string, kind: FetchKind, headers?: Record<string, string>): Promise<RawHttpResponse | undefined> {
     const sendRaw = this.transport.sendRaw;
     if (!sendRaw) return undefined;
-    if (!this.reserve(url)) return undefined;
+    const slot = this.reserve(url);
+    if (!slot) return undefined;
+    this.slotByUrl.set(url, slot);
     try {
       const response = await sendRaw.call(this.transport, { method: 'GET', url, ...(headers ? { headers } : {}) });
       this.bytes += response.body.length;
-      this.pages.push({
+      slot.page = {
         url,
         ...(response.url !== undefined && response.url !== url ? { finalUrl: response.url } : {}),
         kind,
@@ -88,7 +124,7 @@ export class CrawlFetcher {
         contentType: response.headers['content-type'] ?? '',
         depth: 0,
         bytes: response.body.length,
-      });
+      };
       this.logger?.debug({ url, kind, status: response.status, bytes: response.body.length }, 'crawl fetch (raw)');
       return response;
     } catch (error) {
@@ -97,10 +133,29 @@ export class CrawlFetcher {
     }
   }
 
+  /**
+   * Replaces the body of the response last fetched for `url` with its decoded text (a gzip body
+   * read through rawBody), so `responses` holds readable text for passive fingerprinting.
+   */
+  replaceBody(url: string, text: string): void {
+    const slot = this.slotByUrl.get(url);
+    const last = slot?.responses.at(-1);
+    if (!slot || !last) return;
+    const truncated = text.length > syntheticBodyCapChars;
+    const { rawBody: _bytes, ...rest } = last;
+    slot.responses[slot.responses.length - 1] = {
+      ...rest,
+      body: truncated ? text.slice(0, syntheticBodyCapChars) : text,
+      truncated: truncated || last.truncated,
+    };
+  }
+
   /** Keeps a raw response in `responses` with its decoded text as body, for passive fingerprinting. */
   recordRaw(url: string, raw: RawHttpResponse, text: string): void {
     const truncated = text.length > syntheticBodyCapChars;
-    this.responses.push({
+    const slot = this.slotByUrl.get(url) ?? { responses: [] };
+    if (!this.slotByUrl.has(url)) this.slots.push(slot);
+    slot.responses.push({
       requestedUrl: url,
       url: raw.url ?? url,
       status: raw.status,
@@ -119,22 +174,24 @@ export class CrawlFetcher {
     this.logger?.debug(failure, 'crawl failure');
   }
 
-  private reserve(url: string): boolean {
+  private reserve(url: string): Slot | undefined {
     if (!this.isSameOrigin(url)) {
       // Callers filter first; this is the guarantee, not the filter.
       this.logger?.warn({ url }, 'crawl refused a request to another origin');
-      return false;
+      return undefined;
     }
     if (this.requests >= this.limits.maxRequests) {
       this.stoppedBy ??= 'pages';
-      return false;
+      return undefined;
     }
     if (this.bytes >= this.limits.maxBytes) {
       this.stoppedBy ??= 'bytes';
-      return false;
+      return undefined;
     }
     this.requests++;
-    return true;
+    const slot: Slot = { responses: [] };
+    this.slots.push(slot);
+    return slot;
   }
 
   private fail(url: string, error: unknown): void {

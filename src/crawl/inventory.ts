@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeUrl } from './normalize.js';
+import { isPreviewUrl } from './preview-links.js';
 
 /**
  * The published inventory: what the site publishes on purpose, from its sitemaps, feeds,
@@ -39,7 +40,12 @@ export interface PublishedInventoryJson {
   entries: InventoryEntry[];
   slugs: string[];
   ids: string[];
+  /** Preview-shaped URLs offered to the inventory and kept out of it. */
+  previewLinks: string[];
 }
+
+/** Preview-shaped URLs kept aside, at most this many. */
+const maxPreviewLinks = 500;
 
 /** Query parameters whose value is a CMS content id (WordPress ?p=, ?page_id=, ?attachment_id=...). */
 const idParams = new Set(['p', 'page_id', 'post', 'attachment_id', 'id', 'post_id', 'nid']);
@@ -52,11 +58,20 @@ export class PublishedInventory {
   private readonly byUrl = new Map<string, InventoryEntry>();
   private readonly slugSet = new Set<string>();
   private readonly idSet = new Set<string>();
+  private readonly previews = new Set<string>();
 
-  /** Adds a URL (normalised; ignored when not http(s)) with its dates, and derives slug and ids. */
+  /**
+   * Adds a URL (normalised; ignored when not http(s)) with its dates, and derives slug and ids.
+   * A preview-shaped URL (Ghost /p/<uuid>/, ?preview=true, ?_ppp=...) is not published on
+   * purpose even when a page links to it: it is set aside in previewLinks() instead.
+   */
   add(input: InventoryInput): void {
     const url = normalizeUrl(input.url);
     if (url === undefined) return;
+    if (isPreviewUrl(url)) {
+      if (this.previews.size < maxPreviewLinks) this.previews.add(url);
+      return;
+    }
     const existing = this.byUrl.get(url);
     if (existing) {
       if (!existing.sources.includes(input.source)) existing.sources.push(input.source);
@@ -117,11 +132,17 @@ export class PublishedInventory {
     return [...this.byUrl.values()];
   }
 
+  /** Preview-shaped URLs that sitemaps, feeds or pages pointed at (leaked previews). */
+  previewLinks(): string[] {
+    return [...this.previews];
+  }
+
   toJSON(): PublishedInventoryJson {
     return {
       entries: this.entries().map((entry) => ({ ...entry, sources: [...entry.sources] })),
       slugs: [...this.slugSet].sort(),
       ids: [...this.idSet].sort(),
+      previewLinks: this.previewLinks(),
     };
   }
 }

@@ -86,59 +86,69 @@ export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], 
 /**
  * The sitemap's XML text, or undefined when there is nothing to parse (404, a guessed URL that
  * answered HTML, a failure already recorded).
+ *
+ * gzip sitemaps (sitemap.xml.gz, served as application/gzip without Content-Encoding) need the
+ * body's bytes, which a UTF-8 string has already destroyed. Two raw channels are understood:
+ * the transport's `binary` request flag (the answer then carries `rawBody`), and a separate
+ * `sendRaw` method. Without either, a gzip sitemap is a recorded failure.
  */
 async function fetchSitemapText(fetcher: CrawlFetcher, url: string, declared: boolean): Promise<string | undefined> {
   const gzipByName = /\.gz$/i.test(new URL(url).pathname);
-  if (gzipByName) return fetchGzip(fetcher, url);
+  // One request when possible: sendRaw for what is gzip by name, else send with `binary`.
+  if (gzipByName && fetcher.canSendRaw) return fetchWithSendRaw(fetcher, url);
 
-  const response = await fetcher.get(url, 'sitemap', 0, { accept: 'application/xml,text/xml;q=0.9,*/*;q=0.5' });
+  const response = await fetcher.get(url, 'sitemap', 0, { accept: 'application/xml,text/xml;q=0.9,*/*;q=0.5' }, { binary: true });
   if (!response || !isReadable(response.status, declared, fetcher, url)) return undefined;
   const contentType = response.headers['content-type'] ?? '';
-  // A gzip body decoded as UTF-8 starts with 0x1f and a replacement character for 0x8b.
-  if (/^\u001f(\uFFFD|\u008b)/.test(response.body) || /gzip/i.test(contentType)) {
-    return fetchGzip(fetcher, url);
+  const raw = response.rawBody === undefined ? undefined : Buffer.from(response.rawBody.buffer, response.rawBody.byteOffset, response.rawBody.byteLength);
+  if (raw !== undefined && raw.subarray(0, 2).equals(gzipMagic)) {
+    if (response.truncated) return tooLarge(fetcher, url);
+    const text = gunzip(fetcher, url, raw);
+    if (text !== undefined) fetcher.replaceBody(url, text);
+    return text;
   }
-  if (!declared && !looksLikeXml(response.body)) return undefined;
-  if (response.truncated) {
-    fetcher.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: 'sitemap larger than the body cap; it was not read' });
+  // A gzip body decoded as UTF-8 starts with 0x1f and a replacement character for 0x8b.
+  const mangledGzip = /^\u001f(\uFFFD|\u008b)/.test(response.body);
+  if (mangledGzip || (raw === undefined && (gzipByName || /gzip/i.test(contentType)))) {
+    if (fetcher.canSendRaw) return fetchWithSendRaw(fetcher, url);
+    fetcher.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: 'gzip sitemap needs a transport that returns raw bytes (rawBody or sendRaw); it was not read' });
     return undefined;
   }
+  if (!declared && !looksLikeXml(response.body)) return undefined;
+  if (response.truncated) return tooLarge(fetcher, url);
   return response.body;
 }
 
-async function fetchGzip(fetcher: CrawlFetcher, url: string): Promise<string | undefined> {
-  if (!fetcher.canSendRaw) {
-    fetcher.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: 'gzip sitemap needs a raw-capable transport (sendRaw); it was not read' });
-    return undefined;
-  }
+async function fetchWithSendRaw(fetcher: CrawlFetcher, url: string): Promise<string | undefined> {
   const raw = await fetcher.getRaw(url, 'sitemap', { accept: 'application/gzip,application/xml;q=0.9,*/*;q=0.5' });
   if (!raw || !isReadable(raw.status, true, fetcher, url)) return undefined;
-  if (raw.truncated) {
-    fetcher.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: 'gzip sitemap larger than the body cap; it was not read' });
+  if (raw.truncated) return tooLarge(fetcher, url);
+  // Without the magic bytes the body was served with Content-Encoding and decoded on the way,
+  // or was never gzip at all.
+  const text = raw.body.subarray(0, 2).equals(gzipMagic) ? gunzip(fetcher, url, raw.body) : raw.body.toString('utf8');
+  fetcher.recordRaw(url, raw, text ?? '');
+  return text;
+}
+
+function gunzip(fetcher: CrawlFetcher, url: string, bytes: Buffer): string | undefined {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxSitemapUncompressedBytes }).toString('utf8');
+  } catch (error) {
+    const tooBig = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
+    fetcher.recordFailure({
+      url,
+      code: 'DL_BAD_RESPONSE',
+      message: tooBig
+        ? `gzip sitemap expands beyond ${maxSitemapUncompressedBytes} bytes; it was not read`
+        : `gzip sitemap could not be decompressed: ${(error as Error).message}`,
+    });
     return undefined;
   }
-  let text: string;
-  if (raw.body.subarray(0, 2).equals(gzipMagic)) {
-    try {
-      text = gunzipSync(raw.body, { maxOutputLength: maxSitemapUncompressedBytes }).toString('utf8');
-    } catch (error) {
-      const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
-      fetcher.recordRaw(url, raw, '');
-      fetcher.recordFailure({
-        url,
-        code: 'DL_BAD_RESPONSE',
-        message: tooLarge
-          ? `gzip sitemap expands beyond ${maxSitemapUncompressedBytes} bytes; it was not read`
-          : `gzip sitemap could not be decompressed: ${(error as Error).message}`,
-      });
-      return undefined;
-    }
-  } else {
-    // Served with Content-Encoding and already decoded on the way, or not gzip at all.
-    text = raw.body.toString('utf8');
-  }
-  fetcher.recordRaw(url, raw, text);
-  return text;
+}
+
+function tooLarge(fetcher: CrawlFetcher, url: string): undefined {
+  fetcher.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: 'sitemap larger than the body cap; it was not read' });
+  return undefined;
 }
 
 /** 2xx is read; 404/410 is simply "no sitemap here"; anything else is reported for declared sitemaps only. */

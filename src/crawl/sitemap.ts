@@ -7,7 +7,8 @@ import { childElements, childText, firstChild, parseXml, XmlSyntaxError, type Xm
  * gzip and nesting live in sitemap-fetch.ts; this module only turns text into data.
  */
 
-const absoluteUrl = z.string().refine((value) => /^https?:\/\//i.test(value), 'not an absolute http(s) URL');
+const absoluteHttp = /^https?:\/\//i;
+const absoluteUrl = z.string().regex(absoluteHttp, 'not an absolute http(s) URL');
 
 export const sitemapEntrySchema = z.object({
   loc: absoluteUrl,
@@ -34,6 +35,13 @@ export class SitemapParseError extends Error {
   }
 }
 
+/*
+ * The schemas above define the shapes (and document them for consumers of the JSON output). The
+ * per-entry checks below are written out by hand because a sitemap may hold 50,000 entries and
+ * a schema parse per entry cost more than reading the XML itself; they check exactly what the
+ * schemas say (loc and image locs absolute http(s), the rest optional strings).
+ */
+
 /**
  * Parses a urlset or a sitemapindex. Throws SitemapParseError when the document is not
  * well-formed XML or its root is neither; single entries without a usable <loc> are skipped and
@@ -51,9 +59,13 @@ export function parseSitemap(xml: string): SitemapDocument {
     const sitemaps: SitemapReference[] = [];
     let skipped = 0;
     for (const element of childElements(root, 'sitemap')) {
-      const parsed = sitemapReferenceSchema.safeParse(compact({ loc: childText(element, 'loc'), lastmod: childText(element, 'lastmod') }));
-      if (parsed.success) sitemaps.push(parsed.data);
-      else skipped++;
+      const loc = childText(element, 'loc');
+      if (loc === undefined || !absoluteHttp.test(loc)) {
+        skipped++;
+        continue;
+      }
+      const lastmod = childText(element, 'lastmod');
+      sitemaps.push(lastmod === undefined ? { loc } : { loc, lastmod });
     }
     return { kind: 'index', sitemaps, skipped };
   }
@@ -61,8 +73,8 @@ export function parseSitemap(xml: string): SitemapDocument {
     const entries: SitemapEntry[] = [];
     let skipped = 0;
     for (const element of childElements(root, 'url')) {
-      const parsed = sitemapEntrySchema.safeParse(readUrlElement(element));
-      if (parsed.success) entries.push(parsed.data);
+      const entry = readUrlElement(element);
+      if (entry) entries.push(entry);
       else skipped++;
     }
     return { kind: 'urlset', entries, skipped };
@@ -70,18 +82,25 @@ export function parseSitemap(xml: string): SitemapDocument {
   throw new SitemapParseError(`not a sitemap: the root element is <${root.name}>, expected <urlset> or <sitemapindex>`);
 }
 
-function readUrlElement(element: XmlElement): Record<string, unknown> {
+/** One <url>, or undefined when its <loc> is missing or not absolute http(s). */
+function readUrlElement(element: XmlElement): SitemapEntry | undefined {
+  const loc = childText(element, 'loc');
+  if (loc === undefined || !absoluteHttp.test(loc)) return undefined;
+  const entry: SitemapEntry = { loc, images: [] };
+  const lastmod = childText(element, 'lastmod');
+  if (lastmod !== undefined) entry.lastmod = lastmod;
   const news = firstChild(element, 'news');
-  const images = childElements(element, 'image')
-    .map((image) => childText(image, 'loc'))
-    .filter((loc): loc is string => loc !== undefined);
-  return compact({
-    loc: childText(element, 'loc'),
-    lastmod: childText(element, 'lastmod'),
-    newsPublicationDate: news ? childText(news, 'publication_date') : undefined,
-    newsTitle: news ? childText(news, 'title') : undefined,
-    images,
-  });
+  if (news) {
+    const date = childText(news, 'publication_date');
+    const title = childText(news, 'title');
+    if (date !== undefined) entry.newsPublicationDate = date;
+    if (title !== undefined) entry.newsTitle = title;
+  }
+  for (const image of childElements(element, 'image')) {
+    const imageLoc = childText(image, 'loc');
+    if (imageLoc !== undefined && absoluteHttp.test(imageLoc)) entry.images.push(imageLoc);
+  }
+  return entry;
 }
 
 /** True when the text is plausibly XML (guards against HTML pages answered for /sitemap.xml). */
@@ -89,8 +108,4 @@ export function looksLikeXml(body: string): boolean {
   const start = body.replace(/^\uFEFF/, '').trimStart().slice(0, 512).toLowerCase();
   if (start.startsWith('<!doctype html') || start.startsWith('<html')) return false;
   return start.startsWith('<?xml') || start.startsWith('<urlset') || start.startsWith('<sitemapindex') || start.startsWith('<');
-}
-
-function compact(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }

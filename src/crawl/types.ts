@@ -21,8 +21,9 @@ export interface RawHttpResponse {
 }
 
 /**
- * The transport as the crawl sees it. sendRaw is optional: without it a gzip sitemap is
- * recorded as a failed probe instead of being read.
+ * The transport as the crawl sees it. Raw bytes (for gzip sitemaps) come from either channel:
+ * `send` honouring HttpRequest.binary with HttpResponse.rawBody (the undici transport), or this
+ * optional `sendRaw`. With neither, a gzip sitemap is recorded as a failed probe.
  */
 export type RawCapableTransport = Transport & {
   sendRaw?: (request: HttpRequest) => Promise<RawHttpResponse>;
@@ -107,6 +108,12 @@ export interface CrawlResult {
   scriptUrls: string[];
   /** Links to other origins (capped at 500). */
   externalLinks: string[];
+  /**
+   * Preview-shaped URLs (Ghost /p/<uuid>/, ?preview=true, ?_ppp=, ?token=...) seen in pages,
+   * sitemaps, feeds, robots.txt or scripts: leaked share links for the preview rules to check.
+   * They are kept out of the published inventory. Capped at 500.
+   */
+  previewLinks: string[];
   /** form[action] URLs seen (capped at 200); never submitted. */
   forms: string[];
   /** Meta tags of the target page (name/property -> content). */

@@ -35,6 +35,7 @@ export class XmlSyntaxError extends Error {
 const maxNesting = 256;
 const namePattern = /^[A-Za-z_:][\w.:-]*$/;
 const attributePattern = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+const trailingSpace = /\s*$/y;
 
 /** Parses a whole document and returns its root element, or throws XmlSyntaxError. */
 export function parseXml(input: string): XmlElement {
@@ -58,25 +59,26 @@ export function parseXml(input: string): XmlElement {
     }
     if (open === -1) break;
 
-    if (text.startsWith('<?', open)) {
+    const marker = text.charCodeAt(open + 1);
+    if (marker === 0x3f /* ? */) {
       const end = text.indexOf('?>', open + 2);
       if (end === -1) fail('unterminated processing instruction', open);
       position = end + 2;
-    } else if (text.startsWith('<!--', open)) {
+    } else if (marker === 0x21 /* ! */ && text.startsWith('<!--', open)) {
       const end = text.indexOf('-->', open + 4);
       if (end === -1) fail('unterminated comment', open);
       position = end + 3;
-    } else if (text.startsWith('<![CDATA[', open)) {
+    } else if (marker === 0x21 && text.startsWith('<![CDATA[', open)) {
       const end = text.indexOf(']]>', open + 9);
       if (end === -1) fail('unterminated CDATA section', open);
       const parent = stack[stack.length - 1];
       if (!parent) fail('CDATA outside the root element', open);
       parent?.children.push(text.slice(open + 9, end));
       position = end + 3;
-    } else if (text.startsWith('<!', open)) {
+    } else if (marker === 0x21) {
       if (root || stack.length > 0) fail('declaration inside the document', open);
       position = skipDeclaration(text, open, fail);
-    } else if (text.startsWith('</', open)) {
+    } else if (marker === 0x2f /* / */) {
       const end = text.indexOf('>', open + 2);
       if (end === -1) fail('unterminated closing tag', open);
       const name = text.slice(open + 2, end).trim();
@@ -144,13 +146,14 @@ export function childText(element: XmlElement, local: string): string | undefine
 }
 
 function readStartTag(inner: string, at: number, fail: (message: string, at: number) => never): XmlElement {
-  const nameMatch = /^[^\s/>]+/.exec(inner);
-  const name = nameMatch?.[0] ?? '';
+  const nameEnd = inner.search(/[\s/>]/);
+  const name = nameEnd === -1 ? inner : inner.slice(0, nameEnd);
   if (!namePattern.test(name)) fail(`invalid element name "${name}"`, at);
   const attributes: Record<string, string> = {};
   let index = name.length;
   while (index < inner.length) {
-    if (inner.slice(index).trim() === '') break;
+    trailingSpace.lastIndex = index;
+    if (trailingSpace.test(inner)) break;
     attributePattern.lastIndex = index;
     const match = attributePattern.exec(inner);
     if (!match) fail(`malformed attributes in <${name}>`, at);
@@ -164,16 +167,16 @@ function readStartTag(inner: string, at: number, fail: (message: string, at: num
 
 /** The index of the ">" that ends the tag opened at `open`, skipping quoted attribute values. */
 function findTagEnd(text: string, open: number): number {
-  let quote = '';
+  let quote = 0;
   for (let index = open + 1; index < text.length; index++) {
-    const char = text[index];
-    if (quote) {
-      if (char === quote) quote = '';
-    } else if (char === '"' || char === "'") {
-      quote = char;
-    } else if (char === '>') {
+    const code = text.charCodeAt(index);
+    if (quote !== 0) {
+      if (code === quote) quote = 0;
+    } else if (code === 0x22 || code === 0x27) {
+      quote = code;
+    } else if (code === 0x3e /* > */) {
       return index;
-    } else if (char === '<') {
+    } else if (code === 0x3c /* < */) {
       return -1;
     }
   }

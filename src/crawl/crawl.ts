@@ -1,0 +1,253 @@
+import pLimit from 'p-limit';
+import { UsageError } from '../core/errors.js';
+import type { HttpResponse } from '../core/http-types.js';
+import { Discoveries, FetchQueue } from './discoveries.js';
+import { FeedParseError, parseFeed } from './feeds.js';
+import { CrawlFetcher } from './fetcher.js';
+import { Frontier } from './frontier.js';
+import { harvestPage } from './harvest.js';
+import { extractLinks } from './html-links.js';
+import { PublishedInventory } from './inventory.js';
+import { normalizeUrl, UrlAdmission } from './normalize.js';
+import { isPreviewUrl } from './preview-links.js';
+import { emptyRobots, looksLikeHtml, parseRobots, robotsRuleToUrl, type RobotsInfo } from './robots.js';
+import { decodeDataUrl, scanScriptText, scanSourceMap, SourceMapError } from './script-scan.js';
+import { guessedSitemapPaths, readSitemaps, type SitemapSeed } from './sitemap-fetch.js';
+import type { CrawlOptions, CrawlResult } from './types.js';
+
+/**
+ * The discovery pass: robots.txt, then sitemaps, then a breadth-first walk over the target's
+ * same-origin HTML pages, fetching the feeds, scripts and source maps those pages reference
+ * between page waves. Everything is bounded (requests, bytes, depth, per-path and per-pattern
+ * caps, per-kind caps) and nothing throws for a failed probe: failures are part of the result.
+ *
+ * Order is deterministic: a wave's pages are fetched concurrently, but what they link to is
+ * processed in the order the pages were queued, so the same site gives the same crawl.
+ */
+
+const defaults = {
+  maxPages: 200,
+  maxDepth: 3,
+  maxBytes: 20 * 1024 * 1024,
+  maxQueryVariants: 5,
+  maxPerPattern: 20,
+  concurrency: 4,
+  maxSitemaps: 50,
+  maxFeeds: 10,
+  maxScripts: 30,
+  maxSourceMaps: 10,
+} as const;
+
+type Settings = { -readonly [K in keyof typeof defaults]: number };
+
+/** Zero is a valid "none of these" for depth and the per-kind caps, never for the others. */
+const zeroAllowed = new Set<keyof Settings>(['maxDepth', 'maxSitemaps', 'maxFeeds', 'maxScripts', 'maxSourceMaps']);
+
+export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
+  const settings = resolveSettings(options);
+  const target = normalizeUrl(options.target);
+  if (target === undefined) throw new UsageError(`the crawl target must be an absolute http(s) URL, got "${options.target}"`);
+  const origin = new URL(target).origin;
+  const logger = options.logger;
+
+  const fetcher = new CrawlFetcher(options.transport, origin, { maxRequests: settings.maxPages, maxBytes: settings.maxBytes }, logger);
+  const admission = new UrlAdmission({ maxQueryVariants: settings.maxQueryVariants, maxPerPattern: settings.maxPerPattern });
+  const frontier = new Frontier(origin, admission, settings.maxDepth);
+  const inventory = new PublishedInventory();
+  const discoveries = new Discoveries(
+    new FetchQueue(settings.maxFeeds),
+    new FetchQueue(settings.maxScripts),
+    new FetchQueue(settings.maxSourceMaps),
+  );
+  const limit = pLimit(settings.concurrency);
+  const inOrder = <T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> => Promise.all(items.map((item) => limit(() => run(item))));
+
+  // 1. robots.txt: its rules are hints (admin and preview paths), its Sitemap lines are seeds.
+  const robots = await readRobots(fetcher, origin);
+  const robotsUrls = [...robots.disallow, ...robots.allow]
+    .map((rule) => robotsRuleToUrl(rule, origin))
+    .filter((url): url is string => url !== undefined)
+    .filter((url, index, all) => all.indexOf(url) === index);
+
+  // 2. Sitemaps, declared first, then the usual locations; each URL is fetched at most once.
+  const seeds: SitemapSeed[] = [
+    ...robots.sitemaps.map((url) => ({ url, declared: true })),
+    ...guessedSitemapPaths.map((path) => ({ url: `${origin}${path}`, declared: false })),
+  ];
+  const sitemapResult = await readSitemaps(fetcher, seeds, { maxSitemaps: settings.maxSitemaps });
+  for (const entry of sitemapResult.entries) {
+    inventory.add({
+      url: entry.loc,
+      source: 'sitemap',
+      ...(entry.lastmod === undefined ? {} : { lastmod: entry.lastmod }),
+      ...(entry.newsPublicationDate === undefined ? {} : { date: entry.newsPublicationDate }),
+      ...(entry.newsTitle === undefined ? {} : { title: entry.newsTitle }),
+    });
+    for (const image of entry.images) inventory.add({ url: image, source: 'sitemap' });
+  }
+
+  // 3. Pages, breadth first from the target; robots.txt paths join at depth 1.
+  frontier.offer(target, 0);
+  for (const url of robotsUrls) frontier.offer(url, 1);
+  const context = { origin, frontier, inventory, discoveries };
+  const feeds: string[] = [];
+  const scripts: string[] = [];
+  const sourceMaps: string[] = [];
+  let meta: Record<string, string> = {};
+
+  while (!fetcher.exhausted) {
+    const wave = frontier.takeWave();
+    if (wave.length === 0) break;
+    const responses = await inOrder(wave, (item) => fetcher.get(item.url, 'page', item.depth, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }));
+    wave.forEach((item, index) => {
+      const response = responses[index];
+      if (!response) return;
+      if (response.url !== item.url) frontier.markSeen(response.url);
+      const location = response.headers['location'];
+      if (response.status >= 300 && response.status < 400 && location) {
+        const next = normalizeUrl(location, response.url);
+        if (next) frontier.offer(next, item.depth);
+      }
+      if (!isHtml(response) || response.status < 200 || response.status >= 300) return;
+      const page = extractLinks(response.body, response.url);
+      if (item.url === target) meta = page.meta;
+      harvestPage(page, item.depth, context);
+    });
+
+    // Between page waves: the feeds and scripts those pages referenced, then the source maps
+    // the scripts pointed at.
+    const feedUrls = discoveries.feeds.drain();
+    const feedResponses = await inOrder(feedUrls, (url) => fetcher.get(url, 'feed', 0, { accept: 'application/rss+xml,application/atom+xml,application/feed+json,*/*;q=0.5' }));
+    feedUrls.forEach((url, index) => {
+      const response = feedResponses[index];
+      if (response && readFeed(url, response, inventory, fetcher)) feeds.push(url);
+    });
+
+    const scriptUrls = discoveries.scripts.drain();
+    const scriptResponses = await inOrder(scriptUrls, (url) => fetcher.get(url, 'script'));
+    scriptUrls.forEach((url, index) => {
+      const response = scriptResponses[index];
+      if (!response || response.status < 200 || response.status >= 300) return;
+      scripts.push(url);
+      const scan = scanScriptText(response.body);
+      discoveries.addScan(scan);
+      const mapReference = response.headers['sourcemap'] ?? response.headers['x-sourcemap'] ?? scan.sourceMappingUrl;
+      if (mapReference === undefined) return;
+      if (mapReference.startsWith('data:')) {
+        const inline = decodeDataUrl(mapReference);
+        if (inline !== undefined && readSourceMap(`inline:${url}`, inline, discoveries, fetcher)) sourceMaps.push(`inline:${url}`);
+        return;
+      }
+      const mapUrl = normalizeUrl(mapReference, response.url);
+      if (mapUrl !== undefined && fetcher.isSameOrigin(mapUrl)) discoveries.sourceMaps.offer(mapUrl);
+    });
+
+    const mapUrls = discoveries.sourceMaps.drain();
+    const mapResponses = await inOrder(mapUrls, (url) => fetcher.get(url, 'source-map', 0, { accept: 'application/json,*/*;q=0.5' }));
+    mapUrls.forEach((url, index) => {
+      const response = mapResponses[index];
+      if (!response || response.status < 200 || response.status >= 300) return;
+      if (readSourceMap(url, response.body, discoveries, fetcher)) sourceMaps.push(url);
+    });
+  }
+
+  const stoppedBy = fetcher.stoppedBy ?? (frontier.skippedByDepth > 0 ? 'depth' : undefined);
+  logger?.debug({ requests: fetcher.requests, bytes: fetcher.bytes, stoppedBy }, 'crawl finished');
+  const apiHostDetails = discoveries.apiHosts;
+  const scriptUrlList = discoveries.scriptUrls.toArray();
+  const externalLinks = discoveries.externalLinks.toArray();
+  const pages = fetcher.pages;
+  const previewLinks = new Set(inventory.previewLinks());
+  for (const url of [...robotsUrls, ...pages.map((page) => page.url), ...scriptUrlList, ...externalLinks]) {
+    const normalized = isPreviewUrl(url) ? normalizeUrl(url) : undefined;
+    if (normalized !== undefined && previewLinks.size < 500) previewLinks.add(normalized);
+  }
+  return {
+    target,
+    pages,
+    responses: fetcher.responses,
+    robots,
+    robotsUrls,
+    sitemaps: sitemapResult.sitemaps,
+    feeds,
+    scripts,
+    sourceMaps,
+    assetHosts: discoveries.assetHosts.toArray(),
+    apiHosts: apiHostDetails.map(({ host }) => host),
+    apiHostDetails,
+    scriptUrls: scriptUrlList,
+    externalLinks,
+    previewLinks: [...previewLinks],
+    forms: discoveries.forms.toArray(),
+    meta,
+    inventory,
+    failures: fetcher.failures,
+    budget: {
+      pagesFetched: fetcher.requests,
+      bytesFetched: fetcher.bytes,
+      ...(stoppedBy === undefined ? {} : { stoppedBy }),
+      skippedQueryVariants: admission.skippedQueryVariants,
+      skippedByPattern: admission.skippedByPattern,
+      skippedByDepth: frontier.skippedByDepth,
+    },
+  };
+}
+
+async function readRobots(fetcher: CrawlFetcher, origin: string): Promise<RobotsInfo> {
+  const response = await fetcher.get(`${origin}/robots.txt`, 'robots', 0, { accept: 'text/plain,*/*;q=0.5' });
+  // A catch-all site answers /robots.txt with its home page; that is not a robots file.
+  if (!response || response.status < 200 || response.status >= 300 || looksLikeHtml(response.body)) return emptyRobots();
+  return parseRobots(response.body, response.url);
+}
+
+function readFeed(url: string, response: HttpResponse, inventory: PublishedInventory, fetcher: CrawlFetcher): boolean {
+  if (response.status < 200 || response.status >= 300) return false;
+  try {
+    const feed = parseFeed(response.body, response.url);
+    for (const item of feed.items) {
+      if (item.url !== undefined) {
+        inventory.add({
+          url: item.url,
+          source: 'feed',
+          ...(item.date === undefined ? {} : { date: item.date }),
+          ...(item.title === undefined ? {} : { title: item.title }),
+        });
+      }
+      if (item.id !== undefined) inventory.addId(item.id);
+    }
+    return true;
+  } catch (error) {
+    if (!(error instanceof FeedParseError)) throw error;
+    fetcher.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: error.message });
+    return false;
+  }
+}
+
+function readSourceMap(url: string, text: string, discoveries: Discoveries, fetcher: CrawlFetcher): boolean {
+  try {
+    discoveries.addScan(scanSourceMap(text));
+    return true;
+  } catch (error) {
+    if (!(error instanceof SourceMapError)) throw error;
+    fetcher.recordFailure({ url, code: 'DL_BAD_RESPONSE', message: error.message });
+    return false;
+  }
+}
+
+function isHtml(response: HttpResponse): boolean {
+  const type = (response.headers['content-type'] ?? '').toLowerCase();
+  if (type === '') return /^\s*</.test(response.body);
+  return type.includes('text/html') || type.includes('application/xhtml');
+}
+
+function resolveSettings(options: CrawlOptions): Settings {
+  const settings: Settings = { ...defaults };
+  for (const key of Object.keys(defaults) as Array<keyof Settings>) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const min = zeroAllowed.has(key) ? 0 : 1;
+    if (!Number.isInteger(value) || value < min) throw new UsageError(`${key} must be an integer >= ${min}, got ${value}`);
+    settings[key] = value;
+  }
+  return settings;
+}

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { crawl } from '../../src/crawl/crawl.js';
+import { idsFromUrl, PublishedInventory, slugOf } from '../../src/crawl/inventory.js';
+import { Cleanup } from '../support/loopback-server.js';
+import { FetchTransport } from './support/fetch-transport.js';
+import { html, startSite } from './support/site.js';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+describe('PublishedInventory', () => {
+  it('merges sources per normalised URL and derives slugs and ids', () => {
+    const inventory = new PublishedInventory();
+    inventory.add({ url: 'https://h.example/2024/05/My-Post.html#top', source: 'sitemap', lastmod: '2024-05-02' });
+    inventory.add({ url: 'https://h.example/2024/05/My-Post.html?utm_source=feed', source: 'feed', date: '2024-05-01T00:00:00.000Z', title: 'My post' });
+    inventory.add({ url: 'https://h.example/node/123', source: 'link' });
+    inventory.add({ url: 'https://h.example/?p=77', source: 'jsonld' });
+    inventory.add({ url: 'mailto:nobody@h.example', source: 'link' });
+    inventory.addId('https://h.example/?p=9');
+    inventory.addBodyClasses(['home', 'postid-4', 'page-id-2', 'status-publish']);
+
+    expect(inventory.size).toBe(3);
+    expect(inventory.get('https://h.example/2024/05/My-Post.html')).toEqual({
+      url: 'https://h.example/2024/05/My-Post.html',
+      source: 'sitemap',
+      sources: ['sitemap', 'feed'],
+      lastmod: '2024-05-02',
+      date: '2024-05-01T00:00:00.000Z',
+      title: 'My post',
+    });
+    expect(inventory.has('HTTPS://H.EXAMPLE/node/123#x')).toBe(true);
+    expect(inventory.hasSlug('my-post')).toBe(true);
+    expect(inventory.hasSlug('/my-post.html/')).toBe(true);
+    expect(inventory.hasSlug('another')).toBe(false);
+    for (const id of ['123', '77', '9', '4', '2', 'https://h.example/?p=9']) expect(inventory.hasId(id)).toBe(true);
+    expect(inventory.hasId(5)).toBe(false);
+    expect(JSON.parse(JSON.stringify(inventory))).toEqual({
+      entries: inventory.entries(),
+      slugs: ['123', 'my-post', 'my-post.html'],
+      ids: ['123', '2', '4', '77', '9', 'https://h.example/?p=9'],
+      previewLinks: [],
+    });
+  });
+
+  it('reads ids and slugs from URL shapes, not from pagination', () => {
+    expect(idsFromUrl('https://h/?page_id=2&attachment_id=15')).toEqual(['2', '15']);
+    expect(idsFromUrl('https://h/page/2/')).toEqual([]);
+    expect(idsFromUrl('not a url')).toEqual([]);
+    expect(slugOf('https://h/')).toBeUndefined();
+    expect(slugOf('https://h/caf%C3%A9/')).toBe('café');
+  });
+});
+
+describe('the published inventory of a WordPress-like site', () => {
+  it('combines sitemap, feed, links and JSON-LD, and sorts other hosts into assets and external links', async () => {
+    const fixture = readFileSync(new URL('./fixtures/wordpress-home.html', import.meta.url), 'utf8');
+    const site = cleanup.add(
+      await startSite({
+        '/': (_path, origin) => ({ type: 'text/html; charset=UTF-8', body: fixture.replaceAll('http://127.0.0.1:8081', origin).replaceAll('http:\\/\\/127.0.0.1:8081', origin.replaceAll('/', '\\/')) }),
+        '/feed/': (_path, origin) => ({
+          type: 'application/rss+xml',
+          body: `<rss version="2.0"><channel><title>WPLab</title><item><title>One</title><link>${origin}/wplab-published-1/</link><pubDate>Wed, 15 May 2024 10:00:00 +0000</pubDate><guid isPermaLink="false">${origin}/?p=4</guid></item></channel></rss>`,
+        }),
+        '/comments/feed/': { type: 'application/rss+xml', body: '<rss version="2.0"><channel><title>Comments</title></channel></rss>' },
+        '/wp-sitemap.xml': (_path, origin) => ({
+          type: 'application/xml',
+          body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/wplab-published-1/</loc><lastmod>2024-05-16T10:00:00+00:00</lastmod></url><url><loc>${origin}/sample-page/</loc></url></urlset>`,
+        }),
+        '/sample-page/': html('sample', 'Sample Page'),
+        '/wplab-published-1/': html('<p>one</p>', 'One'),
+      }),
+    );
+    const o = site.origin;
+    const transport = new FetchTransport(o);
+
+    const result = await crawl({ target: `${o}/`, transport });
+    const inventory = result.inventory;
+
+    expect(result.meta['generator']).toBe('WordPress 6.1.9');
+    expect(result.feeds).toEqual([`${o}/feed/`, `${o}/comments/feed/`]);
+    expect(inventory.get(`${o}/wplab-published-1/`)).toEqual({
+      url: `${o}/wplab-published-1/`,
+      source: 'sitemap',
+      sources: ['sitemap', 'link', 'jsonld', 'feed'],
+      lastmod: '2024-05-16T10:00:00+00:00',
+      date: '2024-05-15T10:00:00+00:00',
+      title: 'WPLab published one',
+    });
+    expect(inventory.get(`${o}/author/admin/`)?.sources).toEqual(['link', 'jsonld']);
+    expect(inventory.get(`${o}/wp-content/uploads/2024/05/wplab-public-image-300x188.png`)?.source).toBe('link');
+    expect(inventory.has('https://res.cloudinary.test/demo/image/upload/w_150,h_100/sample.jpg')).toBe(true);
+    expect(inventory.has(`${o}/wp-json/wp/v2/pages/2`)).toBe(false);
+    for (const id of ['2', '4']) expect(inventory.hasId(id)).toBe(true); // shortlink ?p=2, body class postid-4, guid ?p=4
+    expect(inventory.hasSlug('wplab-published-1')).toBe(true);
+
+    expect(result.assetHosts).toEqual([
+      'https://www.youtube.com', // iframe
+      'https://res.cloudinary.test', // srcset
+      'http://fonts.googleapis.com', // dns-prefetch
+      'https://fonts.googleapis.com', // stylesheet
+      'https://cdn.wplab.test', // og:image
+    ]);
+    expect(result.externalLinks).toEqual(['https://wordpress.org/']);
+    expect(result.forms).toEqual([`${o}/`]);
+    expect([...transport.attempts.keys()]).toEqual([o]);
+    // Not pages: the REST alternate link, the RSD link, the stylesheet; files are not crawled either.
+    for (const path of ['/wp-json/wp/v2/pages/2', '/xmlrpc.php?rsd', '/wp-content/uploads/2024/05/hero.jpg']) {
+      expect(transport.sent).not.toContain(`GET ${o}${path}`);
+    }
+    // Same-origin scripts are fetched (404 here) and the inline wpApiSettings scanned.
+    expect(transport.sent).toContain(`GET ${o}/wp-includes/js/jquery/jquery.min.js?ver=3.6.1`);
+    expect(result.scriptUrls).toEqual([`${o}/wp-json/`, 'https://s.w.org/images/core/emoji/14.0.0/72x72/']);
+  });
+});
+
+describe('preview links', () => {
+  it('keeps leaked preview URLs out of the inventory and lists them apart', async () => {
+    const uuid = '1225c695-cfb8-4ebb-aaaa-80da344efa6a';
+    const site = cleanup.add(
+      await startSite({
+        '/': html(`<a href="/p/${uuid}/">Sneak peek</a><a href="/?p=7&preview=true">Draft</a><a href="/published/">Published</a>`, 'Home'),
+        '/published/': html('published', 'Published'),
+        '/sitemap.xml': (_path, origin) => ({
+          type: 'application/xml',
+          body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/?p=9&amp;_ppp=abc123</loc></url><url><loc>${origin}/published/</loc></url></urlset>`,
+        }),
+      }),
+    );
+    const o = site.origin;
+
+    const result = await crawl({ target: o, transport: new FetchTransport(o) });
+
+    expect(result.previewLinks).toEqual([`${o}/?_ppp=abc123&p=9`, `${o}/p/${uuid}/`, `${o}/?p=7&preview=true`]);
+    expect(result.inventory.has(`${o}/p/${uuid}/`)).toBe(false);
+    expect(result.inventory.hasId(7)).toBe(false);
+    expect(result.inventory.has(`${o}/published/`)).toBe(true);
+    expect(result.inventory.toJSON().previewLinks).toHaveLength(3);
+  });
+});
