@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { DraftleakError } from '../core/errors.js';
 import { toolInfo } from '../core/version.js';
 import { demoCommand } from './commands/demo.js';
+import { fingerprintCommand } from './commands/fingerprint.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { exitCodes } from './exit-codes.js';
@@ -20,6 +21,7 @@ export function createProgram(io: CliIo, argv: readonly string[], setExitCode: (
     .showHelpAfterError('(run draftleak --help for usage)');
   program.addCommand(scanCommand(io, argv, setExitCode));
   program.addCommand(rulesCommand(io, setExitCode));
+  program.addCommand(fingerprintCommand(io));
   program.addCommand(demoCommand(io, argv, setExitCode));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

@@ -19,6 +19,10 @@ export const scanConfigSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** Hosts beside the target's origin that may be probed: "host" or "host:port". */
   allowHosts: z.array(z.string().min(1)).default([]),
+  /** Run every rule whatever CMS was detected. */
+  allRules: z.boolean().default(false),
+  /** Requests the discovery crawl may send per target (robots, sitemaps, feeds, pages, scripts). */
+  maxPages: z.number().int().min(1).max(100_000).default(40),
 });
 export type ScanConfig = z.infer<typeof scanConfigSchema>;
 export type ScanConfigInput = z.input<typeof scanConfigSchema>;

@@ -33,4 +33,4 @@ export function toResponseDocument(response: HttpResponse): ResponseDocument {
 }
 
 /** Names the document reserves; variables may not use them. */
-export const reservedNames = ['target', 'steps', 'url', 'status', 'headers', 'body', 'json', 'count'] as const;
+export const reservedNames = ['target', 'site', 'steps', 'url', 'status', 'headers', 'body', 'json', 'count'] as const;

@@ -12,7 +12,7 @@ type Path = (string | number)[];
  */
 export function checkRule(rule: Rule): YamlProblem[] {
   const problems: YamlProblem[] = [];
-  const known = new Set<string>(['target', 'steps']);
+  const known = new Set<string>(['target', 'site', 'steps']);
 
   const checkExpression = (expression: string, path: Path) => {
     try {

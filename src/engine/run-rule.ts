@@ -43,8 +43,8 @@ export function targetBase(target: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-function documentFor(base: string, branch: Branch, current?: ResponseDocument): JSONValue {
-  return { ...branch.variables, target: base, steps: branch.steps, ...(current ?? {}) };
+function documentFor(base: string, branch: Branch, current?: ResponseDocument, site: JSONValue = {}): JSONValue {
+  return { ...branch.variables, target: base, site, steps: branch.steps, ...(current ?? {}) };
 }
 
 function buildRequest(step: Step, base: string, document: JSONValue): HttpRequest {
@@ -68,13 +68,23 @@ function buildRequest(step: Step, base: string, document: JSONValue): HttpReques
 export interface RunRuleOptions {
   target: string;
   transport: Transport;
+  /**
+   * What discovery learnt about the site (published URLs, asset hosts, preview links...),
+   * visible to expressions as `site`.
+   */
+  site?: JSONValue;
+  /**
+   * Says why a proving response must not count (it looks like this host's not-found or
+   * catch-all page), or undefined when it may. Findings on such responses are dropped.
+   */
+  rejectProof?: (response: HttpResponse) => string | undefined;
 }
 
 /**
  * Runs one rule against one target. Steps run in order; each branch that passes every step's
  * match produces a finding. A failed probe ends its branch and is recorded, never thrown.
  */
-export async function runRule(rule: Rule, { target, transport }: RunRuleOptions): Promise<RuleOutcome> {
+export async function runRule(rule: Rule, { target, transport, site = {}, rejectProof }: RunRuleOptions): Promise<RuleOutcome> {
   const base = targetBase(target);
   const failures: ProbeFailure[] = [];
   const trace: StepTrace[] = [];
@@ -87,7 +97,7 @@ export async function runRule(rule: Rule, { target, transport }: RunRuleOptions)
         forks.push(branch);
         continue;
       }
-      const value = evaluateLenient(step.for_each.in, documentFor(base, branch));
+      const value = evaluateLenient(step.for_each.in, documentFor(base, branch, undefined, site));
       const items = Array.isArray(value) ? value : value === null ? [] : [value];
       if (items.length === 0) trace.push({ step: step.id, stopped: `for_each: "${step.for_each.in}" gave no items` });
       if (items.length > step.for_each.max) {
@@ -97,7 +107,8 @@ export async function runRule(rule: Rule, { target, transport }: RunRuleOptions)
         forks.push({ ...branch, variables: { ...branch.variables, [step.for_each.as]: item } });
       }
     }
-    const survivors = await Promise.all(forks.map((branch) => runStep(rule, step, base, branch, transport, failures, trace)));
+    const context: StepContext = { rule, base, site, transport, failures, trace };
+    const survivors = await Promise.all(forks.map((branch) => runStep(step, branch, context)));
     branches = survivors.filter((branch): branch is Branch => branch !== null);
     if (branches.length === 0) break;
   }
@@ -105,24 +116,30 @@ export async function runRule(rule: Rule, { target, transport }: RunRuleOptions)
   const findings = new Map<string, Finding>();
   for (const branch of branches) {
     if (!branch.last) continue;
+    const rejected = rejectProof?.(branch.last.response);
+    if (rejected !== undefined) {
+      trace.push({ step: 'finding', url: branch.last.response.url, status: branch.last.response.status, stopped: `finding dropped: ${rejected}` });
+      continue;
+    }
     const finding = buildFinding({ rule, target, ...branch.last, urls: branch.urls });
     if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
   }
   return { ruleId: rule.id, findings: [...findings.values()], failures, trace };
 }
 
-async function runStep(
-  rule: Rule,
-  step: Step,
-  base: string,
-  branch: Branch,
-  transport: Transport,
-  failures: ProbeFailure[],
-  trace: StepTrace[],
-): Promise<Branch | null> {
+interface StepContext {
+  rule: Rule;
+  base: string;
+  site: JSONValue;
+  transport: Transport;
+  failures: ProbeFailure[];
+  trace: StepTrace[];
+}
+
+async function runStep(step: Step, branch: Branch, { rule, base, site, transport, failures, trace }: StepContext): Promise<Branch | null> {
   let request: HttpRequest;
   try {
-    request = buildRequest(step, base, documentFor(base, branch));
+    request = buildRequest(step, base, documentFor(base, branch, undefined, site));
   } catch (error) {
     failures.push({ ruleId: rule.id, url: base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${(error as Error).message}` });
     trace.push({ step: step.id, error: (error as Error).message, stopped: 'request could not be built' });
@@ -145,12 +162,12 @@ async function runStep(
   const variables = { ...branch.variables };
   const extracted: Record<string, JSONValue> = {};
   for (const extractor of step.extract) {
-    const value = runExtractor(extractor, current, documentFor(base, { ...branch, variables, steps }, current));
+    const value = runExtractor(extractor, current, documentFor(base, { ...branch, variables, steps }, current, site));
     variables[extractor.name] = value;
     extracted[extractor.name] = value;
   }
   const next: Branch = { variables, steps, urls: [...branch.urls, response.url] };
-  const document = documentFor(base, next, current);
+  const document = documentFor(base, next, current, site);
   const stepTrace: StepTrace = { step: step.id, method: request.method, url: request.url, status: response.status, extracted };
   trace.push(stepTrace);
   if (step.match) {

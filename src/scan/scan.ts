@@ -4,6 +4,7 @@ import type { ScanResult } from '../core/scan-result.js';
 import { toolInfo } from '../core/version.js';
 import type { ScanConfig } from '../config/scan-config.js';
 import { builtinRulesDir, loadRules, type LoadedRule, type RuleOutcome } from '../engine/index.js';
+import { loadFingerprints, type LoadedFingerprint } from '../fingerprint/index.js';
 import { createUndiciTransport } from '../http/index.js';
 import { runTarget } from './run-target.js';
 
@@ -35,8 +36,15 @@ export async function loadConfiguredRules(config: Pick<ScanConfig, 'builtinRules
  * The orchestrator: load rules, then per target plug the real undici transport into the engine,
  * run every rule, and gather one result per target. The only place that wires http to engine.
  */
+export async function loadBuiltinFingerprints(): Promise<LoadedFingerprint[]> {
+  const { fingerprints, errors } = await loadFingerprints();
+  if (errors.length > 0) throw new RuleLoadError(errors);
+  return fingerprints;
+}
+
 export async function scan(config: ScanConfig, logger: Logger, commandLine: string): Promise<ScanOutput> {
   const rules = await loadConfiguredRules(config);
+  const fingerprints = await loadBuiltinFingerprints();
   const outcomes = new Map<string, RuleOutcome[]>();
   const unreachable: { target: string; reason: string }[] = [];
   const targets = [];
@@ -54,8 +62,11 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
       const run = await runTarget({
         target,
         rules,
+        fingerprints,
         transport,
         concurrency: config.concurrency,
+        maxPages: config.maxPages,
+        allRules: config.allRules,
         logger,
         requestsSent: () => transport.stats().requestsSent,
       });

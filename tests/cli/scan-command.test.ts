@@ -26,7 +26,13 @@ async function wordpressSite(options: { leakDrafts: boolean; homeHtml?: string; 
     if (url === '/' && options.redirectHomeTo) {
       res.writeHead(302, { location: options.redirectHomeTo }).end();
     } else if (url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(options.homeHtml ?? '<html><body>home</body></html>');
+      // Enough WordPress signals for the fingerprint pass: the rules are gated on it.
+      const home = options.homeHtml ?? '<html><body>home</body></html>';
+      res
+        .writeHead(200, { 'content-type': 'text/html', link: `<http://${req.headers.host}/wp-json/>; rel="https://api.w.org/"` })
+        .end(home.replace('<html>', '<html><head><meta name="generator" content="WordPress 6.4.2"></head>'));
+    } else if (url === '/wp-json/') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'Test', namespaces: ['oembed/1.0', 'wp/v2'], routes: {} }));
     } else if (url === '/wp-json/wp/v2/posts?per_page=100' && options.leakDrafts) {
       res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(wordpressDraftList);
     } else if (url === '/wp-content/uploads/') {

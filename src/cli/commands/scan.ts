@@ -27,6 +27,8 @@ interface ScanFlags extends OutputFlags {
   rateLimit?: number;
   timeout?: number;
   header?: string[];
+  allRules?: boolean;
+  maxPages?: number;
 }
 
 export function toScanConfig(targets: string[], flags: ScanFlags): ScanConfig {
@@ -36,6 +38,8 @@ export function toScanConfig(targets: string[], flags: ScanFlags): ScanConfig {
     rulePaths: flags.rules ?? [],
     builtinRules: flags.builtinRules,
     allowHosts: flags.allowHost ?? [],
+    allRules: flags.allRules === true,
+    ...(flags.maxPages !== undefined ? { maxPages: flags.maxPages } : {}),
     headers: Object.fromEntries(
       (flags.header ?? []).map((header) => {
         try {
@@ -96,6 +100,8 @@ export function scanCommand(io: CliIo, argv: readonly string[], setExitCode: (co
     )
     .option('--rules <path>', 'load rules from this file or folder too (repeatable)', collect)
     .option('--no-builtin-rules', 'run only the rules given with --rules')
+    .option('--all-rules', 'run every rule, not only those for the CMS detected')
+    .option('--max-pages <n>', 'requests the discovery crawl may send per target (default 40)', parseInteger('--max-pages', 1, 100_000))
     .option('--allow-host <host>', 'also probe this host ("host" or "host:port"; repeatable)', collect)
     .option('--concurrency <n>', 'rules and connections at once per host (default 4)', parseInteger('--concurrency', 1, 64))
     .option('--rate-limit <rps>', 'requests per second per host (default 10; 0 = no limit)', parseNumber('--rate-limit', 0, 1000))

@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import type { ProbeFailure } from '../core/finding.js';
+import type { HttpResponse, Transport } from '../core/http-types.js';
+import { calibrateHost, crawl, describeCalibration, looksLikeNotFound, type CrawlResult, type HostCalibration } from '../crawl/index.js';
+import { detectCms, type DetectResult, type LoadedFingerprint } from '../fingerprint/index.js';
+import type { JSONValue } from '../engine/expression.js';
+
+export interface TargetDiscovery {
+  calibration: HostCalibration;
+  crawl: CrawlResult;
+  detect: DetectResult;
+  /** Things a reader must know to trust the result. */
+  notes: string[];
+  failures: ProbeFailure[];
+  /** The `site` value rule expressions see. */
+  site: JSONValue;
+  /** Why a proving response must not count, if it must not. */
+  rejectProof: (response: HttpResponse) => string | undefined;
+}
+
+export interface DiscoverOptions {
+  target: string;
+  transport: Transport;
+  fingerprints: LoadedFingerprint[];
+  maxPages: number;
+  logger: Logger;
+}
+
+/** Caps on what rules see of the site, so a huge sitemap cannot bloat every expression. */
+const maxListed = 1000;
+
+/**
+ * Learns the site before probing it: how the host answers paths that cannot exist, what it
+ * publishes on purpose, and which CMS it runs. Each part fails soft: a failure is recorded and
+ * the scan goes on with what is known.
+ */
+export async function discoverTarget({ target, transport, fingerprints, maxPages, logger }: DiscoverOptions): Promise<TargetDiscovery> {
+  const calibration = await calibrateHost(target, transport);
+  const crawled = await crawl({ target, transport, maxPages, logger });
+  const detect = await detectCms({
+    target,
+    responses: crawled.responses,
+    transport,
+    fingerprints: fingerprints.map(({ fingerprint }) => fingerprint),
+  });
+  const notes: string[] = [];
+  const calibrationNote = describeCalibration(calibration);
+  const suspicious = calibration.catchAll || calibration.probes.some((probe) => probe.saysNotFound && probe.status < 300);
+  if (suspicious) notes.push(calibrationNote);
+  if (crawled.budget.stoppedBy) notes.push(`the crawl stopped at its ${crawled.budget.stoppedBy} budget; raise --max-pages to discover more`);
+  const inventory = crawled.inventory.toJSON();
+  const site: JSONValue = {
+    cms: detect.detections.map((detection) => detection.cms),
+    published_urls: inventory.entries.slice(0, maxListed).map((entry) => entry.url),
+    published_slugs: inventory.slugs.slice(0, maxListed),
+    published_ids: inventory.ids.slice(0, maxListed),
+    asset_hosts: crawled.assetHosts,
+    api_hosts: crawled.apiHosts,
+    api_roots: detect.apiRoots,
+    preview_links: crawled.previewLinks.slice(0, maxListed),
+  };
+  return {
+    calibration,
+    crawl: crawled,
+    detect,
+    notes,
+    failures: [...calibration.failures, ...crawled.failures],
+    site,
+    rejectProof: (response) =>
+      looksLikeNotFound(response, calibration) ? `the answer looks like this host's page for paths that do not exist (${calibrationNote})` : undefined,
+  };
+}
