@@ -55,3 +55,33 @@ for (let round = 0; round < caseRounds; round += 1) {
 const caseMs = performance.now() - caseStart;
 console.log(`offline rule cases (replay transport): ${cases} cases in ${caseMs.toFixed(0)} ms = ${((caseMs * 1000) / cases).toFixed(0)} µs per case`);
 console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
+
+// Link extraction on a ~20 KB HTML page: cheerio.load (parse5) and cheerio/slim against the
+// streaming htmlparser2 extractor the crawler uses for bulk pages (shared/research/deps.md §3).
+{
+  const cheerio = await import('cheerio');
+  const slim = await import('cheerio/slim');
+  const { extractLinks } = await import('../dist/crawl/index.js');
+  const links = Array.from({ length: 160 }, (_, i) => `<li><a href="/post-${i}/">Post ${i}</a></li>`).join('\n');
+  const page = `<!DOCTYPE html><html><head><title>Bench</title>${Array.from({ length: 8 }, (_, i) => `<link rel="stylesheet" href="/s${i}.css"><script src="/j${i}.js"></script>`).join('')}</head><body><ul>${links}</ul><p>${'lorem ipsum dolor sit amet '.repeat(300)}</p></body></html>`;
+  const iterations = Number(process.env.BENCH_PARSE_ROUNDS ?? 500);
+  const measure = (name, fn) => {
+    for (let i = 0; i < 50; i += 1) fn();
+    const started = performance.now();
+    let count = 0;
+    for (let i = 0; i < iterations; i += 1) count = fn();
+    const us = ((performance.now() - started) * 1000) / iterations;
+    console.log(`  ${name.padEnd(34)} ${us.toFixed(0).padStart(6)} µs/page  (${count} URLs)`);
+  };
+  console.log(`link extraction, ${(page.length / 1024).toFixed(1)} KiB page, ${iterations} iterations`);
+  const viaCheerio = (load) => () => {
+    const $ = load(page);
+    return $('a[href]').length + $('script[src]').length + $('link[href]').length;
+  };
+  measure('cheerio.load + 3 selectors', viaCheerio(cheerio.load));
+  measure('cheerio/slim load + 3 selectors', viaCheerio(slim.load));
+  measure('htmlparser2 extractLinks (crawler)', () => {
+    const found = extractLinks(page, 'http://127.0.0.1/');
+    return found.anchors.length + found.scripts.length + found.linkTags.length;
+  });
+}
