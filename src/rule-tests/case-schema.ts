@@ -46,6 +46,11 @@ export const ruleCaseSchema = z.strictObject({
   /** A known gap: the case runs and is reported, but does not fail. Say why. */
   todo: z.string().min(1).optional(),
   findings: z.array(expectedFindingSchema).default([]),
+  /**
+   * What discovery would have found on the site (the `site` document: published, preview_links,
+   * asset_hosts...), for rules that read it. Absent: an empty site.
+   */
+  site: z.record(z.string(), z.unknown()).optional(),
   exchanges: z.array(exchangeSchema).default([]),
 });
 export type RuleCase = z.infer<typeof ruleCaseSchema>;

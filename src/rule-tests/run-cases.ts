@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Finding } from '../core/finding.js';
 import type { Rule } from '../engine/rule-schema.js';
 import { runRule, type StepTrace } from '../engine/run-rule.js';
+import type { JSONValue } from '../engine/expression.js';
 import { HoneypotTransport, honeypots } from './honeypots.js';
 import { caseFileSchema, type Exchange, type RuleCase } from './case-schema.js';
 import { ReplayTransport, type ReplayEntry } from './replay-transport.js';
@@ -93,7 +94,7 @@ export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string): 
   const entries = await toReplayEntries(ruleCase.exchanges, caseDir);
   const scope = [caseTarget, ...entries.map((entry) => new URL(entry.url).origin)];
   const transport = new ReplayTransport(entries, scope);
-  const outcome = await runRule(rule, { target: caseTarget, transport });
+  const outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue });
   const problems = checkExpectations(ruleCase, outcome.findings);
   for (const failure of outcome.failures) problems.push(`probe failed: ${failure.code} ${failure.message}`);
   for (const unused of transport.unusedExchanges()) problems.push(`exchange never requested (stale fixture?): ${unused}`);
@@ -124,27 +125,48 @@ export async function runHoneypots(rule: Rule): Promise<HoneypotResult[]> {
   );
 }
 
-/** Runs every case of one rule. A rule needs at least one must-fire and one must-not-fire case. */
-export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCasesResult> {
-  const caseFile = caseFileFor(ruleFile);
-  const result: RuleCasesResult = { ruleId: rule.id, caseFile, problems: [], cases: [], honeypots: await runHoneypots(rule), passed: false };
+/** Cases recorded from a real lab instance live beside the hand-written ones. */
+export function recordedCaseFileFor(ruleFile: string): string {
+  return ruleFile.replace(/\.yaml$/, '.recorded.cases.yaml');
+}
+
+/** Reads and checks one case file; problems are pushed, cases returned. */
+async function readCaseFile(file: string, rule: Rule, problems: string[]): Promise<RuleCase[] | undefined> {
   let text: string;
   try {
-    text = await readFile(caseFile, 'utf8');
+    text = await readFile(file, 'utf8');
   } catch {
-    result.problems.push(`no case file: ${caseFile}`);
-    return result;
+    return undefined;
   }
   const parsed = caseFileSchema.safeParse(parseYaml(text));
   if (!parsed.success) {
-    result.problems.push(...parsed.error.issues.map((issue) => `${caseFile}: ${issue.path.join('.')}: ${issue.message}`));
+    problems.push(...parsed.error.issues.map((issue) => `${file}: ${issue.path.join('.')}: ${issue.message}`));
+    return [];
+  }
+  if (parsed.data.rule !== rule.id) problems.push(`${file}: rule "${parsed.data.rule}" should be "${rule.id}"`);
+  return parsed.data.cases;
+}
+
+/**
+ * Runs every case of one rule (hand-written `<id>.cases.yaml` and, when present, lab recordings
+ * in `<id>.recorded.cases.yaml`) and the honeypot suite. A rule needs at least one must-fire and
+ * one must-not-fire case.
+ */
+export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCasesResult> {
+  const caseFile = caseFileFor(ruleFile);
+  const result: RuleCasesResult = { ruleId: rule.id, caseFile, problems: [], cases: [], honeypots: await runHoneypots(rule), passed: false };
+  const written = await readCaseFile(caseFile, rule, result.problems);
+  if (written === undefined) {
+    result.problems.push(`no case file: ${caseFile}`);
     return result;
   }
-  if (parsed.data.rule !== rule.id) result.problems.push(`${caseFile}: rule "${parsed.data.rule}" should be "${rule.id}"`);
-  const active = parsed.data.cases.filter((ruleCase) => !ruleCase.todo);
-  if (!active.some((ruleCase) => ruleCase.expect === 'finding')) result.problems.push('needs at least one case that must fire');
-  if (!active.some((ruleCase) => ruleCase.expect === 'none')) result.problems.push('needs at least one case that must not fire');
-  for (const ruleCase of parsed.data.cases) result.cases.push(await runCase(rule, ruleCase, path.dirname(caseFile)));
+  const recordedFile = recordedCaseFileFor(ruleFile);
+  const recorded = (await readCaseFile(recordedFile, rule, result.problems)) ?? [];
+  const all = [...written.map((ruleCase) => ({ ruleCase, file: caseFile })), ...recorded.map((ruleCase) => ({ ruleCase, file: recordedFile }))];
+  const active = all.filter(({ ruleCase }) => !ruleCase.todo);
+  if (!active.some(({ ruleCase }) => ruleCase.expect === 'finding')) result.problems.push('needs at least one case that must fire');
+  if (!active.some(({ ruleCase }) => ruleCase.expect === 'none')) result.problems.push('needs at least one case that must not fire');
+  for (const { ruleCase, file } of all) result.cases.push(await runCase(rule, ruleCase, path.dirname(file)));
   result.passed =
     result.problems.length === 0 &&
     result.cases.every((entry) => entry.passed || entry.todo !== undefined) &&

@@ -52,6 +52,13 @@ export async function discoverTarget({ target, transport, fingerprints, maxPages
   const site: JSONValue = {
     cms: detect.detections.map((detection) => detection.cms),
     published_urls: inventory.entries.slice(0, maxListed).map((entry) => entry.url),
+    // With dates, so a rule can find content whose publication date is still in the future.
+    published: inventory.entries.slice(0, maxListed).map((entry) => ({
+      url: entry.url,
+      date: entry.date ?? null,
+      lastmod: entry.lastmod ?? null,
+      sources: entry.sources,
+    })),
     published_slugs: inventory.slugs.slice(0, maxListed),
     published_ids: inventory.ids.slice(0, maxListed),
     asset_hosts: crawled.assetHosts,

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The real-CMS lab suite (npm run test:lab): one file per CMS, run one after another because
+// they switch misconfigurations on shared servers.
+export default defineConfig({
+  test: {
+    include: ['tests/lab/**/*.lab.test.ts'],
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
+  },
+});
