@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['tests/lab/**/*.lab.test.ts'],
     fileParallelism: false,
+    passWithNoTests: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,
   },
