@@ -10,7 +10,8 @@ export interface MatchTrace {
   children?: MatchTrace[];
 }
 
-function textOf(part: 'body' | 'headers' | 'all', response: ResponseDocument): string {
+/** The text a body/headers/all matcher or extractor reads. */
+export function textOf(part: 'body' | 'headers' | 'all', response: ResponseDocument): string {
   const headers = Object.entries(response.headers)
     .map(([name, value]) => `${name}: ${value}`)
     .join('\n');

@@ -79,11 +79,12 @@ export function checkRule(rule: Rule): YamlProblem[] {
   return problems;
 }
 
-function checkMatcher(
+/** Checks every expression and regex in a matcher tree (rules and fingerprints share it). */
+export function checkMatcher(
   matcher: Matcher,
   path: Path,
-  checkExpression: (expression: string, path: Path) => void,
-  checkRegex: (pattern: string, path: Path) => void,
+  checkExpression: (expression: string, path: Path) => unknown,
+  checkRegex: (pattern: string, path: Path) => unknown,
 ): void {
   if ('all' in matcher) matcher.all.forEach((child, index) => checkMatcher(child, [...path, 'all', index], checkExpression, checkRegex));
   else if ('any' in matcher) matcher.any.forEach((child, index) => checkMatcher(child, [...path, 'any', index], checkExpression, checkRegex));

@@ -1,7 +1,7 @@
 import { ProbeError } from '../core/errors.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
 import { compileRegex, evaluateLenient, type JSONValue } from '../engine/expression.js';
-import { evaluateMatcher } from '../engine/matchers.js';
+import { evaluateMatcher, textOf } from '../engine/matchers.js';
 import { toResponseDocument, type ResponseDocument } from '../engine/response-document.js';
 import type { ApiRootSource, EvidenceSource, Fingerprint, FingerprintKind, Signal, VersionSource } from './fingerprint-schema.js';
 
@@ -68,14 +68,6 @@ function baseString(base: URL): string {
   return `${base.origin}${base.pathname === '/' ? '' : base.pathname}`;
 }
 
-function textOf(part: 'body' | 'headers' | 'all', response: ResponseDocument): string {
-  const headers = Object.entries(response.headers)
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\n');
-  if (part === 'headers') return headers;
-  if (part === 'all') return `${headers}\n\n${response.body}`;
-  return response.body;
-}
 
 function clean(text: string, max: number): string | undefined {
   const flat = text.replace(/\s+/g, ' ').trim();

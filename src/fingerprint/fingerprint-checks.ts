@@ -1,4 +1,4 @@
-import type { Matcher } from '../engine/rule-schema.js';
+import { checkMatcher } from '../engine/rule-checks.js';
 import { compileExpression, compileRegex } from '../engine/expression.js';
 import type { YamlProblem } from '../core/yaml-source.js';
 import type { Fingerprint } from './fingerprint-schema.js';
@@ -55,20 +55,4 @@ export function checkFingerprint(fingerprint: Fingerprint): YamlProblem[] {
     if (apiRoot && 'json' in apiRoot) checkExpression(apiRoot.json, at('api_root', 'json'));
   });
   return problems;
-}
-
-function checkMatcher(
-  matcher: Matcher,
-  path: Path,
-  checkExpression: (expression: string, path: Path) => void,
-  checkRegex: (pattern: string, path: Path) => boolean,
-): void {
-  if ('all' in matcher) matcher.all.forEach((child, index) => checkMatcher(child, [...path, 'all', index], checkExpression, checkRegex));
-  else if ('any' in matcher) matcher.any.forEach((child, index) => checkMatcher(child, [...path, 'any', index], checkExpression, checkRegex));
-  else if ('not' in matcher) checkMatcher(matcher.not, [...path, 'not'], checkExpression, checkRegex);
-  else if ('json' in matcher) checkExpression(matcher.json, [...path, 'json']);
-  else if ('regex' in matcher) {
-    const patterns = Array.isArray(matcher.regex) ? matcher.regex : [matcher.regex];
-    patterns.forEach((pattern, index) => checkRegex(pattern, Array.isArray(matcher.regex) ? [...path, 'regex', index] : [...path, 'regex']));
-  } else if ('header' in matcher && matcher.header.regex !== undefined) checkRegex(matcher.header.regex, [...path, 'header', 'regex']);
 }

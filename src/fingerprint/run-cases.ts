@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { HttpResponse } from '../core/http-types.js';
-import { ReplayTransport, type ReplayEntry } from '../rule-tests/replay-transport.js';
+import { ReplayTransport, toReplayEntries } from '../rule-tests/replay-transport.js';
 import { detectCms, type Detection } from './detect.js';
 import type { Fingerprint } from './fingerprint-schema.js';
 import { fingerprintCaseFileSchema, type FingerprintCase, type FingerprintExchange } from './case-schema.js';
@@ -36,24 +36,6 @@ export function fingerprintCaseFileFor(fingerprintFile: string): string {
   return fingerprintFile.replace(/\.yaml$/, '.cases.yaml');
 }
 
-async function toReplayEntries(exchanges: FingerprintExchange[], caseDir: string): Promise<ReplayEntry[]> {
-  return Promise.all(
-    exchanges.map(async (exchange) => {
-      const { response } = exchange;
-      const headers = { ...response.headers };
-      let body = response.body ?? '';
-      if (response.body_file !== undefined) body = await readFile(path.join(caseDir, response.body_file), 'utf8');
-      if (response.json !== undefined) {
-        body = JSON.stringify(response.json);
-        if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
-          headers['content-type'] = 'application/json; charset=utf-8';
-        }
-      }
-      const url = exchange.request.url ?? `${fingerprintCaseTarget}${exchange.request.path ?? '/'}`;
-      return { method: exchange.request.method, url, response: { status: response.status, headers, body } };
-    }),
-  );
-}
 
 function isPassive(exchange: FingerprintExchange): boolean {
   return exchange.passive || exchange.request.path === '/';
@@ -70,7 +52,7 @@ export async function runFingerprintCase(
   caseDir: string,
   fingerprints: Fingerprint[] = [fingerprint],
 ): Promise<FingerprintCaseResult> {
-  const entries = await toReplayEntries(fingerprintCase.exchanges, caseDir);
+  const entries = await toReplayEntries(fingerprintCase.exchanges, caseDir, fingerprintCaseTarget);
   const scope = [fingerprintCaseTarget, ...entries.map((entry) => new URL(entry.url).origin)];
   const transport = new ReplayTransport(entries, scope);
   const responses: HttpResponse[] = [];

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { ProbeError } from '../core/errors.js';
 import type { HttpRequest, HttpResponse, Transport } from '../core/http-types.js';
+import type { Exchange } from './case-schema.js';
 
 export interface RecordedResponse {
   status: number;
@@ -75,4 +78,28 @@ export class ReplayTransport implements Transport {
   unusedExchanges(): string[] {
     return this.entries.filter((_entry, index) => !this.used.has(index)).map((entry) => `${entry.method} ${entry.url}`);
   }
+}
+
+/**
+ * Turns recorded exchanges (as case files write them) into replay entries: bodies from `body`,
+ * a `body_file` beside the case file, or `json` (with its content type); paths resolved against
+ * the case target.
+ */
+export async function toReplayEntries(exchanges: Exchange[], caseDir: string, target: string): Promise<ReplayEntry[]> {
+  return Promise.all(
+    exchanges.map(async (exchange) => {
+      const { response } = exchange;
+      const headers = { ...response.headers };
+      let body = response.body ?? '';
+      if (response.body_file !== undefined) body = await readFile(path.join(caseDir, response.body_file), 'utf8');
+      if (response.json !== undefined) {
+        body = JSON.stringify(response.json);
+        if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+          headers['content-type'] = 'application/json; charset=utf-8';
+        }
+      }
+      const url = exchange.request.url ?? `${target}${exchange.request.path ?? '/'}`;
+      return { method: exchange.request.method, url, response: { status: response.status, headers, body } };
+    }),
+  );
 }

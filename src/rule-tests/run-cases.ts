@@ -7,7 +7,7 @@ import { runRule, type StepTrace } from '../engine/run-rule.js';
 import type { JSONValue } from '../engine/expression.js';
 import { HoneypotTransport, honeypots } from './honeypots.js';
 import { caseFileSchema, type Exchange, type RuleCase } from './case-schema.js';
-import { ReplayTransport, type ReplayEntry } from './replay-transport.js';
+import { ReplayTransport, toReplayEntries } from './replay-transport.js';
 
 /** Cases run against this nominal target; the replay transport never opens a socket. */
 export const caseTarget = 'http://127.0.0.1:65535';
@@ -45,24 +45,6 @@ export function caseFileFor(ruleFile: string): string {
   return ruleFile.replace(/\.yaml$/, '.cases.yaml');
 }
 
-async function toReplayEntries(exchanges: Exchange[], caseDir: string): Promise<ReplayEntry[]> {
-  return Promise.all(
-    exchanges.map(async (exchange) => {
-      const { response } = exchange;
-      const headers = { ...response.headers };
-      let body = response.body ?? '';
-      if (response.body_file !== undefined) body = await readFile(path.join(caseDir, response.body_file), 'utf8');
-      if (response.json !== undefined) {
-        body = JSON.stringify(response.json);
-        if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
-          headers['content-type'] = 'application/json; charset=utf-8';
-        }
-      }
-      const url = exchange.request.url ?? `${caseTarget}${exchange.request.path ?? '/'}`;
-      return { method: exchange.request.method, url, response: { status: response.status, headers, body } };
-    }),
-  );
-}
 
 function itemMatches(expected: Record<string, string | undefined>, actual: Record<string, string | undefined>): boolean {
   return Object.entries(expected).every(([key, value]) => value === undefined || actual[key] === value);
@@ -91,7 +73,7 @@ function checkExpectations(ruleCase: RuleCase, findings: Finding[]): string[] {
 }
 
 export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string): Promise<CaseResult> {
-  const entries = await toReplayEntries(ruleCase.exchanges, caseDir);
+  const entries = await toReplayEntries(ruleCase.exchanges, caseDir, caseTarget);
   const scope = [caseTarget, ...entries.map((entry) => new URL(entry.url).origin)];
   const transport = new ReplayTransport(entries, scope);
   const outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue });
