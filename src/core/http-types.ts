@@ -47,4 +47,10 @@ export interface HttpResponse {
 /** Anything that can answer a request. Throws ProbeError for a probe that failed. */
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Whether `url` may be requested at all. The engine asks before a rule's request to another
+   * host, so an asset host the user did not allow is skipped and reported once, instead of
+   * failing as a probe. `send` still refuses anything out of scope.
+   */
+  isInScope?(url: string): boolean;
 }

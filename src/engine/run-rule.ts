@@ -27,6 +27,8 @@ export interface RuleOutcome {
   findings: Finding[];
   failures: ProbeFailure[];
   trace: StepTrace[];
+  /** Origins a step would have probed but that are out of scope (not allowed by the user). */
+  outOfScope?: string[];
 }
 
 /** One line of evaluation: a for_each step forks a branch per item. */
@@ -88,6 +90,7 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
   const base = targetBase(target);
   const failures: ProbeFailure[] = [];
   const trace: StepTrace[] = [];
+  const outOfScope = new Set<string>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
 
   for (const step of rule.steps) {
@@ -107,7 +110,7 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
         forks.push({ ...branch, variables: { ...branch.variables, [step.for_each.as]: item } });
       }
     }
-    const context: StepContext = { rule, base, site, transport, failures, trace };
+    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope };
     const survivors = await Promise.all(forks.map((branch) => runStep(step, branch, context)));
     branches = survivors.filter((branch): branch is Branch => branch !== null);
     if (branches.length === 0) break;
@@ -124,7 +127,7 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
     const finding = buildFinding({ rule, target, ...branch.last, urls: branch.urls });
     if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
   }
-  return { ruleId: rule.id, findings: [...findings.values()], failures, trace };
+  return { ruleId: rule.id, findings: [...findings.values()], failures, trace, ...(outOfScope.size > 0 ? { outOfScope: [...outOfScope] } : {}) };
 }
 
 interface StepContext {
@@ -134,15 +137,22 @@ interface StepContext {
   transport: Transport;
   failures: ProbeFailure[];
   trace: StepTrace[];
+  outOfScope: Set<string>;
 }
 
-async function runStep(step: Step, branch: Branch, { rule, base, site, transport, failures, trace }: StepContext): Promise<Branch | null> {
+async function runStep(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, outOfScope }: StepContext): Promise<Branch | null> {
   let request: HttpRequest;
   try {
     request = buildRequest(step, base, documentFor(base, branch, undefined, site));
   } catch (error) {
     failures.push({ ruleId: rule.id, url: base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${(error as Error).message}` });
     trace.push({ step: step.id, error: (error as Error).message, stopped: 'request could not be built' });
+    return null;
+  }
+  if (transport.isInScope && !transport.isInScope(request.url)) {
+    // Not a failed probe: the user did not allow this host, so it is not asked at all.
+    outOfScope.add(new URL(request.url).origin);
+    trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not probed: the host is out of scope (allow it with --allow-host)' });
     return null;
   }
   let response: HttpResponse;

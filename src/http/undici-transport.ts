@@ -165,6 +165,13 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
 
   return {
     send,
+    isInScope(url: string): boolean {
+      try {
+        return isInScope(parseHttpUrl(url), scope);
+      } catch {
+        return false;
+      }
+    },
     close() {
       // Idempotent: undici rejects a second close, and callers close from several places.
       if (!closing.signal.aborted) {

@@ -99,6 +99,11 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
     trace: [{ step: '(none)', stopped: `skipped: ${reason}` }],
   }));
   const findings: Finding[] = outcomes.flatMap((outcome) => outcome.findings);
+  const outOfScope = [...new Set(outcomes.flatMap((outcome) => outcome.outOfScope ?? []))].sort();
+  const notes = [...discovered.notes];
+  if (outOfScope.length > 0) {
+    notes.push(`not probed, out of scope (allow with --allow-host to include them): ${outOfScope.join(', ')}`);
+  }
   const discovery: Discovery = {
     detections: discovered.detect.detections.map(({ cms, name, version, confidence, signals }) => ({
       cms,
@@ -107,7 +112,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
       confidence,
       signals,
     })),
-    notes: discovered.notes,
+    notes,
     skippedRules: skipped,
     pagesCrawled: discovered.crawl.budget.pagesFetched,
     publishedInventory: discovered.crawl.inventory.size,

@@ -117,8 +117,10 @@ describe('draftleak scan (in-process, through the program factory)', () => {
     await runCli(['scan', redirecting.origin, '--format', 'json', '--rate-limit', '0'], captureIo());
     expect(other.connections).toBe(0);
     expect(other.requests).toEqual([]);
-    const report = JSON.parse(linkingIo.out) as { targets: { failures: { code: string; url: string }[] }[] };
-    expect(report.targets[0]?.failures).toContainEqual(expect.objectContaining({ code: 'DL_OUT_OF_SCOPE', url: `${other.origin}/` }));
+    const report = JSON.parse(linkingIo.out) as { targets: { failures: unknown[]; discovery: { notes: string[] } }[] };
+    // Not a failed probe: the host was never asked, and the report says so once.
+    expect(report.targets[0]?.failures).toEqual([]);
+    expect(report.targets[0]?.discovery.notes).toContainEqual(`not probed, out of scope (allow with --allow-host to include them): ${other.origin}`);
 
     const allowedIo = captureIo();
     await runCli(['scan', linking.origin, '--format', 'json', '--rate-limit', '0', '--allow-host', new URL(other.origin).host], allowedIo);

@@ -67,8 +67,8 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
         expect(result.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}$/);
       }
     }
-    // The bucket host was not allowed: it is named as a failed probe, not silently skipped.
-    expect(JSON.stringify(sarif.runs[0]?.invocations)).toContain('DL_OUT_OF_SCOPE');
+    // The bucket host was not allowed: it is not probed, and the run says so rather than skip it silently.
+    expect(JSON.stringify(sarif.runs.map((sarifRun) => sarifRun.invocations))).toContain(`not probed, out of scope (allow with --allow-host to include them): ${demo.origin('media-bucket')}`);
   });
 
   it('gives the same fingerprints on a second run', async () => {
