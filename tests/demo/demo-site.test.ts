@@ -172,6 +172,14 @@ describe('built-in rules against the demo sites', () => {
   /** The site each built-in rule is meant to fire on (null: no demo site shows it). */
   const intended: Record<string, string | null> = {
     'strapi-v4-preview-drafts': null, // the demo Strapi is version 5
+    // Shown by the real-CMS lab (tests/lab), not by the demo sites:
+    'wp-debug-log-exposed': null,
+    'wp-config-backup-exposed': null,
+    'scheduled-content-public-early': null,
+    'strapi-public-upload-list': null,
+    'directus-public-items-unpublished': null,
+    'ghost-preview-link-leaked': null,
+    'ghost-draft-images-public': null,
     'wp-rest-unpublished-posts': 'wordpress',
     'wp-uploads-directory-listing': 'wordpress',
     'strapi-v5-public-drafts': 'strapi',
@@ -180,7 +188,8 @@ describe('built-in rules against the demo sites', () => {
   };
 
   it('every built-in rule fires on its site and on no other', async () => {
-    expect(rules.map(({ rule }) => rule.id).sort()).toEqual(Object.keys(intended).sort());
+    // Every rule must say where the demo shows it (or that it does not).
+    expect(rules.map(({ rule }) => rule.id).filter((id) => !(id in intended))).toEqual([]);
     const matrix: Record<string, Record<string, number>> = {};
     for (const { rule } of rules) {
       matrix[rule.id] = {};
@@ -191,7 +200,7 @@ describe('built-in rules against the demo sites', () => {
       }
     }
     const expected = Object.fromEntries(
-      Object.entries(intended).map(([ruleId, site]) => [ruleId, Object.fromEntries(siteNames.map((name) => [name, name === site ? 1 : 0]))]),
+      rules.map(({ rule }) => [rule.id, Object.fromEntries(siteNames.map((name) => [name, name === intended[rule.id] ? 1 : 0]))]),
     );
     expect(matrix).toEqual(expected);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -59,9 +60,12 @@ export async function recordRuleCase(options: RecordOptions): Promise<void> {
   const undici = createUndiciTransport({ target: options.baseUrl, allowedHosts: options.allowHosts ?? [], rateLimitPerHost: 50 });
   const transport = new RecordingTransport(undici);
   const origin = new URL(options.baseUrl).origin;
-  const rewrite = (text: string) => text.split(origin).join(caseTarget);
+  // JSON from PHP (WordPress) escapes slashes: "http:\/\/127.0.0.1:8081\/?p=8". Rewrite both forms.
+  const escaped = (text: string) => text.replaceAll('/', '\\/');
+  const rewrite = (text: string) => text.split(origin).join(caseTarget).split(escaped(origin)).join(escaped(caseTarget));
   try {
-    const outcome = await runRule(loaded.rule, { target: options.baseUrl, transport, ...(options.site ? { site: JSON.parse(rewrite(JSON.stringify(options.site))) as JSONValue } : {}) });
+    // The live run sees the site as discovered (real origin); only the written case is rewritten.
+    const outcome = await runRule(loaded.rule, { target: options.baseUrl, transport, ...(options.site ? { site: options.site } : {}) });
     const fired = outcome.findings.length > 0 ? 'finding' : 'none';
     if (fired !== options.expect) throw new Error(`${options.ruleId} on ${options.cms} ${options.state}: expected ${options.expect}, got ${fired}`);
     const caseFile = recordedCaseFileFor(loaded.file);
@@ -78,7 +82,8 @@ export async function recordRuleCase(options: RecordOptions): Promise<void> {
       const exchangeRequest = { method: request.method, ...(sameOrigin ? { path: rewrite(request.url).slice(caseTarget.length) || '/' } : { url: request.url }) };
       let bodyField: Record<string, string> = body.length > 0 ? { body } : {};
       if (body.length > inlineLimit) {
-        const bodyFile = path.join('recordings', options.ruleId, `${slug(options.cms)}-${slug(options.state)}-${index}.txt`);
+        // Named by content, so identical bodies (a CMS's 404 page answered to many probes) are stored once.
+        const bodyFile = path.join('recordings', options.ruleId, `${slug(options.cms)}-${createHash('sha256').update(body).digest('hex').slice(0, 12)}.txt`);
         await mkdir(path.join(dir, path.dirname(bodyFile)), { recursive: true });
         await writeFile(path.join(dir, bodyFile), body);
         bodyField = { body_file: bodyFile };

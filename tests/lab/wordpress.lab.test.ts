@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding, TargetResult } from '../../src/core/finding.js';
+import { createLogger } from '../../src/core/logger.js';
+import type { JSONValue } from '../../src/engine/expression.js';
+import { loadFingerprints } from '../../src/fingerprint/index.js';
+import { createUndiciTransport } from '../../src/http/index.js';
+import { discoverTarget } from '../../src/scan/discover.js';
+import { exposures, misconfig, readState, report, scanLab } from './lib/harness.js';
+import { recordRuleCase, recording } from './lib/record.js';
+
+/** What tests/lab/wordpress/up.sh writes (lib/wp.php state). */
+interface WpPost {
+  id: number;
+  status: string;
+  slug: string;
+  /** UTC, without a zone: "2035-01-01T09:00:00". */
+  date_gmt: string;
+  url: string;
+}
+interface WpState {
+  uploadsUrl: string;
+  posts: Record<'published-1' | 'published-2' | 'published-3' | 'draft-1' | 'draft-2' | 'scheduled' | 'private' | 'pending' | 'protected', WpPost>;
+  media: Record<'media-draft-image' | 'media-draft-pdf' | 'media-public-image', { id: number; parent: number; url: string }>;
+}
+
+interface PublishedEntry {
+  url: string;
+  date: string | null;
+  lastmod: string | null;
+  sources: string[];
+}
+
+const cms = 'wordpress';
+const state = await readState<WpState>(cms);
+
+const misconfigs = ['autoindex', 'rest-drafts', 'sched-public', 'debug-log', 'cfg-backup'] as const;
+type Misconfig = (typeof misconfigs)[number];
+
+/** The rule that must catch each misconfiguration. */
+const ruleFor: Record<Misconfig, string> = {
+  autoindex: 'wp-uploads-directory-listing',
+  'rest-drafts': 'wp-rest-unpublished-posts',
+  'sched-public': 'scheduled-content-public-early',
+  'debug-log': 'wp-debug-log-exposed',
+  'cfg-backup': 'wp-config-backup-exposed',
+};
+const rules = Object.values(ruleFor);
+const scheduled = state.posts.scheduled;
+const scheduledDate = Date.parse(`${scheduled.date_gmt}Z`);
+
+function describeFindings(findings: Finding[]): string {
+  return findings.map((finding) => `${finding.severity} ${finding.ruleId} ${finding.url}`).join('; ') || 'none';
+}
+
+function findingOf(target: TargetResult, ruleId: string): Finding {
+  const finding = target.findings.find((entry) => entry.ruleId === ruleId);
+  expect(finding, `${ruleId} should fire; findings: ${describeFindings(target.findings)}`).toBeDefined();
+  return finding!;
+}
+
+/** Per misconfiguration: its rule fired, and the finding names the seeded items it exposes. */
+const expectations: Record<Misconfig, (target: TargetResult) => void> = {
+  autoindex: (target) => {
+    const finding = findingOf(target, ruleFor.autoindex);
+    expect(finding.url).toBe(state.uploadsUrl);
+    // The year folder of the draft's media (uploads follow the parent post's date).
+    const year = new URL(state.media['media-draft-image'].url).pathname.match(/\/uploads\/(\d{4})\//)?.[1];
+    expect(year, 'the draft image lives under uploads/<year>/').toBeDefined();
+    expect(finding.items.map((item) => item.url)).toContain(`${state.uploadsUrl}${year}/`);
+  },
+  'rest-drafts': (target) => {
+    const finding = findingOf(target, ruleFor['rest-drafts']);
+    const named = finding.items.map((item) => `${item.id}:${item.status}`);
+    for (const key of ['draft-1', 'draft-2'] as const) expect(named).toContain(`${state.posts[key].id}:draft`);
+    for (const key of ['published-1', 'published-2', 'published-3'] as const) {
+      expect(finding.items.map((item) => item.id), `published ${key} is not an exposure`).not.toContain(String(state.posts[key].id));
+    }
+  },
+  'sched-public': (target) => {
+    const finding = findingOf(target, ruleFor['sched-public']);
+    const item = finding.items.find((entry) => entry.url === scheduled.url);
+    expect(item, `the finding should name ${scheduled.url}; items: ${JSON.stringify(finding.items)}`).toBeDefined();
+    expect(Date.parse(item?.date ?? ''), 'the item carries the scheduled date').toBe(scheduledDate);
+  },
+  'debug-log': (target) => {
+    const finding = findingOf(target, ruleFor['debug-log']);
+    expect(finding.items.map((item) => item.url)).toEqual([`${state.baseUrl}/wp-content/debug.log`]);
+  },
+  'cfg-backup': (target) => {
+    const finding = findingOf(target, ruleFor['cfg-backup']);
+    expect(finding.items.map((item) => item.url)).toEqual([`${state.baseUrl}/wp-config.php.bak`]);
+    // The file holds the database password; the finding must name the URL only.
+    expect(JSON.stringify(finding)).not.toMatch(/wplab-db-pass|not-a-secret/);
+  },
+};
+
+/** What discovery (calibration, crawl, feeds, fingerprints) hands the rules as `site`. */
+async function discoverSite(): Promise<{ published: PublishedEntry[] }> {
+  const { fingerprints } = await loadFingerprints();
+  const transport = createUndiciTransport({ target: state.baseUrl, allowedHosts: [], rateLimitPerHost: 50 });
+  try {
+    const discovered = await discoverTarget({ target: state.baseUrl, transport, fingerprints, maxPages: 40, logger: createLogger('silent') });
+    return discovered.site as unknown as { published: PublishedEntry[] };
+  } finally {
+    await transport.close();
+  }
+}
+
+/** The site document of a feed that lists the scheduled post, for the rule that reads it. */
+function siteListingScheduled(entries?: PublishedEntry[]): JSONValue {
+  const listed = entries ?? [{ url: scheduled.url, date: new Date(scheduledDate).toISOString(), lastmod: null, sources: ['feed'] }];
+  return { published: listed } as unknown as JSONValue;
+}
+
+/**
+ * Records this state's real exchanges into the recorded cases: every rule must stay silent in the
+ * default state, and each misconfiguration's rule must fire in its own state.
+ */
+async function record(stateName: string, ruleIds: string[], firing: string[], site?: JSONValue): Promise<void> {
+  if (!recording) return;
+  for (const ruleId of ruleIds) {
+    await recordRuleCase({
+      ruleId,
+      cms,
+      version: state.version,
+      state: stateName,
+      baseUrl: state.baseUrl,
+      expect: firing.includes(ruleId) ? 'finding' : 'none',
+      // Without a listed future item the generic rule sends nothing; give it the scheduled post as
+      // a feed would list it, so the recording shows what the post's URL answers in this state.
+      ...(ruleId === ruleFor['sched-public'] ? { site: site ?? siteListingScheduled() } : {}),
+    });
+  }
+}
+
+/** Runs `body` with the named misconfigurations on, and always switches them off again. */
+async function withMisconfig(names: readonly Misconfig[], body: () => Promise<void>): Promise<void> {
+  try {
+    for (const name of names) await misconfig(cms, 'on', name);
+    await body();
+  } finally {
+    for (const name of names) await misconfig(cms, 'off', name);
+  }
+}
+
+describe.sequential(`wordpress ${state.version} lab (${state.baseUrl})`, () => {
+  it('default install: no exposure above low', async () => {
+    // A previous run that died mid-test may have left a misconfiguration on.
+    for (const name of misconfigs) await misconfig(cms, 'off', name);
+    const target = await scanLab(state.baseUrl);
+    report(cms, 'default', target);
+    expect(target.discovery?.detections.map((detection) => detection.cms)).toContain('wordpress');
+    const above = exposures(target).filter((finding) => finding.severity !== 'low');
+    expect(above, `findings above low on a default WordPress: ${describeFindings(above)}`).toEqual([]);
+    // Not the backup rule: its default recording would be 18 more copies of WordPress's 40 KB 404
+    // page, which its cfg-backup recording already holds for the 17 names that are not there.
+    await record('default', rules.filter((ruleId) => ruleId !== ruleFor['cfg-backup']), []);
+  });
+
+  for (const name of misconfigs) {
+    it(`misconfig ${name}: ${ruleFor[name]} fires and names the seeded items`, async () => {
+      await withMisconfig([name], async () => {
+        let site: JSONValue | undefined;
+        if (name === 'sched-public') {
+          // The scheduled post reaches the rules through discovery: the feed linked from the home
+          // page lists it with its 2035 date, and its URL answers 200.
+          const discovered = await discoverSite();
+          const listed = discovered.published.filter((entry) => entry.url === scheduled.url);
+          expect(listed, `discovery should list ${scheduled.url}; published: ${discovered.published.map((entry) => entry.url).join(', ')}`).toHaveLength(1);
+          expect(Date.parse(listed[0]?.date ?? '')).toBe(scheduledDate);
+          expect(listed[0]?.sources).toContain('feed');
+          site = siteListingScheduled(listed);
+        }
+        const target = await scanLab(state.baseUrl);
+        report(cms, `misconfig ${name}`, target);
+        expectations[name](target);
+        await record(`misconfig ${name}`, [ruleFor[name]], [ruleFor[name]], site);
+      });
+    });
+  }
+
+  it('all misconfigurations at once: every finding', async () => {
+    await withMisconfig(misconfigs, async () => {
+      const target = await scanLab(state.baseUrl);
+      report(cms, 'all misconfigs', target);
+      for (const name of misconfigs) expectations[name](target);
+    });
+  });
+});

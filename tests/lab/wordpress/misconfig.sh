@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Turns the WordPress lab's misconfigurations on and off, on the running instance. Each toggle
+# only adds or removes files, and waits until the change shows over HTTP.
+#   misconfig.sh list | status | on NAME | off NAME | off-all
+# Names (each one is a mistake real sites make):
+#   autoindex     Apache "Options +Indexes" on the uploads folder (Debian's stock /var/www vhost
+#                 has Options Indexes; a site copied into it lists its uploads)
+#   rest-drafts   a "headless preview" mu-plugin that widens the REST post query to drafts and lets
+#                 anyone read them
+#   sched-public  a "show upcoming posts" mu-plugin that makes the future status public
+#   debug-log     WP_DEBUG + WP_DEBUG_LOG left on: wp-content/debug.log in the web root
+#   cfg-backup    an editor's backup wp-config.php.bak beside wp-config.php in the web root
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/env.sh"
+
+names=(autoindex rest-drafts sched-public debug-log cfg-backup)
+
+usage() {
+  echo "usage: $0 list | status | on NAME | off NAME | off-all   (NAME: ${names[*]})" >&2
+  exit 2
+}
+
+[[ -f $WP_STATE ]] || { lab_log "wordpress: no $WP_STATE; run up.sh first"; exit 1; }
+
+# The file each toggle adds.
+file_for() {
+  case $1 in
+    autoindex) echo "$WP_LAB/apache/misconfig.d/autoindex.conf" ;;
+    rest-drafts) echo "$WP_CONTENT/mu-plugins/wplab-rest-drafts.php" ;;
+    sched-public) echo "$WP_CONTENT/mu-plugins/wplab-sched-public.php" ;;
+    debug-log) echo "$WP_LAB/config.d/debug-log.php" ;;
+    cfg-backup) echo "$WP_WWW/wp-config.php.bak" ;;
+    *) usage ;;
+  esac
+}
+
+# Apache re-reads its config on SIGUSR1 (graceful restart) without dropping the listener.
+apache_graceful() {
+  kill -USR1 "$(cat "$DRAFTLEAK_LAB_DIR/$WP_PROC_WEB.pid")"
+}
+
+# wait_for NAME on|off: polls the URL that shows the misconfiguration until it does (or no longer does).
+wait_for() {
+  local name=$1 state=$2 draft sched
+  case $name in
+    autoindex) wp_wait_status /wp-content/uploads/ "$([[ $state == on ]] && echo 200 || echo 403)" ;;
+    rest-drafts)
+      draft=$(wp_state_get 's.posts["draft-1"].id')
+      wp_wait_status "/wp-json/wp/v2/posts/$draft" "$([[ $state == on ]] && echo 200 || echo 401)"
+      ;;
+    sched-public)
+      sched=$(wp_state_get 's.posts.scheduled.id')
+      wp_wait_status "/?p=$sched" "$([[ $state == on ]] && echo 200 || echo 404)"
+      ;;
+    debug-log) wp_wait_status /wp-content/debug.log "$([[ $state == on ]] && echo 200 || echo 404)" ;;
+    cfg-backup) wp_wait_status /wp-config.php.bak "$([[ $state == on ]] && echo 200 || echo 404)" ;;
+  esac
+}
+
+turn_on() {
+  local name=$1 file
+  file=$(file_for "$name")
+  case $name in
+    autoindex)
+      cat >"$file" <<EOF
+# draftleak lab misconfiguration "autoindex"
+<Directory $WP_CONTENT/uploads>
+  Options +Indexes
+</Directory>
+EOF
+      apache_graceful
+      ;;
+    rest-drafts | sched-public)
+      install -m 644 -o www-data -g www-data "$here/lib/mu-plugins/$(basename "$file")" "$file"
+      ;;
+    debug-log)
+      # WP_DEBUG_DISPLAY stays off, as on the sites that "only log": pages look normal, and the
+      # log is public at /wp-content/debug.log.
+      cat >"$file" <<'EOF'
+<?php
+// draftleak lab misconfiguration "debug-log"
+define( 'WP_DEBUG', true );
+define( 'WP_DEBUG_LOG', true );
+define( 'WP_DEBUG_DISPLAY', false );
+EOF
+      # One XML-RPC request makes WordPress 6.1 on PHP 8.2 log real lines (IXR dynamic-property
+      # deprecations, with server paths); any later page adds more.
+      curl -s -o /dev/null -m 20 -H 'content-type: text/xml' \
+        --data '<?xml version="1.0"?><methodCall><methodName>system.listMethods</methodName><params></params></methodCall>' \
+        "$WP_BASE/xmlrpc.php" || true
+      ;;
+    cfg-backup)
+      cp -p "$WP_WWW/wp-config.php" "$file"
+      ;;
+  esac
+  wait_for "$name" on
+  lab_log "wordpress: $name on"
+}
+
+turn_off() {
+  local name=$1 file
+  file=$(file_for "$name")
+  rm -f "$file"
+  case $name in
+    autoindex) apache_graceful ;;
+    debug-log)
+      # A request that started before the config went away may still append to the log: delete
+      # it until it stays deleted.
+      for _ in $(seq 1 50); do
+        rm -f "$WP_CONTENT/debug.log"
+        [[ $(wp_status /wp-content/debug.log) == 404 ]] && break
+        sleep 0.2
+      done
+      ;;
+  esac
+  wait_for "$name" off
+  lab_log "wordpress: $name off"
+}
+
+case ${1:-} in
+  list) printf '%s\n' "${names[@]}" ;;
+  status)
+    for name in "${names[@]}"; do
+      [[ -e $(file_for "$name") ]] && echo "$name on" || echo "$name off"
+    done
+    ;;
+  on) [[ -n ${2:-} ]] || usage; file_for "$2" >/dev/null; turn_on "$2" ;;
+  off) [[ -n ${2:-} ]] || usage; file_for "$2" >/dev/null; turn_off "$2" ;;
+  off-all) for name in "${names[@]}"; do turn_off "$name"; done ;;
+  *) usage ;;
+esac
