@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding, TargetResult } from '../../src/core/finding.js';
+import { exposures, misconfig, readState, report, scanLab } from './lib/harness.js';
+import { recordRuleCase, recording } from './lib/record.js';
+
+/** What tests/lab/directus/up.sh writes (seed.mjs). */
+interface DirectusState {
+  collection: string;
+  articles: { published: number[]; draft: number[]; scheduled: number[] };
+  files: { published: string; draftOnly: string; unattached: string };
+}
+
+const cms = 'directus';
+const itemsRule = 'directus-public-items-unpublished';
+const filesRule = 'directus-public-files-list';
+const rules = [itemsRule, filesRule];
+
+const state = await readState<DirectusState>(cms);
+
+function describeFindings(findings: Finding[]): string {
+  return findings.map((finding) => `${finding.severity} ${finding.ruleId} ${finding.url}`).join('; ') || 'none';
+}
+
+function findingOf(target: TargetResult, ruleId: string): Finding {
+  const finding = target.findings.find((entry) => entry.ruleId === ruleId);
+  expect(finding, `${ruleId} should fire; findings: ${describeFindings(target.findings)}`).toBeDefined();
+  return finding!;
+}
+
+function itemIds(finding: Finding): string[] {
+  return finding.items.map((item) => item.id ?? '');
+}
+
+/** The drafts and the scheduled article, and no published one, are named by the items rule. */
+function expectUnpublishedArticles(target: TargetResult): void {
+  const ids = itemIds(findingOf(target, itemsRule));
+  for (const id of [...state.articles.draft, ...state.articles.scheduled]) {
+    expect(ids, `${itemsRule} should name unpublished article ${id}`).toContain(String(id));
+  }
+  for (const id of state.articles.published) {
+    expect(ids, `${itemsRule} must not name published article ${id}`).not.toContain(String(id));
+  }
+}
+
+/** The files rule names the file that only a draft uses (and so lists the whole library). */
+function expectDraftOnlyFile(target: TargetResult): void {
+  const ids = itemIds(findingOf(target, filesRule));
+  expect(ids, `${filesRule} should name the draft-only file`).toContain(state.files.draftOnly);
+  expect(ids).toContain(state.files.unattached);
+}
+
+/** Records, for every relevant rule, this state's real exchanges into the recorded cases. */
+async function record(stateName: string, firing: string[]): Promise<void> {
+  if (!recording) return;
+  for (const ruleId of rules) {
+    await recordRuleCase({ ruleId, cms, version: state.version, state: stateName, baseUrl: state.baseUrl, expect: firing.includes(ruleId) ? 'finding' : 'none' });
+  }
+}
+
+/** Runs `body` with the named misconfigurations on, and always switches them off again. */
+async function withMisconfig(names: string[], body: () => Promise<void>): Promise<void> {
+  try {
+    for (const name of names) await misconfig(cms, 'on', name);
+    await body();
+  } finally {
+    for (const name of names) await misconfig(cms, 'off', name);
+  }
+}
+
+describe.sequential(`directus ${state.version} lab (${state.baseUrl})`, () => {
+  it('default install: no exposure above low', async () => {
+    const target = await scanLab(state.baseUrl);
+    report(cms, 'default', target);
+    expect(target.discovery?.detections.map((detection) => detection.cms)).toContain('directus');
+    const above = exposures(target).filter((finding) => finding.severity !== 'low');
+    expect(above, `findings above low on a default Directus: ${describeFindings(above)}`).toEqual([]);
+    await record('default', []);
+  });
+
+  it('misconfig public-items: drafts and the scheduled article are readable', async () => {
+    await withMisconfig(['public-items'], async () => {
+      const target = await scanLab(state.baseUrl);
+      report(cms, 'misconfig public-items', target);
+      expectUnpublishedArticles(target);
+      expect(target.findings.some((finding) => finding.ruleId === filesRule), 'public-items alone must not list files').toBe(false);
+      await record('misconfig public-items', [itemsRule]);
+    });
+  });
+
+  it('misconfig public-files: every file is listed, the draft-only one included', async () => {
+    await withMisconfig(['public-files'], async () => {
+      const target = await scanLab(state.baseUrl);
+      report(cms, 'misconfig public-files', target);
+      expectDraftOnlyFile(target);
+      expect(target.findings.some((finding) => finding.ruleId === itemsRule), 'public-files alone must not expose items').toBe(false);
+      await record('misconfig public-files', [filesRule]);
+    });
+  });
+
+  it('all misconfigurations: both findings', async () => {
+    await withMisconfig(['public-items', 'public-files'], async () => {
+      const target = await scanLab(state.baseUrl);
+      report(cms, 'all misconfigs', target);
+      expectUnpublishedArticles(target);
+      expectDraftOnlyFile(target);
+      await record('all misconfigs', rules);
+    });
+  });
+});
