@@ -107,8 +107,13 @@ export function scanScriptText(input: string): ScriptScan {
     if (cms && !apiHosts.has(host)) apiHosts.set(host, cms);
   }
 
+  // Only the comment that ends the file points at the bundle's map (the source map spec puts it
+  // last); the same text inside the code (a bundled source-map library, a template) does not.
   let sourceMappingUrl: string | undefined;
-  for (const match of text.matchAll(sourceMappingPattern)) sourceMappingUrl = match[1];
+  for (const match of text.matchAll(sourceMappingPattern)) {
+    const rest = text.slice((match.index ?? 0) + match[0].length);
+    if (/^\s*(\*\/)?\s*$/.test(rest)) sourceMappingUrl = match[1];
+  }
 
   return {
     urls: [...urls],

@@ -121,3 +121,13 @@ describe('scripts and source maps in the crawl', () => {
     expect(result.scriptUrls).toContain('https://acme.directus.app');
   });
 });
+
+describe('sourceMappingURL position', () => {
+  it('takes only the comment that ends the bundle, not one quoted inside the code', async () => {
+    const { scanScriptText } = await import('../../src/crawl/index.js');
+    const quoted = 'const banner = "//# sourceMappingURL=data:application/json;base64," + encode(map);\nrun();\n';
+    expect(scanScriptText(quoted).sourceMappingUrl).toBeUndefined();
+    expect(scanScriptText(`${quoted}//# sourceMappingURL=app.js.map\n`).sourceMappingUrl).toBe('app.js.map');
+    expect(scanScriptText('a();\n/*# sourceMappingURL=style.css.map */').sourceMappingUrl).toBe('style.css.map');
+  });
+});
