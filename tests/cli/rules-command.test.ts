@@ -1,5 +1,5 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dir.js';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -50,7 +50,7 @@ cases:
 `;
 
 async function customRulesDir(rule = customRule): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'draftleak-custom-'));
+  const root = await tempDir('custom');
   await mkdir(path.join(root, 'acme'));
   await writeFile(path.join(root, 'acme', 'acme-preview-drafts.yaml'), rule);
   await writeFile(path.join(root, 'acme', 'acme-preview-drafts.cases.yaml'), customCases);
@@ -128,7 +128,7 @@ describe('draftleak rules test', () => {
 
 describe('draftleak rules new', () => {
   it('scaffolds a rule and its cases that validate, and that fail rules test until filled in', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'draftleak-new-'));
+    const dir = await tempDir('new');
     const io = captureIo();
     expect(await runCli(['rules', 'new', '--cms', 'strapi', '--id', 'strapi-my-check', '--dir', dir], io)).toBe(0);
     const ruleFile = path.join(dir, 'strapi', 'strapi-my-check.yaml');

@@ -1,5 +1,5 @@
-import { readFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dir.js';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -88,7 +88,7 @@ describe('draftleak scan (in-process, through the program factory)', () => {
 
   it('sends the user\'s headers but never writes them into any report', async () => {
     const site = await wordpressSite({ leakDrafts: true });
-    const dir = await mkdtemp(path.join(tmpdir(), 'draftleak-cli-'));
+    const dir = await tempDir('cli');
     for (const format of ['sarif', 'json', 'text']) {
       const file = path.join(dir, `out.${format}`);
       const io = captureIo();

@@ -1,5 +1,5 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dir.js';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRulesDir, loadRules, runRule, type LoadedRule } from '../../src/engine/index.js';
@@ -255,7 +255,7 @@ describe('built-in rules against the demo sites', () => {
 describe('site.yaml validation', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'draftleak-demo-'));
+    dir = await tempDir('demo');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

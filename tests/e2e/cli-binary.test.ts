@@ -1,6 +1,6 @@
+import { tempDir } from '../support/temp-dir.js';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -44,7 +44,7 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
   });
 
   it('writes an -o SARIF file that passes the official schema and exits 1', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'draftleak-e2e-'));
+    const dir = await tempDir('e2e');
     const file = path.join(dir, 'out.sarif');
     const targets = [demo.origin('wordpress'), demo.origin('strapi'), demo.origin('directus')];
     const result = await draftleak(['scan', ...targets, '--format', 'sarif', '-o', file, '--rate-limit', '0']);

@@ -1,5 +1,5 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dir.js';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, parseRuleText } from '../../src/engine/index.js';
@@ -77,7 +77,7 @@ describe('rule loading', () => {
   });
 
   it('collects problems from every file and catches duplicate ids across folders', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'draftleak-rules-'));
+    const root = await tempDir('rules');
     const a = path.join(root, 'generic');
     const b = path.join(root, 'more', 'generic');
     await mkdir(a, { recursive: true });

@@ -1,6 +1,6 @@
+import { tempDir } from '../support/temp-dir.js';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -167,7 +167,7 @@ signals:
   });
 
   it('collects problems of every file under a folder, each with its position', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'draftleak-fingerprints-'));
+    const root = await tempDir('fingerprints');
     await mkdir(path.join(root, 'broken'));
     await mkdir(path.join(root, 'fine'));
     await writeFile(path.join(root, 'broken', 'fingerprint.yaml'), valid.replace('kind: cms', 'kind: blog'));
