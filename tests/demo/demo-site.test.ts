@@ -178,6 +178,7 @@ describe('built-in rules against the demo sites', () => {
     'scheduled-content-public-early': null,
     'strapi-public-upload-list': null,
     'directus-public-items-unpublished': null,
+    'payload-public-drafts': null,
     'ghost-preview-link-leaked': null,
     'ghost-draft-images-public': null,
     'wp-rest-unpublished-posts': 'wordpress',

@@ -1,0 +1,2 @@
+// No custom admin components in the lab.
+export const importMap = {};
