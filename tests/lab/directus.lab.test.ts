@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, TargetResult } from '../../src/core/finding.js';
-import { exposures, misconfig, readState, report, scanLab } from './lib/harness.js';
+import { describeFindings, exposures, findingOf, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 
 /** What tests/lab/directus/up.sh writes (seed.mjs). */
@@ -17,15 +17,7 @@ const rules = [itemsRule, filesRule];
 
 const state = await readState<DirectusState>(cms);
 
-function describeFindings(findings: Finding[]): string {
-  return findings.map((finding) => `${finding.severity} ${finding.ruleId} ${finding.url}`).join('; ') || 'none';
-}
 
-function findingOf(target: TargetResult, ruleId: string): Finding {
-  const finding = target.findings.find((entry) => entry.ruleId === ruleId);
-  expect(finding, `${ruleId} should fire; findings: ${describeFindings(target.findings)}`).toBeDefined();
-  return finding!;
-}
 
 function itemIds(finding: Finding): string[] {
   return finding.items.map((item) => item.id ?? '');
@@ -57,15 +49,6 @@ async function record(stateName: string, firing: string[]): Promise<void> {
   }
 }
 
-/** Runs `body` with the named misconfigurations on, and always switches them off again. */
-async function withMisconfig(names: string[], body: () => Promise<void>): Promise<void> {
-  try {
-    for (const name of names) await misconfig(cms, 'on', name);
-    await body();
-  } finally {
-    for (const name of names) await misconfig(cms, 'off', name);
-  }
-}
 
 describe.sequential(`directus ${state.version} lab (${state.baseUrl})`, () => {
   it('default install: no exposure above low', async () => {
@@ -78,7 +61,7 @@ describe.sequential(`directus ${state.version} lab (${state.baseUrl})`, () => {
   });
 
   it('misconfig public-items: drafts and the scheduled article are readable', async () => {
-    await withMisconfig(['public-items'], async () => {
+    await withMisconfig(cms, ['public-items'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-items', target);
       expectUnpublishedArticles(target);
@@ -88,7 +71,7 @@ describe.sequential(`directus ${state.version} lab (${state.baseUrl})`, () => {
   });
 
   it('misconfig public-files: every file is listed, the draft-only one included', async () => {
-    await withMisconfig(['public-files'], async () => {
+    await withMisconfig(cms, ['public-files'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-files', target);
       expectDraftOnlyFile(target);
@@ -98,7 +81,7 @@ describe.sequential(`directus ${state.version} lab (${state.baseUrl})`, () => {
   });
 
   it('all misconfigurations: both findings', async () => {
-    await withMisconfig(['public-items', 'public-files'], async () => {
+    await withMisconfig(cms, ['public-items', 'public-files'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'all misconfigs', target);
       expectUnpublishedArticles(target);

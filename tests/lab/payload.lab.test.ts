@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, TargetResult } from '../../src/core/finding.js';
-import { exposures, misconfig, readState, report, scanLab } from './lib/harness.js';
+import { describeFindings, exposures, findingOf, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 
 /** What tests/lab/payload/up.sh writes (seed.mjs). */
@@ -17,15 +17,7 @@ const rules = [draftsRule];
 
 const state = await readState<PayloadState>(cms);
 
-function describeFindings(findings: Finding[]): string {
-  return findings.map((finding) => `${finding.severity} ${finding.ruleId} ${finding.url}`).join('; ') || 'none';
-}
 
-function findingOf(target: TargetResult, ruleId: string): Finding {
-  const finding = target.findings.find((entry) => entry.ruleId === ruleId);
-  expect(finding, `${ruleId} should fire; findings: ${describeFindings(target.findings)}`).toBeDefined();
-  return finding!;
-}
 
 /** Both drafts, and no published article, are named by the drafts rule. */
 function expectDrafts(target: TargetResult): void {
@@ -46,15 +38,6 @@ async function record(stateName: string, firing: string[]): Promise<void> {
   }
 }
 
-/** Runs `body` with the named misconfigurations on, and always switches them off again. */
-async function withMisconfig(names: string[], body: () => Promise<void>): Promise<void> {
-  try {
-    for (const name of names) await misconfig(cms, 'on', name);
-    await body();
-  } finally {
-    for (const name of names) await misconfig(cms, 'off', name);
-  }
-}
 
 describe.sequential(`payload ${state.version} lab (${state.baseUrl})`, () => {
   it('default install: no exposure above low', async () => {
@@ -68,7 +51,7 @@ describe.sequential(`payload ${state.version} lab (${state.baseUrl})`, () => {
 
   // Payload's access rules are code: misconfig.sh writes the mode and restarts the server.
   it('misconfig open-read: drafts of the articles collection are readable', { timeout: 120_000 }, async () => {
-    await withMisconfig(['open-read'], async () => {
+    await withMisconfig(cms, ['open-read'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig open-read', target);
       expectDrafts(target);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, TargetResult } from '../../src/core/finding.js';
-import { exposures, misconfig, readState, report, scanLab } from './lib/harness.js';
+import { describeFindings, exposures, findingOf, misconfig, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 
 /** What tests/lab/strapi/up.sh writes (lab.mjs seed). */
@@ -26,15 +26,7 @@ const misconfigRule: Record<string, string> = { 'public-find': draftsRule, 'publ
 
 const state = await readState<StrapiState>(cms);
 
-function describeFindings(findings: Finding[]): string {
-  return findings.map((finding) => `${finding.severity} ${finding.ruleId} ${finding.url}`).join('; ') || 'none';
-}
 
-function findingOf(target: TargetResult, ruleId: string): Finding {
-  const finding = target.findings.find((entry) => entry.ruleId === ruleId);
-  expect(finding, `${ruleId} should fire; findings: ${describeFindings(target.findings)}`).toBeDefined();
-  return finding!;
-}
 
 /** status=draft names every seeded draft: both never-published ones and the unpublished edit. */
 function expectDrafts(target: TargetResult): void {
@@ -68,15 +60,6 @@ async function record(stateName: string, expectations: Record<string, 'finding' 
   }
 }
 
-/** Runs `body` with the named misconfigurations on, and always switches them off again. */
-async function withMisconfig(names: string[], body: () => Promise<void>): Promise<void> {
-  try {
-    for (const name of names) await misconfig(cms, 'on', name);
-    await body();
-  } finally {
-    for (const name of names) await misconfig(cms, 'off', name);
-  }
-}
 
 describe.sequential(`strapi ${state.version} lab (${state.baseUrl})`, () => {
   it('default install: detected as Strapi, no exposure above low', async () => {
@@ -91,7 +74,7 @@ describe.sequential(`strapi ${state.version} lab (${state.baseUrl})`, () => {
   });
 
   it('misconfig public-find: the public role reads every draft with status=draft', async () => {
-    await withMisconfig(['public-find'], async () => {
+    await withMisconfig(cms, ['public-find'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-find', target);
       expectDrafts(target);
@@ -101,7 +84,7 @@ describe.sequential(`strapi ${state.version} lab (${state.baseUrl})`, () => {
   });
 
   it('misconfig public-upload: /api/upload/files lists every file, the draft-only one included', async () => {
-    await withMisconfig(['public-upload'], async () => {
+    await withMisconfig(cms, ['public-upload'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-upload', target);
       expectDraftOnlyUpload(target);
@@ -111,7 +94,7 @@ describe.sequential(`strapi ${state.version} lab (${state.baseUrl})`, () => {
   });
 
   it('both misconfigurations: both findings', async () => {
-    await withMisconfig(Object.keys(misconfigRule), async () => {
+    await withMisconfig(cms, Object.keys(misconfigRule), async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-find + public-upload', target);
       expectDrafts(target);

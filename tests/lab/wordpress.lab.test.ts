@@ -5,7 +5,7 @@ import type { JSONValue } from '../../src/engine/expression.js';
 import { loadFingerprints } from '../../src/fingerprint/index.js';
 import { createUndiciTransport } from '../../src/http/index.js';
 import { discoverTarget } from '../../src/scan/discover.js';
-import { exposures, misconfig, readState, report, scanLab } from './lib/harness.js';
+import { describeFindings, exposures, findingOf, misconfig, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 
 /** What tests/lab/wordpress/up.sh writes (lib/wp.php state). */
@@ -48,15 +48,7 @@ const rules = Object.values(ruleFor);
 const scheduled = state.posts.scheduled;
 const scheduledDate = Date.parse(`${scheduled.date_gmt}Z`);
 
-function describeFindings(findings: Finding[]): string {
-  return findings.map((finding) => `${finding.severity} ${finding.ruleId} ${finding.url}`).join('; ') || 'none';
-}
 
-function findingOf(target: TargetResult, ruleId: string): Finding {
-  const finding = target.findings.find((entry) => entry.ruleId === ruleId);
-  expect(finding, `${ruleId} should fire; findings: ${describeFindings(target.findings)}`).toBeDefined();
-  return finding!;
-}
 
 /** Per misconfiguration: its rule fired, and the finding names the seeded items it exposes. */
 const expectations: Record<Misconfig, (target: TargetResult) => void> = {
@@ -133,15 +125,6 @@ async function record(stateName: string, ruleIds: string[], firing: string[], si
   }
 }
 
-/** Runs `body` with the named misconfigurations on, and always switches them off again. */
-async function withMisconfig(names: readonly Misconfig[], body: () => Promise<void>): Promise<void> {
-  try {
-    for (const name of names) await misconfig(cms, 'on', name);
-    await body();
-  } finally {
-    for (const name of names) await misconfig(cms, 'off', name);
-  }
-}
 
 describe.sequential(`wordpress ${state.version} lab (${state.baseUrl})`, () => {
   it('default install: no exposure above low', async () => {
@@ -159,7 +142,7 @@ describe.sequential(`wordpress ${state.version} lab (${state.baseUrl})`, () => {
 
   for (const name of misconfigs) {
     it(`misconfig ${name}: ${ruleFor[name]} fires and names the seeded items`, async () => {
-      await withMisconfig([name], async () => {
+      await withMisconfig(cms, [name], async () => {
         let site: JSONValue | undefined;
         if (name === 'sched-public') {
           // The scheduled post reaches the rules through discovery: the feed linked from the home
@@ -180,7 +163,7 @@ describe.sequential(`wordpress ${state.version} lab (${state.baseUrl})`, () => {
   }
 
   it('all misconfigurations at once: every finding', async () => {
-    await withMisconfig(misconfigs, async () => {
+    await withMisconfig(cms, misconfigs, async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'all misconfigs', target);
       for (const name of misconfigs) expectations[name](target);

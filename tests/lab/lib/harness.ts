@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { expect } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,4 +46,26 @@ export function report(cms: string, state: string, target: TargetResult): void {
     lines.push(`[lab]   ${finding.severity.padEnd(8)} ${finding.ruleId}  ${finding.url}${items ? `  items: ${items}` : ''}`);
   }
   console.log(lines.join('\n'));
+}
+
+/** One line per finding, for assertion messages. */
+export function describeFindings(findings: Finding[]): string {
+  return findings.map((finding) => `${finding.severity} ${finding.ruleId} ${finding.url} [${finding.items.map((item) => item.id ?? item.url).join(', ')}]`).join('; ') || 'none';
+}
+
+/** The finding of `ruleId`, failing the test with what was found instead when there is none. */
+export function findingOf(target: TargetResult, ruleId: string): Finding {
+  const finding = target.findings.find((entry) => entry.ruleId === ruleId);
+  expect(finding, `${ruleId} should fire; findings: ${describeFindings(target.findings)}`).toBeDefined();
+  return finding!;
+}
+
+/** Runs `body` with the named misconfigurations on, and always switches them off again. */
+export async function withMisconfig(cms: string, names: readonly string[], body: () => Promise<void>): Promise<void> {
+  try {
+    for (const name of names) await misconfig(cms, 'on', name);
+    await body();
+  } finally {
+    for (const name of names) await misconfig(cms, 'off', name);
+  }
 }
