@@ -25,8 +25,7 @@ if [[ -f $marker && $(cat "$marker") == "$key" ]]; then
   : # installed and current
 elif [[ -d $cache/node_modules ]]; then
   lab_log "directus: restoring node_modules from $cache"
-  rm -rf "$app/node_modules"
-  cp -a "$cache/node_modules" "$app/node_modules"
+  lab_cache_restore "$cache/node_modules" "$app/node_modules"
   echo "$key" >"$marker"
 else
   lab_log "directus: npm ci (no cache at $cache; this builds sqlite3 and isolated-vm from source)"
@@ -37,12 +36,7 @@ else
   # C++ build of all the labs and node-gyp compiles one file at a time unless JOBS is set.
   (cd "$app" && JOBS=${JOBS:-max} npm ci --no-audit --no-fund --loglevel=error)
   echo "$key" >"$marker"
-  # Save atomically so that an interrupted copy is never mistaken for a cache.
-  rm -rf "$cache.tmp"
-  mkdir -p "$cache.tmp"
-  cp -a "$app/node_modules" "$cache.tmp/node_modules"
-  rm -rf "$cache"
-  mv "$cache.tmp" "$cache"
+  lab_cache_save "$cache" node_modules "$app/node_modules"
   lab_log "directus: node_modules saved to $cache"
 fi
 version=$(node -p "require('$app/node_modules/directus/package.json').version")

@@ -50,13 +50,7 @@ if [[ -f $marker && $(cat "$marker") == "$key" ]]; then
   : # installed and current
 elif [[ -d $cache/node_modules ]]; then
   lab_log "ghost: restoring node_modules from $cache"
-  rm -rf "$app/node_modules"
-  # Hard links when the cache is on the same file system (fast, no extra space); Ghost never
-  # writes into node_modules. A plain copy otherwise.
-  cp -al "$cache/node_modules" "$app/node_modules" 2>/dev/null || {
-    rm -rf "$app/node_modules"
-    cp -a "$cache/node_modules" "$app/node_modules"
-  }
+  lab_cache_restore "$cache/node_modules" "$app/node_modules"
   echo "$key" >"$marker"
 else
   lab_log "ghost: yarn install (no cache at $cache; this builds sqlite3 and re2 from source)"
@@ -71,15 +65,7 @@ else
   (cd "$app" && npx --yes yarn@1.22.22 install --frozen-lockfile --non-interactive --ignore-engines \
     --network-timeout 600000 --silent --no-progress)
   echo "$key" >"$marker"
-  # Save atomically so that an interrupted copy is never mistaken for a cache.
-  rm -rf "$cache.tmp"
-  mkdir -p "$cache.tmp"
-  cp -al "$app/node_modules" "$cache.tmp/node_modules" 2>/dev/null || {
-    rm -rf "$cache.tmp/node_modules"
-    cp -a "$app/node_modules" "$cache.tmp/node_modules"
-  }
-  rm -rf "$cache"
-  mv "$cache.tmp" "$cache"
+  lab_cache_save "$cache" node_modules "$app/node_modules"
   lab_log "ghost: node_modules saved to $cache"
 fi
 

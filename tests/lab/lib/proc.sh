@@ -56,3 +56,24 @@ lab_cache_key() {
   cat "$@" | sha256sum | cut -c1-16 | tr -d '\n'
   printf -- '-node%s' "$(node -p process.versions.modules)"
 }
+
+# lab_cache_restore SRC DEST: replaces DEST with a copy of SRC (a cached node_modules or build).
+# Hard links when the cache is on the same file system (seconds, no extra space; nothing writes
+# into these folders after they were cached), a full copy otherwise.
+lab_cache_restore() {
+  local src=$1 dest=$2
+  rm -rf "$dest"
+  cp -al "$src" "$dest" 2>/dev/null || { rm -rf "$dest"; cp -a "$src" "$dest"; }
+}
+
+# lab_cache_save CACHE NAME SRC: stores a full copy of SRC as CACHE/NAME (a copy, not links, so
+# nothing the app later writes in place can change the cache), atomically, so an interrupted copy
+# is never taken for a cache.
+lab_cache_save() {
+  local cache=$1 name=$2 src=$3
+  mkdir -p "$cache"
+  rm -rf "${cache:?}/$name.tmp"
+  cp -a "$src" "$cache/$name.tmp"
+  rm -rf "${cache:?}/$name"
+  mv "$cache/$name.tmp" "$cache/$name"
+}

@@ -23,26 +23,18 @@ mkdir -p "$PAYLOAD_LAB_STATE/media"
 key=$(lab_cache_key "$app/package-lock.json")
 cache=$DRAFTLEAK_LAB_CACHE/payload-$key
 marker=$app/node_modules/.draftleak-lab-key
-save_cache() { # save_cache SUBDIR SRC: atomically, so an interrupted copy is never taken for a cache
-  rm -rf "$cache/$1.tmp"
-  mkdir -p "$cache"
-  cp -a "$2" "$cache/$1.tmp"
-  rm -rf "${cache:?}/$1"
-  mv "$cache/$1.tmp" "$cache/$1"
-}
 if [[ -f $marker && $(cat "$marker") == "$key" ]]; then
   : # installed and current
 elif [[ -d $cache/node_modules ]]; then
   lab_log "payload: restoring node_modules from $cache"
-  rm -rf "$app/node_modules"
-  cp -a "$cache/node_modules" "$app/node_modules"
+  lab_cache_restore "$cache/node_modules" "$app/node_modules"
   echo "$key" >"$marker"
 else
   lab_log "payload: npm ci (no cache at $cache)"
   # Pitfall 1: the registry here is an incomplete snapshot, so only the committed lock is trusted.
   (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$key" >"$marker"
-  save_cache node_modules "$app/node_modules"
+  lab_cache_save "$cache" node_modules "$app/node_modules"
   lab_log "payload: node_modules saved to $cache"
 fi
 version=$(node -p "require('$app/node_modules/payload/package.json').version")
@@ -57,6 +49,7 @@ if [[ -f $build_marker && $(cat "$build_marker") == "$build_key" ]]; then
 elif [[ -f $cache/next/.draftleak-lab-build-key && $(cat "$cache/next/.draftleak-lab-build-key") == "$build_key" ]]; then
   lab_log "payload: restoring .next from $cache"
   lab_stop payload
+  # A full copy, not links: Next writes into .next while it runs.
   rm -rf "$app/.next"
   cp -a "$cache/next" "$app/.next"
 else
@@ -70,7 +63,7 @@ else
   echo "$build_key" >"$build_marker"
   # The build cache is only useful for rebuilding; the saved copy needs the output only.
   rm -rf "$app/.next/cache"
-  save_cache next "$app/.next"
+  lab_cache_save "$cache" next "$app/.next"
   lab_log "payload: .next saved to $cache"
 fi
 

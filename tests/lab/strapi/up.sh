@@ -33,12 +33,8 @@ if [[ $(cat "$app/node_modules/.draftleak-lab-key" 2>/dev/null) != "$key" || ! -
   rm -rf "$app/node_modules" "$app/build" "$app/.strapi"
   if [[ -f $cache/node_modules/.draftleak-lab-key && -f $cache/build/index.html ]]; then
     lab_log "strapi: restoring node_modules and the admin build from $cache"
-    # Hard links when the cache is on the same file system (seconds instead of a full copy);
-    # nothing writes into node_modules or build/ after they were cached.
-    cp -al "$cache/node_modules" "$cache/build" "$app/" 2>/dev/null || {
-      rm -rf "$app/node_modules" "$app/build"
-      cp -a "$cache/node_modules" "$cache/build" "$app/"
-    }
+    lab_cache_restore "$cache/node_modules" "$app/node_modules"
+    lab_cache_restore "$cache/build" "$app/build"
   else
     lab_log "strapi: npm ci (no cache at $cache)"
     # Pitfall: the registry here is an incomplete snapshot; the committed lock pins versions that
@@ -52,9 +48,8 @@ if [[ $(cat "$app/node_modules/.draftleak-lab-key" 2>/dev/null) != "$key" || ! -
       node node_modules/@strapi/strapi/bin/strapi.js build --silent)
     echo "$key" >"$app/node_modules/.draftleak-lab-key"
     lab_log "strapi: saving node_modules and the admin build to $cache"
-    rm -rf "$cache.tmp" && mkdir -p "$cache.tmp"
-    cp -a "$app/node_modules" "$app/build" "$cache.tmp/"
-    rm -rf "$cache" && mv "$cache.tmp" "$cache"
+    lab_cache_save "$cache" node_modules "$app/node_modules"
+    lab_cache_save "$cache" build "$app/build"
   fi
 fi
 
