@@ -25,6 +25,10 @@ export const probeErrorCodes = [
   'DL_RETRIES_EXHAUSTED', // 429/503 kept coming back
   'DL_INVALID_URL',
   'DL_BAD_RESPONSE', // a response that could not be read (malformed, encoding)
+  'DL_TLS_ERROR', // the certificate was refused (self-signed, expired, wrong name); see --insecure
+  'DL_HOST_ERROR_BUDGET', // the host failed too often in a row and is no longer probed
+  'DL_REQUEST_BUDGET', // the target's request budget (--max-requests) was spent
+  'DL_ABORTED', // the scan was interrupted (signal, --max-duration) before this request ended
 ] as const;
 export type ProbeErrorCode = (typeof probeErrorCodes)[number];
 

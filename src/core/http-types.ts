@@ -18,6 +18,13 @@ export interface HttpRequest {
   readOnlyGraphql?: boolean;
   /** Keep the body's raw bytes too (`rawBody`), for binary answers such as gzip sitemaps. */
   binary?: boolean;
+  /**
+   * Who sends it. 'anonymous' never carries the user's credentials; 'user' carries them (to
+   * the target's own origin only) when the scan's auth scope covers the purpose. Default 'user'.
+   */
+  identity?: 'anonymous' | 'user';
+  /** Why it is sent: the discovery crawl or a rule's probe. Default 'rule'. */
+  purpose?: 'crawl' | 'rule';
 }
 
 export interface HttpResponse {
@@ -53,4 +60,12 @@ export interface Transport {
    * failing as a probe. `send` still refuses anything out of scope.
    */
   isInScope?(url: string): boolean;
+}
+
+/** A limit that ended work early, named with the flag that raises it. */
+export interface SpentBudget {
+  budget: string;
+  /** The command-line flag that raises or removes it. */
+  flag: string;
+  detail: string;
 }

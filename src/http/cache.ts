@@ -1,34 +1,75 @@
 import type { HttpResponse } from '../core/http-types.js';
 
+export interface ResponseCacheLimits {
+  /** Answers with a bigger body are shared while in flight, then forgotten. */
+  entryMaxBytes: number;
+  /** Body bytes kept in all; the oldest answers are dropped first. */
+  maxBytes: number;
+}
+
 /**
  * Per-scan response cache. Many rules probe the same URLs (the WordPress REST root, /feed), so
  * identical requests cost one network exchange. The promise is stored, not the result, so
  * concurrent identical requests share the one in flight. Failures are dropped: a timeout now
  * should not become a timeout for every later rule.
+ *
+ * It is bounded by size, not by count: a site answering megabytes per response must not make
+ * the scanner hold every body it ever read. Small answers (API roots, listings) are what rules
+ * ask twice; big ones are read once and let go.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, Promise<HttpResponse>>();
+  private readonly entries = new Map<string, { pending: Promise<HttpResponse>; bytes: number }>();
+  private keptBytes = 0;
   private hitCount = 0;
+
+  constructor(private readonly limits: ResponseCacheLimits = { entryMaxBytes: 256 * 1024, maxBytes: 32 * 1024 * 1024 }) {}
 
   get hits(): number {
     return this.hitCount;
+  }
+
+  /** Body bytes held by settled entries. */
+  get bytes(): number {
+    return this.keptBytes;
   }
 
   /** The cached (or in-flight) answer for `key`, or the result of `load`, stored under `key`. */
   async getOrLoad(key: string, load: () => Promise<HttpResponse>): Promise<HttpResponse> {
     const existing = this.entries.get(key);
     if (existing !== undefined) {
-      const response = await existing;
+      const response = await existing.pending;
       this.hitCount += 1; // counted once answered: a shared failure saved nothing
       return { ...response, fromCache: true };
     }
-    const pending = load();
-    this.entries.set(key, pending);
+    const entry = { pending: load(), bytes: 0 };
+    this.entries.set(key, entry);
+    let response: HttpResponse;
     try {
-      return await pending;
+      response = await entry.pending;
     } catch (error) {
-      this.entries.delete(key);
+      if (this.entries.get(key) === entry) this.entries.delete(key);
       throw error;
+    }
+    this.keep(key, entry, response);
+    return response;
+  }
+
+  private keep(key: string, entry: { bytes: number }, response: HttpResponse): void {
+    if (this.entries.get(key) !== entry) return;
+    // A UTF-16 string costs about twice its UTF-8 bytes; the raw copy (binary answers) once more.
+    const bytes = response.bytes * (response.rawBody ? 3 : 2);
+    if (bytes > this.limits.entryMaxBytes * 2 || bytes > this.limits.maxBytes) {
+      this.entries.delete(key);
+      return;
+    }
+    entry.bytes = bytes;
+    this.keptBytes += bytes;
+    // Maps iterate in insertion order: the first settled entries are the oldest.
+    for (const [oldKey, old] of this.entries) {
+      if (this.keptBytes <= this.limits.maxBytes) break;
+      if (old.bytes === 0) continue; // still in flight
+      this.entries.delete(oldKey);
+      this.keptBytes -= old.bytes;
     }
   }
 }

@@ -13,6 +13,17 @@ const timeoutCodes: Record<string, 'DL_CONNECT_TIMEOUT' | 'DL_HEADERS_TIMEOUT' |
   UND_ERR_HEADERS_TIMEOUT: 'DL_HEADERS_TIMEOUT',
   UND_ERR_BODY_TIMEOUT: 'DL_BODY_TIMEOUT',
 };
+// The certificate was refused: a property of the host, so asking again will not help.
+const tlsCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
 // Malformed answers: the server spoke, but not HTTP we can read.
 const badResponseCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INFO']);
 
@@ -47,7 +58,14 @@ export function toProbeError(error: unknown, url: string): ProbeError {
   const options = { cause: error };
   if (code !== undefined && code in timeoutCodes) {
     const probeCode = timeoutCodes[code];
-    if (probeCode !== undefined) return new ProbeError(probeCode, url, `${timeoutLabel[probeCode]} for ${url}`, options);
+    if (probeCode !== undefined) {
+      // Our own total deadline says how long it waited; undici's idle timeouts do not.
+      const waited = /within \d+ ms/.exec(detail)?.[0];
+      return new ProbeError(probeCode, url, `${timeoutLabel[probeCode]} for ${url}${waited ? ` (no complete answer ${waited}; raise --timeout)` : ' (raise --timeout)'}`, options);
+    }
+  }
+  if (code !== undefined && tlsCodes.has(code)) {
+    return new ProbeError('DL_TLS_ERROR', url, `TLS certificate of ${url} refused (${code}); for a self-signed staging certificate, scan with --insecure`, options);
   }
   if (code === 'ECONNREFUSED') return new ProbeError('DL_CONNECTION_FAILED', url, `connection refused: ${url}`, options);
   if (code !== undefined && resetCodes.has(code)) {

@@ -11,7 +11,11 @@ export interface TransportOptions {
   concurrencyPerHost?: number;
   /** Request starts per second per origin (retries count too). Default 10; 0 = unlimited. */
   rateLimitPerHost?: number;
-  /** Connect, headers and body timeouts in ms. Default 10000. */
+  /**
+   * The whole of one exchange (connect, headers and the full body) must end within this many
+   * ms, whatever the server does: a body that trickles a byte at a time cannot hold a request
+   * open past it. Default 10000.
+   */
   timeoutMs?: number;
   /** Body bytes kept per response; the rest is never read. Default 5 MiB. */
   bodyCapBytes?: number;
@@ -25,11 +29,32 @@ export interface TransportOptions {
   retryBaseDelayMs?: number;
   /** Default `draftleak/<version> (+<informationUri>)`. */
   userAgent?: string;
-  /** The user's own headers (Cookie, Authorization...), sent with every request; never logged. */
+  /** The user's own headers (Cookie, Authorization...), sent to the target's origin only; never logged. */
   headers?: Record<string, string>;
+  /**
+   * Which requests carry the user's identity (their headers): discovery crawl requests, rule
+   * probes, or both. Requests of other purposes are anonymous. Default 'all'.
+   */
+  authScope?: AuthScope;
+  /** Requests sent per transport (one target) before every further one is refused. Default 10000. */
+  maxRequests?: number;
+  /**
+   * Failures in a row (timeouts, resets, refused or unreadable answers) after which an origin is
+   * no longer asked at all. Default 8; 0 = never give up on a host.
+   */
+  maxHostErrors?: number;
+  /** Accept TLS certificates that do not verify (self-signed staging). Default false. */
+  insecure?: boolean;
+  /** Bodies at most this big are kept in the per-scan cache (bigger ones are shared in flight only). Default 256 KiB. */
+  cacheEntryMaxBytes?: number;
+  /** Body bytes the cache keeps in all; the oldest entries go first. Default 32 MiB. */
+  cacheMaxBytes?: number;
   /** Receives a debug line per request: method, url, status, ms. Never header values. */
   logger?: Logger;
 }
+
+export const authScopes = ['crawl', 'rules', 'all'] as const;
+export type AuthScope = (typeof authScopes)[number];
 
 export type ResolvedTransportOptions = Required<Omit<TransportOptions, 'logger'>> & {
   logger: Logger | undefined;
@@ -52,6 +77,12 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
     retryBaseDelayMs: options.retryBaseDelayMs ?? 250,
     userAgent: options.userAgent ?? defaultUserAgent,
     headers: options.headers ?? {},
+    authScope: options.authScope ?? 'all',
+    maxRequests: options.maxRequests ?? 10_000,
+    maxHostErrors: options.maxHostErrors ?? 8,
+    insecure: options.insecure ?? false,
+    cacheEntryMaxBytes: options.cacheEntryMaxBytes ?? 256 * 1024,
+    cacheMaxBytes: options.cacheMaxBytes ?? 32 * 1024 * 1024,
     logger: options.logger,
   };
   requireInteger('concurrencyPerHost', resolved.concurrencyPerHost, 1);
@@ -62,6 +93,11 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
   requireInteger('retries', resolved.retries, 0);
   requireNumber('maxRetryAfterMs', resolved.maxRetryAfterMs, 0);
   requireNumber('retryBaseDelayMs', resolved.retryBaseDelayMs, 0);
+  requireInteger('maxRequests', resolved.maxRequests, 1);
+  requireInteger('maxHostErrors', resolved.maxHostErrors, 0);
+  requireInteger('cacheEntryMaxBytes', resolved.cacheEntryMaxBytes, 0);
+  requireInteger('cacheMaxBytes', resolved.cacheMaxBytes, 0);
+  if (!authScopes.includes(resolved.authScope)) throw new UsageError(`authScope must be one of ${authScopes.join(', ')}, got ${resolved.authScope}`);
   return resolved;
 }
 

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { ProbeError } from '../core/errors.js';
-import type { HttpMethod, HttpRequest, HttpResponse, Transport } from '../core/http-types.js';
+import type { HttpMethod, HttpRequest, HttpResponse, SpentBudget, Transport } from '../core/http-types.js';
 import { redactUrl } from '../core/redact.js';
 import { readCappedBody, type CappedBody } from './body.js';
 import { ResponseCache, cacheKey } from './cache.js';
+import { HostHealth } from './host-health.js';
 import { errorCode, failureKind, toProbeError } from './error-mapping.js';
 import { buildRequestHeaders, normalizeResponseHeaders } from './headers.js';
 import { allowedMethod } from './method-policy.js';
@@ -15,9 +16,14 @@ import { backoffDelayMs, isRetryableStatus, retryDelayForStatus } from './retry.
 import { createScope, isInScope, originKey, parseHttpUrl, type Scope } from './scope.js';
 
 export interface UndiciTransport extends Transport {
-  /** Cancels pending waits and closes every connection. The transport is unusable after. */
+  /**
+   * Cancels every pending wait and exchange (they fail with DL_ABORTED) and closes every
+   * connection. The transport is unusable after.
+   */
   close(): Promise<void>;
   stats(): { requestsSent: number; cacheHits: number };
+  /** The limits that refused requests so far (request budget, hosts given up on). */
+  spentBudgets(): SpentBudget[];
 }
 
 /** One request on the wire: the first one, or a redirect hop. */
@@ -27,6 +33,8 @@ interface Hop {
   headers: Record<string, string>;
   /** The rule's own headers, to rebuild `headers` when a redirect changes the origin. */
   ruleHeaders: Record<string, string>;
+  /** Whether the user's identity may travel with it (to the target's origin only). */
+  withIdentity: boolean;
   body: string | undefined;
   /** Keep the raw bytes of the final answer. */
   binary: boolean;
@@ -50,53 +58,71 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   // and its types reject it), because every hop must pass the scope check first.
   const agent = new Agent({
     connections: settings.concurrencyPerHost,
-    connect: { timeout: settings.timeoutMs },
+    connect: { timeout: settings.timeoutMs, rejectUnauthorized: !settings.insecure },
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
     keepAliveTimeout: 4_000, // undici's default, stated: sockets are reused between probes
   });
   const throttle = new OriginThrottle(settings.concurrencyPerHost, settings.rateLimitPerHost);
-  const cache = new ResponseCache();
-  const closing = new AbortController();
-  const exchange = new Exchanger(agent, settings, closing.signal);
+  const cache = new ResponseCache({ entryMaxBytes: settings.cacheEntryMaxBytes, maxBytes: settings.cacheMaxBytes });
+  const health = new HostHealth(settings.maxHostErrors);
+  // One controller per request in flight, not one shared signal that every request listens
+  // to: closing aborts them all, and no signal collects a listener per concurrent request.
+  const inFlight = new Set<AbortController>();
+  let closing = false;
+  let requestBudgetSpent = 0;
+  const exchange = new Exchanger(agent, settings);
   let closed: Promise<void> = Promise.resolve();
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
+    const life = new AbortController();
+    inFlight.add(life);
     try {
-      if (closing.signal.aborted) throw new ProbeError('DL_CONNECTION_FAILED', request.url, 'the transport is closed');
+      if (closing) throw abortedError(request.url);
       const method = allowedMethod(request);
       const url = parseHttpUrl(request.url);
       assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
-      const headers = headersFor(url, request.headers);
+      const withIdentity = carriesIdentity(request);
+      const headers = headersFor(url, request.headers, withIdentity);
       const binary = request.binary === true;
-      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, body, binary };
+      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, withIdentity, body, binary };
       // The fragment never reaches the server, so "/a#x" and "/a" are the same request.
       const wireUrl = url.href.split('#')[0] ?? url.href;
       const key = cacheKey(method, wireUrl, body, headers) + (binary ? ':binary' : '');
-      const response = await cache.getOrLoad(key, () =>
-        followRedirects(request.url, first),
-      );
+      const response = await cache.getOrLoad(key, () => followRedirects(request.url, first, life.signal));
       // A cache hit may have been requested under an equivalent spelling of the URL.
       return response.requestedUrl === request.url ? response : { ...response, requestedUrl: request.url };
     } catch (error) {
-      throw toProbeError(error, request.url);
+      // Once the scan stops, whatever did not finish was cut short by us, not by the server.
+      throw closing ? abortedError(request.url) : toProbeError(error, request.url);
+    } finally {
+      inFlight.delete(life);
     }
   }
 
-  // The user's own headers (cookies, tokens) go to the target's origin only, never to an
-  // allowed asset host or a redirect hop elsewhere, so their credentials stay where they belong.
-  function headersFor(url: URL, ruleHeaders: Record<string, string> | undefined): Record<string, string> {
-    const userHeaders = url.origin === scope.targetOrigin ? settings.headers : {};
+  // The anonymous identity is the default of no request: a request carries the user's identity
+  // unless it asks to be anonymous, and only when the user's --auth-scope covers its purpose.
+  function carriesIdentity(request: HttpRequest): boolean {
+    if (request.identity === 'anonymous') return false;
+    const purpose = request.purpose ?? 'rule';
+    return settings.authScope === 'all' || (settings.authScope === 'crawl' ? purpose === 'crawl' : purpose === 'rule');
+  }
+
+  // The user's own headers (cookies, tokens) go to the target's origin only, compared on
+  // normalised origins (default ports included), never to an allowed asset host or a redirect
+  // hop elsewhere, so their credentials stay where they belong.
+  function headersFor(url: URL, ruleHeaders: Record<string, string> | undefined, withIdentity: boolean): Record<string, string> {
+    const userHeaders = withIdentity && originKey(url) === scope.targetOrigin ? settings.headers : {};
     return buildRequestHeaders(ruleHeaders, userHeaders, settings.userAgent);
   }
 
-  async function followRedirects(requestedUrl: string, first: Hop): Promise<HttpResponse> {
+  async function followRedirects(requestedUrl: string, first: Hop, signal: AbortSignal): Promise<HttpResponse> {
     const started = performance.now();
     const redirects: string[] = [];
     let hop = first;
     for (;;) {
-      const answer = await exchangeWithRetries(hop);
+      const answer = await exchangeWithRetries(hop, signal);
       const location = answer.headers.location;
       if (!isRedirect(answer.status, location)) {
         return {
@@ -128,30 +154,45 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           `more than ${settings.maxRedirects} redirects starting at ${requestedUrl}`,
         );
       }
-      hop = nextHop(hop, answer.status, next, headersFor(next, hop.ruleHeaders));
+      hop = nextHop(hop, answer.status, next, headersFor(next, hop.ruleHeaders, hop.withIdentity));
       redirects.push(next.href);
     }
   }
 
   /** One hop, with retries on resets, a single retry on a timeout, and 429/503 backoff. */
-  async function exchangeWithRetries(hop: Hop): Promise<HopAnswer> {
+  async function exchangeWithRetries(hop: Hop, signal: AbortSignal): Promise<HopAnswer> {
+    const origin = originKey(hop.url);
     let timeoutRetried = false;
     for (let attempt = 1; ; attempt += 1) {
       const retriesLeft = attempt <= settings.retries;
       let answer: HopAnswer;
       try {
-        answer = await throttle.run(originKey(hop.url), () => exchange.once(hop, retriesLeft), closing.signal);
+        answer = await throttle.run(
+          origin,
+          () => {
+            // Checked once a slot is held, so requests queued before a budget ran out stop too.
+            refuseUnaffordable(hop.url);
+            return exchange.once(hop, retriesLeft, signal);
+          },
+          signal,
+        );
       } catch (error) {
+        if (closing || (error instanceof ProbeError && (error.code === 'DL_REQUEST_BUDGET' || error.code === 'DL_HOST_ERROR_BUDGET'))) throw error;
         const kind = failureKind(error);
         // A timeout says the server is slow, not flaky: one more try, not a pile of them.
         const retry = retriesLeft && (kind === 'reset' || (kind === 'timeout' && !timeoutRetried));
-        if (!retry) throw toProbeError(error, hop.url.href);
+        if (!retry) {
+          const failure = toProbeError(error, hop.url.href);
+          health.failed(origin, failure.code);
+          throw failure;
+        }
         if (kind === 'timeout') timeoutRetried = true;
         const delayMs = backoffDelayMs(attempt, settings.retryBaseDelayMs);
         logRetry(settings, hop, attempt, errorCode(error) ?? 'error', delayMs);
-        await pause(delayMs, hop.url.href, closing.signal);
+        await pause(delayMs, hop.url.href, signal);
         continue;
       }
+      health.answered(origin);
       // After the last attempt a 429/503 is returned: it is the server's answer, not a failure.
       if (!(retriesLeft && isRetryableStatus(answer.status))) return answer;
       const delayMs = retryDelayForStatus(answer.headers['retry-after'], attempt, {
@@ -159,7 +200,23 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
         maxRetryAfterMs: settings.maxRetryAfterMs,
       });
       logRetry(settings, hop, attempt, String(answer.status), delayMs);
-      await pause(delayMs, hop.url.href, closing.signal);
+      await pause(delayMs, hop.url.href, signal);
+    }
+  }
+
+  function refuseUnaffordable(url: URL): void {
+    if (closing) throw abortedError(url.href);
+    const origin = originKey(url);
+    if (health.givenUp(origin)) {
+      throw new ProbeError(
+        'DL_HOST_ERROR_BUDGET',
+        url.href,
+        `not sent: ${url.host} failed ${settings.maxHostErrors} times in a row and is no longer probed (raise --max-host-errors)`,
+      );
+    }
+    if (exchange.requestsSent >= settings.maxRequests) {
+      requestBudgetSpent += 1;
+      throw new ProbeError('DL_REQUEST_BUDGET', url.href, `not sent: the target's budget of ${settings.maxRequests} requests is spent (raise --max-requests)`);
     }
   }
 
@@ -174,16 +231,44 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     },
     close() {
       // Idempotent: undici rejects a second close, and callers close from several places.
-      if (!closing.signal.aborted) {
-        closing.abort();
-        closed = agent.close();
+      if (!closing) {
+        closing = true;
+        for (const life of inFlight) life.abort(abortedError('(in flight)'));
+        // destroy, not close: close would wait for bodies that may never end.
+        closed = agent.destroy().catch(() => undefined);
       }
       return closed;
     },
     stats() {
       return { requestsSent: exchange.requestsSent, cacheHits: cache.hits };
     },
+    spentBudgets() {
+      const spent: SpentBudget[] = health.givenUpOrigins().map(({ origin, lastCode }) => ({
+        budget: 'host errors',
+        flag: '--max-host-errors',
+        detail: `${origin} failed ${settings.maxHostErrors} times in a row (last: ${lastCode}) and was not probed further`,
+      }));
+      if (requestBudgetSpent > 0) {
+        spent.push({
+          budget: 'requests',
+          flag: '--max-requests',
+          detail: `the budget of ${settings.maxRequests} requests was spent; ${requestBudgetSpent} request(s) were not sent`,
+        });
+      }
+      return spent;
+    },
   };
+}
+
+function abortedError(url: string): ProbeError {
+  return new ProbeError('DL_ABORTED', url, `not completed: the scan was stopped before ${url} answered`);
+}
+
+/** Raised inside an exchange when its total deadline passes. */
+class DeadlineExceeded extends Error {
+  constructor(readonly phase: 'headers' | 'body') {
+    super(`deadline exceeded while waiting for the ${phase}`);
+  }
 }
 
 /** Performs single exchanges on the wire and counts them. */
@@ -193,21 +278,32 @@ class Exchanger {
   constructor(
     private readonly agent: Agent,
     private readonly settings: ResolvedTransportOptions,
-    private readonly signal: AbortSignal,
   ) {}
 
-  /** `retriesLeft` lets a 429/503 that will be retried skip reading a body nobody will see. */
-  async once(hop: Hop, retriesLeft: boolean): Promise<HopAnswer> {
+  /**
+   * One exchange, ended by `signal` (the scan stopping) or by its own total deadline.
+   * `retriesLeft` lets a 429/503 that will be retried skip reading a body nobody will see.
+   */
+  async once(hop: Hop, retriesLeft: boolean, signal: AbortSignal): Promise<HopAnswer> {
     const started = performance.now();
     this.requestsSent += 1;
+    const controller = new AbortController();
+    let phase: 'headers' | 'body' = 'headers';
+    // undici's headers and body timeouts are idle timeouts: a byte every few seconds resets
+    // them. This deadline covers the whole exchange, so a trickling server cannot hold it.
+    const deadline = setTimeout(() => controller.abort(new DeadlineExceeded(phase)), this.settings.timeoutMs);
+    const stop = (): void => controller.abort(signal.reason);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
     try {
       const response = await request(hop.url, {
         dispatcher: this.agent,
         method: hop.method,
         headers: hop.headers,
         body: hop.body,
-        signal: this.signal,
+        signal: controller.signal,
       });
+      phase = 'body';
       const headers = normalizeResponseHeaders(response.headers);
       const discard =
         hop.method === 'HEAD' ||
@@ -234,7 +330,9 @@ class Exchanger {
         'http exchange',
       );
       return { status: response.statusCode, statusText: response.statusText, headers, ...content };
-    } catch (error) {
+    } catch (caught) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      const error = reason instanceof DeadlineExceeded ? deadlineError(reason.phase, hop.url.href, this.settings.timeoutMs) : reason instanceof ProbeError ? reason : caught;
       this.settings.logger?.debug(
         {
           method: hop.method,
@@ -245,8 +343,17 @@ class Exchanger {
         'http exchange failed',
       );
       throw error;
+    } finally {
+      clearTimeout(deadline);
+      signal.removeEventListener('abort', stop);
     }
   }
+}
+
+/** A deadline failure keeps undici's timeout code, so retries and reports treat it as a timeout. */
+function deadlineError(phase: 'headers' | 'body', url: string, timeoutMs: number): Error {
+  const code = phase === 'headers' ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_BODY_TIMEOUT';
+  return Object.assign(new Error(`no complete ${phase === 'headers' ? 'response headers' : 'response body'} within ${timeoutMs} ms`), { code });
 }
 
 function assertInScope(url: URL, scope: Scope, requestedUrl: string): void {
@@ -275,16 +382,14 @@ function nextHop(previous: Hop, status: number, url: URL, headers: Record<string
   // The body does not travel to the new method, and neither do the headers that describe it.
   const withoutBody = { ...headers };
   delete withoutBody['content-type'];
-  return { url, method, headers: withoutBody, ruleHeaders: previous.ruleHeaders, body: undefined, binary: previous.binary };
+  return { ...previous, url, method, headers: withoutBody, body: undefined };
 }
 
 async function pause(ms: number, url: string, signal: AbortSignal): Promise<void> {
   try {
     await sleep(ms, undefined, { signal });
   } catch (error) {
-    throw new ProbeError('DL_CONNECTION_FAILED', url, 'the transport was closed while waiting to retry', {
-      cause: error,
-    });
+    throw new ProbeError('DL_ABORTED', url, 'not completed: the scan was stopped while waiting to retry', { cause: error });
   }
 }
 

@@ -123,7 +123,7 @@ describe('requests', () => {
     const transport = transportFor(site);
     await transport.close();
     const error = await rejection(transport.send({ method: 'GET', url: `${site.origin}/` }));
-    expect(error.code).toBe('DL_CONNECTION_FAILED');
+    expect(error.code).toBe('DL_ABORTED');
     expect(site.connections).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ export interface LoopbackServer {
 type Handler = (req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest) => void;
 
 /** A real node:http server on 127.0.0.1, port 0, that records every request it receives. */
-export async function startLoopbackServer(handler: Handler): Promise<LoopbackServer> {
+export async function startLoopbackServer(handler: Handler, options: { port?: number } = {}): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
   const state = { connections: 0 };
   const server = createServer((req, res) => {
@@ -45,10 +45,11 @@ export async function startLoopbackServer(handler: Handler): Promise<LoopbackSer
   server.on('connection', () => {
     state.connections += 1;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    // A default port is left out, as a user would type it ("http://127.0.0.1/").
+    origin: port === 80 ? 'http://127.0.0.1' : `http://127.0.0.1:${port}`,
     port,
     requests,
     get connections() {
