@@ -1,10 +1,12 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
 
 /** A YAML file kept with its positions, so a problem found later can point at its line. */
 export interface YamlSource {
   file: string;
   document: Document;
   lineCounter: LineCounter;
+  /** The file's text, to find positions inside a string value (see positionWithin). */
+  text?: string;
 }
 
 export interface Position {
@@ -17,6 +19,8 @@ export interface YamlProblem {
   message: string;
   /** Point at the key of the last path segment (an unknown key) instead of its value. */
   atKey?: boolean;
+  /** A position inside the string value at `path` (1-based, in the string's own lines). */
+  within?: Position;
 }
 
 export function parseYamlSource(file: string, text: string): { source: YamlSource; errors: { position: Position; message: string }[] } {
@@ -26,7 +30,7 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     const pos = lineCounter.linePos(error.pos[0]);
     return { position: { line: pos.line, column: pos.col }, message: error.message.split('\n')[0] ?? error.message };
   });
-  return { source: { file, document, lineCounter }, errors };
+  return { source: { file, document, lineCounter, text }, errors };
 }
 
 /**
@@ -60,4 +64,27 @@ export function positionOf(source: YamlSource, path: readonly (string | number)[
   const offset = best?.range?.[0] ?? 0;
   const pos = source.lineCounter.linePos(offset);
   return { line: pos.line, column: pos.col };
+}
+
+/**
+ * The file position of `within`, a line and column inside the string value at `path`. Only a
+ * literal block (`|`) or a one-line plain scalar maps exactly; for any other string (folded,
+ * quoted with escapes) the value's own position is given rather than a wrong guess.
+ */
+export function positionWithin(source: YamlSource, path: readonly (string | number)[], within: Position): Position {
+  const fallback = positionOf(source, path);
+  const node = source.document.getIn(path, true);
+  if (!isScalar(node) || !node.range || source.text === undefined) return fallback;
+  const start = source.lineCounter.linePos(node.range[0]);
+  if (node.type === Scalar.PLAIN) {
+    return within.line === 1 ? { line: start.line, column: start.col + within.column - 1 } : fallback;
+  }
+  if (node.type !== Scalar.BLOCK_LITERAL) return fallback;
+  // The header line holds "|" (and maybe chomping); an explicit indentation digit is not mapped.
+  const lines = source.text.split(/\r?\n/);
+  const header = lines[start.line - 1] ?? '';
+  if (/^\|(?:\d|[+-]\d)/.test(header.slice(start.col - 1))) return fallback;
+  const content = lines.slice(start.line).find((line) => line.trim() !== '');
+  const indent = content === undefined ? 0 : content.length - content.trimStart().length;
+  return { line: start.line + within.line, column: indent + within.column };
 }

@@ -6,7 +6,7 @@ import { RuleError } from '../core/errors.js';
 import { ruleSchema, type Rule } from './rule-schema.js';
 import { checkRule } from './rule-checks.js';
 import { problemsFromZod } from '../core/zod-problems.js';
-import { parseYamlSource, positionOf, type YamlSource } from '../core/yaml-source.js';
+import { parseYamlSource, positionOf, positionWithin, type Position, type YamlSource } from '../core/yaml-source.js';
 
 export interface LoadedRule {
   rule: Rule;
@@ -72,12 +72,12 @@ export function parseRuleText(file: string, text: string, options: ParseRuleOpti
       problems.push({ path: ['cms'], message: `cms must include "${options.folderCms}", the name of the folder the rule is in` });
     }
   }
-  const errors = problems.map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey));
+  const errors = problems.map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey, problem.within));
   return parsed.success && errors.length === 0 ? { rule: parsed.data, errors } : { errors };
 }
 
-function toRuleError(source: YamlSource, at: (string | number)[], message: string, atKey = false): RuleError {
-  const position = positionOf(source, at, atKey);
+function toRuleError(source: YamlSource, at: (string | number)[], message: string, atKey = false, within?: Position): RuleError {
+  const position = within ? positionWithin(source, at, within) : positionOf(source, at, atKey);
   return new RuleError(source.file, message, { ...position, field: at.join('.') || '(root)' });
 }
 

@@ -3,6 +3,7 @@ import { compileExpression, compileRegex } from './expression.js';
 import { templateExpressions } from './template.js';
 import { reservedNames } from './response-document.js';
 import type { YamlProblem } from '../core/yaml-source.js';
+import { readOnlyQueryProblem } from '../core/graphql-operation.js';
 
 type Path = (string | number)[];
 
@@ -59,6 +60,11 @@ export function checkRule(rule: Rule): YamlProblem[] {
       }
     }
     if (request.url !== undefined) checkTemplate(request.url, at('request', 'url'));
+    if (request.graphql) {
+      // The transport refuses the same documents; refusing here says so before anything runs.
+      const refusal = readOnlyQueryProblem(request.graphql.query);
+      if (refusal) problems.push({ path: at('request', 'graphql', 'query'), message: refusal.reason, ...(refusal.location ? { within: refusal.location } : {}) });
+    }
     for (const [name, value] of Object.entries(request.headers)) checkTemplate(value, at('request', 'headers', name));
     step.extract.forEach((extractor, index) => {
       checkName(extractor.name, at('extract', index, 'name'));

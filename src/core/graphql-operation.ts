@@ -1,0 +1,109 @@
+import { getLocation, Kind, parse, type DefinitionNode, type DocumentNode } from 'graphql';
+import type { Position } from './yaml-source.js';
+
+/**
+ * The one check of what GraphQL draftleak may send: a document holding exactly one operation,
+ * which is a `query` (fragments beside it are fine). Rule validation and the transport both ask
+ * it, so a rule that skipped validation still cannot send a mutation.
+ */
+
+export interface GraphqlRefusal {
+  /** Why the document may not be sent, for a person. */
+  reason: string;
+  /** Line and column (1-based) inside the document, when the refusal points somewhere. */
+  location?: Position;
+}
+
+// A rule's query is a few hundred tokens; the cap keeps a pathological body from costing time.
+const maxTokens = 20_000;
+
+function locationOf(document: DocumentNode, node: DefinitionNode): Position | undefined {
+  if (!node.loc || !document.loc) return undefined;
+  const { line, column } = getLocation(document.loc.source, node.loc.start);
+  return { line, column };
+}
+
+function describe(node: DefinitionNode): string {
+  if (node.kind === Kind.OPERATION_DEFINITION) return node.name ? `${node.operation} "${node.name.value}"` : node.operation;
+  return `a ${node.kind.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`;
+}
+
+function parseDocument(text: string): DocumentNode | GraphqlRefusal {
+  try {
+    return parse(text, { maxTokens });
+  } catch (error) {
+    const located = error as { message?: string; locations?: readonly { line: number; column: number }[] };
+    const first = located.locations?.[0];
+    return {
+      reason: `invalid GraphQL: ${String(located.message ?? error).replace(/^Syntax Error: /, '')}`,
+      ...(first ? { location: { line: first.line, column: first.column } } : {}),
+    };
+  }
+}
+
+/** Undefined when `text` is a single read-only query; otherwise what is wrong and where. */
+export function readOnlyQueryProblem(text: string): GraphqlRefusal | undefined {
+  const document = parseDocument(text);
+  if (!('kind' in document)) return document;
+  const operations = document.definitions.filter((node) => node.kind === Kind.OPERATION_DEFINITION);
+  for (const node of document.definitions) {
+    if (node.kind === Kind.OPERATION_DEFINITION && node.operation !== 'query') {
+      return { reason: `${describe(node)} is not allowed: draftleak sends only a GraphQL query`, ...at(document, node) };
+    }
+    if (node.kind !== Kind.OPERATION_DEFINITION && node.kind !== Kind.FRAGMENT_DEFINITION) {
+      return { reason: `${describe(node)} is not allowed: only one query and its fragments`, ...at(document, node) };
+    }
+  }
+  if (operations.length === 0) return { reason: 'the document has no query operation' };
+  const second = operations[1];
+  if (second) {
+    return { reason: `exactly one operation is allowed, found ${operations.length} (the second: ${describe(second)})`, ...at(document, second) };
+  }
+  return undefined;
+}
+
+function at(document: DocumentNode, node: DefinitionNode): { location?: Position } {
+  const location = locationOf(document, node);
+  return location ? { location } : {};
+}
+
+/**
+ * Checks a GraphQL-over-HTTP POST body, `{"query", "variables", "operationName"}`. Batches
+ * (arrays) and persisted queries (no `query` text) are refused: what they run cannot be seen.
+ */
+export function graphqlBodyProblem(body: string | undefined): string | undefined {
+  if (body === undefined || body.trim() === '') return 'the POST has no GraphQL body';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return 'the POST body is not JSON';
+  }
+  if (Array.isArray(parsed)) return 'batched GraphQL requests are not allowed';
+  if (parsed === null || typeof parsed !== 'object') return 'the POST body is not a GraphQL request object';
+  const query = (parsed as { query?: unknown }).query;
+  if (typeof query !== 'string') return 'the POST body has no "query" text (persisted queries cannot be checked)';
+  const problem = readOnlyQueryProblem(query);
+  return problem?.reason;
+}
+
+/**
+ * A GET can carry GraphQL too (`/graphql?query=mutation{...}`), and some servers run mutations
+ * sent that way. A `query` parameter that parses as GraphQL holding anything but queries is
+ * refused; one that is not GraphQL at all (a site search, say) is none of this check's business.
+ */
+export function graphqlUrlProblem(url: string): string | undefined {
+  let values: string[];
+  try {
+    values = new URL(url).searchParams.getAll('query');
+  } catch {
+    return undefined;
+  }
+  for (const value of values) {
+    const document = parseDocument(value);
+    if (!('kind' in document)) continue;
+    const acting = document.definitions.find((node) => node.kind === Kind.OPERATION_DEFINITION && node.operation !== 'query');
+    if (acting) return `the URL carries a GraphQL ${describe(acting)}: draftleak sends only queries`;
+  }
+  return undefined;
+}
