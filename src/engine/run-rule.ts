@@ -51,9 +51,9 @@ function documentFor(base: string, branch: Branch, current?: ResponseDocument, s
 
 function buildRequest(step: Step, base: string, document: JSONValue): HttpRequest {
   const { request } = step;
-  const url = request.url !== undefined ? renderTemplate(request.url, document) : `${base}${renderTemplate(request.path ?? '/', document)}`;
+  const url = request.url !== undefined ? renderTemplate(request.url, document, 'url') : `${base}${renderTemplate(request.path ?? '/', document, 'path')}`;
   const headers = Object.fromEntries(
-    Object.entries(request.headers).map(([name, value]) => [name, renderTemplate(value, document)]),
+    Object.entries(request.headers).map(([name, value]) => [name, renderTemplate(value, document, 'header')]),
   );
   if (request.graphql) {
     return {
