@@ -1,35 +1,7 @@
-import { compile, isRegistered, registerFunction, TreeInterpreter, TYPE_NULL, TYPE_NUMBER, TYPE_STRING, type JSONValue } from '@jmespath-community/jmespath';
+import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 
-/**
- * Functions JMESPath lacks that exposure rules need: dates ("published in the future?") and
- * number ranges ("probe the ids between the published ones").
- *   now()              -> seconds since the epoch, now
- *   epoch(date)        -> seconds since the epoch for an ISO 8601 or RFC 2822 date; null if unreadable
- *   range(start, end)  -> [start, ..., end - 1], at most 1000 numbers
- */
-function registerDraftleakFunctions(): void {
-  if (isRegistered('epoch')) return;
-  registerFunction('now', () => Math.floor(Date.now() / 1000), []);
-  registerFunction(
-    'epoch',
-    ([value]) => {
-      if (typeof value !== 'string') return null;
-      const ms = Date.parse(value);
-      return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
-    },
-    [{ types: [TYPE_STRING, TYPE_NULL] }],
-  );
-  registerFunction(
-    'range',
-    ([start, end]) => {
-      const from = Math.trunc(Number(start));
-      const to = Math.min(Math.trunc(Number(end)), from + 1000);
-      return Array.from({ length: Math.max(0, to - from) }, (_, index) => from + index);
-    },
-    [{ types: [TYPE_NUMBER] }, { types: [TYPE_NUMBER] }],
-  );
-}
-registerDraftleakFunctions();
+// Registers now(), epoch(), range(), url_encode(), base64() and json_encode() before any compile.
+import './functions.js';
 
 /**
  * JMESPath, compiled once per expression text. Rules are loaded once and evaluated for every
