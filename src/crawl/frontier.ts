@@ -1,9 +1,12 @@
+import { builtinLinkPolicy, type LinkPolicy } from './link-policy.js';
 import { normalizeUrl, type UrlAdmission } from './normalize.js';
 
 /**
  * The queue of HTML pages still to visit, breadth first. It decides what is worth a request:
- * same origin, a page rather than a file, not a link that acts (logout, delete), within the depth
- * limit, not seen before, and within the per-path and per-pattern caps of UrlAdmission.
+ * same origin, a page rather than a file, allowed by the link policy (no nonce, no operation, no
+ * acting verb, no admin area: rules/_link-policy.yaml), within the depth limit, not seen before,
+ * and within the per-path and per-pattern caps of UrlAdmission. Every page link goes through
+ * offer(), so the policy applies to all of them, on the normalised URL.
  */
 
 export interface FrontierItem {
@@ -11,27 +14,28 @@ export interface FrontierItem {
   depth: number;
 }
 
-export type OfferOutcome = 'queued' | 'not-a-page' | 'other-origin' | 'unsafe' | 'too-deep' | 'seen' | 'query-variant-cap' | 'pattern-cap';
+export type OfferOutcome = 'queued' | 'not-a-page' | 'other-origin' | 'refused-by-policy' | 'too-deep' | 'seen' | 'query-variant-cap' | 'pattern-cap';
 
 /** Files a BFS over pages should not spend requests on; they still count as published links. */
 const fileExtension =
   /\.(?:jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|heic|pdf|zip|gz|tgz|bz2|xz|rar|7z|tar|mp[34]|m4[av]|mov|avi|mkv|webm|ogg|oga|wav|flac|woff2?|ttf|otf|eot|css|js|mjs|map|json|xml|rss|atom|txt|csv|docx?|xlsx?|pptx?|odt|ods|exe|dmg|msi|apk|iso|bin)$/i;
 
-/**
- * GET links that change state for a logged-in user. Anonymous, they are harmless on a sane site,
- * but draftleak probes sites that are by definition misconfigured, so it does not follow them.
- */
-const actingLink = /(?:^|[/?&_-])(?:log-?out|sign-?out)(?:$|[/?&=._-])|[?&](?:action|do|op)=(?:delete|remove|trash|logout|destroy|unsubscribe)\b/i;
-
 export class Frontier {
   private queue: FrontierItem[] = [];
   private readonly tooDeep = new Set<string>();
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly origin: string,
     private readonly admission: UrlAdmission,
     readonly maxDepth: number,
+    private readonly policy: LinkPolicy = builtinLinkPolicy(),
   ) {}
+
+  /** Distinct same-origin URLs the link policy refused (pages, and the feeds and scripts checked with allows()). */
+  get skippedByPolicy(): number {
+    return this.refused.size;
+  }
 
   /** URLs left unvisited because they were deeper than maxDepth. */
   get skippedByDepth(): number {
@@ -53,8 +57,9 @@ export class Frontier {
     if (url === undefined) return 'not-a-page';
     const parsed = new URL(url);
     if (parsed.origin !== this.origin) return 'other-origin';
+    // Before the file check: a refused link must not reach the published inventory either.
+    if (!this.allows(url)) return 'refused-by-policy';
     if (fileExtension.test(parsed.pathname)) return 'not-a-page';
-    if (actingLink.test(`${parsed.pathname}${parsed.search}`)) return 'unsafe';
     if (this.admission.has(url)) return 'seen';
     if (depth > this.maxDepth) {
       if (this.tooDeep.size < 100_000) this.tooDeep.add(url);
@@ -64,6 +69,18 @@ export class Frontier {
     if (admission !== 'new') return admission;
     this.queue.push({ url, depth });
     return 'queued';
+  }
+
+  /**
+   * Whether the link policy lets the crawl request this same-origin URL; a refusal is counted.
+   * For the other things a page makes the crawl fetch (feeds, scripts), which do not queue here.
+   */
+  allows(raw: string): boolean {
+    const url = normalizeUrl(raw);
+    if (url === undefined) return false;
+    if (this.policy.allows(url)) return true;
+    if (this.refused.size < 100_000) this.refused.add(url);
+    return false;
   }
 
   /** Removes and returns every queued item of the lowest depth, in the order they were offered. */

@@ -4,12 +4,15 @@ import type { Frontier } from './frontier.js';
 import type { ExtractedPage, LinkTag } from './html-links.js';
 import type { PublishedInventory } from './inventory.js';
 import { normalizeUrl } from './normalize.js';
+import { isPreviewUrl } from './preview-links.js';
 import { scanScriptText } from './script-scan.js';
 
 /**
  * Sorts what one HTML page links to: same-origin pages go to the frontier, feeds and scripts to
  * their fetch queues, what the page shows or links to on purpose to the published inventory, and
  * other origins to assetHosts (things the page loads) or externalLinks (places it points to).
+ * Same-origin links the link policy refuses are neither fetched nor published: an edit or delete
+ * link names a draft's id, and counting it as published would hide that draft from the rules.
  */
 
 export interface HarvestContext {
@@ -32,8 +35,7 @@ export function harvestPage(page: ExtractedPage, depth: number, context: Harvest
 
   for (const url of page.anchors) {
     if (sameOrigin(url)) {
-      inventory.add({ url, source: 'link' });
-      frontier.offer(url, nextDepth);
+      offerPage(url, nextDepth, context);
     } else {
       addExternal(discoveries, url);
     }
@@ -49,8 +51,8 @@ export function harvestPage(page: ExtractedPage, depth: number, context: Harvest
     if (!sameOrigin(url)) discoveries.addAssetUrl(url);
   }
   for (const url of page.scripts) {
-    if (sameOrigin(url)) discoveries.scripts.offer(url);
-    else discoveries.addAssetUrl(url);
+    if (!sameOrigin(url)) discoveries.addAssetUrl(url);
+    else if (frontier.allows(url)) discoveries.scripts.offer(url);
   }
   for (const tag of page.linkTags) harvestLinkTag(tag, nextDepth, sameOrigin(tag.url), context);
   for (const url of page.forms) {
@@ -60,8 +62,7 @@ export function harvestPage(page: ExtractedPage, depth: number, context: Harvest
   for (const { name, url } of page.metaUrls) {
     if (pageMetaNames.has(name)) {
       if (sameOrigin(url)) {
-        inventory.add({ url, source: 'link' });
-        frontier.offer(url, nextDepth);
+        offerPage(url, nextDepth, context);
       } else {
         addExternal(discoveries, url);
       }
@@ -76,8 +77,10 @@ export function harvestPage(page: ExtractedPage, depth: number, context: Harvest
     const urls = [node.url, node.id].map((value) => (value === undefined ? undefined : normalizeUrl(value, page.baseUrl)));
     for (const url of new Set(urls)) {
       if (url === undefined) continue;
-      inventory.add({ url, source: 'jsonld', ...(date === undefined ? {} : { date }), ...(title === undefined ? {} : { title }) });
-      if (sameOrigin(url)) frontier.offer(url, nextDepth);
+      const refused = sameOrigin(url) && frontier.offer(url, nextDepth) === 'refused-by-policy';
+      if (!refused || isPreviewUrl(url)) {
+        inventory.add({ url, source: 'jsonld', ...(date === undefined ? {} : { date }), ...(title === undefined ? {} : { title }) });
+      }
     }
     for (const image of node.images) {
       inventory.add({ url: image, source: 'jsonld' });
@@ -95,21 +98,28 @@ function harvestLinkTag(tag: LinkTag, nextDepth: number, sameOrigin: boolean, co
     return;
   }
   if (tag.rel.includes('alternate') && isFeedLink(tag)) {
-    discoveries.feeds.offer(tag.url);
+    if (frontier.allows(tag.url)) discoveries.feeds.offer(tag.url);
     return;
   }
   // Vite and Next.js builds often reference their chunks only through modulepreload.
   if (tag.rel.some((rel) => preloadRels.has(rel)) && /\.m?js$/i.test(new URL(tag.url).pathname)) {
-    discoveries.scripts.offer(tag.url);
+    if (frontier.allows(tag.url)) discoveries.scripts.offer(tag.url);
     return;
   }
   const type = (tag.type ?? '').toLowerCase();
   // rel=alternate also announces JSON and oEmbed views (WordPress REST links): not pages.
   const isPageType = type === '' || type.startsWith('text/html') || type.startsWith('application/xhtml');
-  if (tag.rel.some((rel) => pageRels.has(rel)) && isPageType) {
-    inventory.add({ url: tag.url, source: 'link' });
-    frontier.offer(tag.url, nextDepth);
-  }
+  if (tag.rel.some((rel) => pageRels.has(rel)) && isPageType) offerPage(tag.url, nextDepth, context);
+}
+
+/**
+ * A same-origin page link: to the frontier, and to the published inventory unless the policy
+ * refused it. A refused preview-shaped link still goes to the inventory, which sets it aside as a
+ * leaked preview for the preview rules instead of publishing it.
+ */
+function offerPage(url: string, depth: number, { frontier, inventory }: HarvestContext): void {
+  const refused = frontier.offer(url, depth) === 'refused-by-policy';
+  if (!refused || isPreviewUrl(url)) inventory.add({ url, source: 'link' });
 }
 
 function isFeedLink(tag: LinkTag): boolean {
