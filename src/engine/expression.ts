@@ -44,19 +44,7 @@ export function isTruthy(value: JSONValue): boolean {
   return true;
 }
 
-const compiledRegexes = new Map<string, RegExp>();
-
-/** Regexes from rules are compiled once; flags may be given inline as `(?i)` at the start. */
-export function compileRegex(pattern: string, global = false): RegExp {
-  const key = `${global ? 'g' : ''}:${pattern}`;
-  let regex = compiledRegexes.get(key);
-  if (!regex) {
-    const caseInsensitive = pattern.startsWith('(?i)');
-    const source = caseInsensitive ? pattern.slice(4) : pattern;
-    regex = new RegExp(source, `${caseInsensitive ? 'i' : ''}${global ? 'g' : ''}`);
-    compiledRegexes.set(key, regex);
-  }
-  return regex;
-}
+/** Rule and fingerprint regexes run on RE2, in linear time: see safe-regex.ts. */
+export { compileRegex } from './safe-regex.js';
 
 export type { JSONValue };

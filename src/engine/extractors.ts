@@ -1,5 +1,6 @@
 import type { Extractor } from './rule-schema.js';
-import { compileRegex, evaluateLenient, type JSONValue } from './expression.js';
+import { evaluateLenient, type JSONValue } from './expression.js';
+import { compileRegex } from './safe-regex.js';
 import { loadHtml } from './html.js';
 import type { ResponseDocument } from './response-document.js';
 
@@ -20,12 +21,12 @@ function extractValues(extractor: Extractor, response: ResponseDocument, documen
       .filter((value): value is string => typeof value === 'string' && value.length > 0);
   }
   if ('regex' in extractor) {
-    const values: string[] = [];
-    for (const match of response.body.matchAll(compileRegex(extractor.regex, true))) {
+    const values = new Set<string>();
+    for (const match of compileRegex(extractor.regex).allMatches(response.body)) {
       const value = match[extractor.group];
-      if (value !== undefined && !values.includes(value)) values.push(value);
+      if (value !== undefined) values.add(value);
     }
-    return values;
+    return [...values];
   }
   const header = response.headers[extractor.header.toLowerCase()];
   return header === undefined ? [] : [header];

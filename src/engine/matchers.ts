@@ -1,5 +1,6 @@
 import type { Matcher } from './rule-schema.js';
-import { compileRegex, evaluateLenient, isTruthy, type JSONValue } from './expression.js';
+import { evaluateLenient, isTruthy, type JSONValue } from './expression.js';
+import { compileRegex } from './safe-regex.js';
 import { loadHtml } from './html.js';
 import type { ResponseDocument } from './response-document.js';
 

@@ -1,5 +1,6 @@
 import type { Matcher, Rule } from './rule-schema.js';
-import { compileExpression, compileRegex } from './expression.js';
+import { compileExpression } from './expression.js';
+import { compileRegex, unsupportedReason } from './safe-regex.js';
 import { templateExpressions } from './template.js';
 import { reservedNames } from './response-document.js';
 import type { YamlProblem } from '../core/yaml-source.js';
@@ -22,12 +23,10 @@ export function checkRule(rule: Rule): YamlProblem[] {
       problems.push({ path, message: `invalid JMESPath: ${(error as Error).message}` });
     }
   };
-  const checkRegex = (pattern: string, path: Path) => {
-    try {
-      compileRegex(pattern);
-    } catch (error) {
-      problems.push({ path, message: `invalid regex: ${(error as Error).message}` });
-    }
+  const checkRegex = (pattern: string, path: Path): boolean => {
+    const reason = unsupportedReason(pattern);
+    if (reason !== undefined) problems.push({ path, message: `invalid regex: ${reason}` });
+    return reason === undefined;
   };
   const checkTemplate = (template: string, path: Path, extra: string[] = []) => {
     for (const expression of templateExpressions(template)) {
@@ -69,7 +68,12 @@ export function checkRule(rule: Rule): YamlProblem[] {
     step.extract.forEach((extractor, index) => {
       checkName(extractor.name, at('extract', index, 'name'));
       if ('json' in extractor) checkExpression(extractor.json, at('extract', index, 'json'));
-      if ('regex' in extractor) checkRegex(extractor.regex, at('extract', index, 'regex'));
+      if ('regex' in extractor && checkRegex(extractor.regex, at('extract', index, 'regex'))) {
+        const groups = compileRegex(extractor.regex).groupCount;
+        if (extractor.group > groups) {
+          problems.push({ path: at('extract', index, 'group'), message: `group ${extractor.group} does not exist: the regex has ${groups} capture group(s)` });
+        }
+      }
     });
     if (step.match) checkMatcher(step.match, at('match'), checkExpression, checkRegex);
     // Extracted names become visible to later steps and to this step's matchers.

@@ -1,6 +1,7 @@
 import { ProbeError } from '../core/errors.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
-import { compileRegex, evaluateLenient, type JSONValue } from '../engine/expression.js';
+import { evaluateLenient, type JSONValue } from '../engine/expression.js';
+import { compileRegex } from '../engine/safe-regex.js';
 import { evaluateMatcher, textOf } from '../engine/matchers.js';
 import { toResponseDocument, type ResponseDocument } from '../engine/response-document.js';
 import type { ApiRootSource, EvidenceSource, Fingerprint, FingerprintKind, Signal, VersionSource } from './fingerprint-schema.js';
@@ -88,7 +89,7 @@ function extractVersion(source: VersionSource, response: ResponseDocument, docum
     const text = scalarText(evaluateLenient(source.json, document));
     return text === undefined ? undefined : clean(text, 40);
   }
-  const match = compileRegex(source.regex).exec(textOf(source.part, response));
+  const match = compileRegex(source.regex).firstMatch(textOf(source.part, response));
   if (!match) return undefined;
   const groups = match.slice(1).filter((group): group is string => group !== undefined && group !== '');
   const version = groups.join('.').replace(/\.+$/, '');
@@ -100,7 +101,7 @@ function extractEvidence(source: EvidenceSource, response: ResponseDocument, doc
     const text = scalarText(evaluateLenient(source.json, document));
     return text === undefined ? undefined : clean(text, 80);
   }
-  const match = compileRegex(source.regex).exec(textOf(source.part, response));
+  const match = compileRegex(source.regex).firstMatch(textOf(source.part, response));
   if (!match) return undefined;
   return clean(match.slice(1).find((group) => group !== undefined && group !== '') ?? match[0], 80);
 }
@@ -129,9 +130,8 @@ function extractApiRoots(source: ApiRootSource, response: ResponseDocument, docu
     const values = Array.isArray(value) ? value : [value];
     for (const item of values) if (typeof item === 'string') found.push(item);
   } else {
-    for (const match of textOf(source.part, response).matchAll(compileRegex(source.regex, true))) {
+    for (const match of compileRegex(source.regex).allMatches(textOf(source.part, response), maxApiRootsPerSignal * 4)) {
       found.push(match.slice(1).find((group) => group !== undefined && group !== '') ?? match[0]);
-      if (found.length >= maxApiRootsPerSignal * 4) break;
     }
   }
   const roots = new Set<string>();

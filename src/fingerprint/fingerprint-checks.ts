@@ -1,15 +1,10 @@
 import { checkMatcher } from '../engine/rule-checks.js';
-import { compileExpression, compileRegex } from '../engine/expression.js';
+import { compileExpression } from '../engine/expression.js';
+import { compileRegex, unsupportedReason } from '../engine/safe-regex.js';
 import type { YamlProblem } from '../core/yaml-source.js';
 import type { Fingerprint } from './fingerprint-schema.js';
 
 type Path = (string | number)[];
-
-/** Number of capture groups of a regex (compiled the way the engine compiles it). */
-function groupCount(pattern: string): number {
-  const regex = compileRegex(pattern);
-  return (new RegExp(`${regex.source}|`, regex.flags).exec('')?.length ?? 1) - 1;
-}
 
 /**
  * Checks the schema cannot express: regexes and JMESPath expressions compile, a version regex has
@@ -25,13 +20,9 @@ export function checkFingerprint(fingerprint: Fingerprint): YamlProblem[] {
     }
   };
   const checkRegex = (pattern: string, path: Path): boolean => {
-    try {
-      compileRegex(pattern);
-      return true;
-    } catch (error) {
-      problems.push({ path, message: `invalid regex: ${(error as Error).message}` });
-      return false;
-    }
+    const reason = unsupportedReason(pattern);
+    if (reason !== undefined) problems.push({ path, message: `invalid regex: ${reason}` });
+    return reason === undefined;
   };
   const seen = new Map<string, number>();
 
@@ -45,7 +36,7 @@ export function checkFingerprint(fingerprint: Fingerprint): YamlProblem[] {
     checkMatcher(signal.match, at('match'), checkExpression, checkRegex);
 
     const { version, evidence, api_root: apiRoot } = signal;
-    if (version && 'regex' in version && checkRegex(version.regex, at('version', 'regex')) && groupCount(version.regex) === 0) {
+    if (version && 'regex' in version && checkRegex(version.regex, at('version', 'regex')) && compileRegex(version.regex).groupCount === 0) {
       problems.push({ path: at('version', 'regex'), message: 'a version regex needs a capture group around the version' });
     }
     if (version && 'json' in version) checkExpression(version.json, at('version', 'json'));

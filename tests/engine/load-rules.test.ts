@@ -40,7 +40,7 @@ describe('rule loading', () => {
     expect(messages(broken)).toEqual([
       '/rules/generic/broken-rule.yaml:11:5: unknown key "requets" (steps.0.requets)',
       '/rules/generic/broken-rule.yaml:13:13: unknown variable "nope" in template "{{nope}}" (steps.0.request.path)',
-      '/rules/generic/broken-rule.yaml:17:18: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group (steps.0.match.all.1.regex)',
+      '/rules/generic/broken-rule.yaml:17:18: invalid regex: missing closing ): `(unclosed` (steps.0.match.all.1.regex)',
     ]);
   });
 

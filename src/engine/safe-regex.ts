@@ -1,0 +1,140 @@
+import { RE2JS } from 're2js';
+
+/**
+ * Regexes from rules and fingerprints run on text a target controls, so they run on RE2 (re2js):
+ * matching time is linear in the text, whatever the pattern. JavaScript's RegExp backtracks, and a
+ * 92 KB page made one built-in fingerprint regex take minutes. RE2 has no backreferences and no
+ * lookaround; such patterns are refused when the rule or fingerprint loads (see
+ * `unsupportedReason`), never at match time.
+ */
+
+/**
+ * The most text a rule or fingerprint regex reads: the first 1 MiB (1,048,576 UTF-16 code units)
+ * of a body, header block or header value; the rest is not searched. Linear is not free: this
+ * bounds the work of one regex on one response, however large the response.
+ */
+export const maxRegexTextLength = 1024 * 1024;
+
+/**
+ * The most matches `allMatches` gathers. Each match is its own search from where the last one
+ * ended, and a search can run past the end of its match (a longer alternative that has priority
+ * keeps looking), so this bounds the searches, not only the list.
+ */
+export const maxRegexMatches = 10_000;
+
+/** A match: `[0]` is the whole match, `[n]` capture group n (undefined when it took no part). */
+export type RegexMatch = readonly [string, ...(string | undefined)[]];
+
+export interface SafeRegex {
+  readonly pattern: string;
+  /** Capture groups in the pattern (the whole match not counted). */
+  readonly groupCount: number;
+  /** Whether the pattern matches anywhere in the text. */
+  test(text: string): boolean;
+  /** The leftmost match, or null. */
+  firstMatch(text: string): RegexMatch | null;
+  /** Successive non-overlapping matches, left to right, at most `limit` (and `maxRegexMatches`). */
+  allMatches(text: string, limit?: number): RegexMatch[];
+}
+
+/** A pattern RE2 cannot compile; the message says why in words a rule author can act on. */
+export class UnsupportedRegexError extends Error {
+  override name = 'UnsupportedRegexError';
+}
+
+function bounded(text: string): string {
+  return text.length > maxRegexTextLength ? text.slice(0, maxRegexTextLength) : text;
+}
+
+function toMatch(groups: RegExpMatchArray): RegexMatch {
+  return [groups[0], ...groups.slice(1)];
+}
+
+class Re2Regex implements SafeRegex {
+  readonly groupCount: number;
+
+  constructor(
+    readonly pattern: string,
+    private readonly re2: RE2JS,
+  ) {
+    this.groupCount = re2.groupCount();
+  }
+
+  test(text: string): boolean {
+    return this.re2.test(bounded(text));
+  }
+
+  firstMatch(text: string): RegexMatch | null {
+    const match = this.re2.exec(bounded(text)) as RegExpMatchArray | null;
+    return match ? toMatch(match) : null;
+  }
+
+  allMatches(text: string, limit = maxRegexMatches): RegexMatch[] {
+    const most = Math.min(limit, maxRegexMatches);
+    const matches: RegexMatch[] = [];
+    if (most <= 0) return matches;
+    for (const match of this.re2.matchAll(bounded(text))) {
+      matches.push(toMatch(match));
+      if (matches.length >= most) break;
+    }
+    return matches;
+  }
+}
+
+/**
+ * What RE2JS reports, said the way a rule author thinks about it. RE2 names the token it stopped
+ * at; the constructs it lacks on purpose get their own sentence.
+ */
+const refusals: readonly { test: RegExp; reason: string }[] = [
+  { test: /`\\[1-9]/, reason: 'backreferences (\\1) are not supported' },
+  { test: /`\\k/, reason: 'named backreferences (\\k<name>) are not supported' },
+  { test: /`\(\?[=!]/, reason: 'lookahead ((?= or (?!) is not supported' },
+  { test: /`\(\?<[=!]/, reason: 'lookbehind ((?<= or (?<!) is not supported' },
+  { test: /`\(\?>/, reason: 'atomic groups ((?>) are not supported' },
+  { test: /nested repetition operator: `[*+?}]\+`/, reason: 'possessive quantifiers (*+, ++, ?+) are not supported' },
+  { test: /nested repetition operator/, reason: 'a quantifier cannot follow a quantifier' },
+  { test: /`\\u/, reason: '\\uXXXX is not RE2 syntax; write \\x{XXXX}' },
+  { test: /invalid repeat count/, reason: 'a repeat count is at most 1000 (nested counts multiply)' },
+];
+
+/**
+ * Why RE2 refuses the pattern, or undefined when it compiles. Rule and fingerprint checks report
+ * this as a problem at the pattern's line.
+ */
+export function unsupportedReason(pattern: string): string | undefined {
+  try {
+    compileRegex(pattern);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UnsupportedRegexError) return error.message;
+    throw error;
+  }
+}
+
+function explain(detail: string): string {
+  const refusal = refusals.find((candidate) => candidate.test.test(detail));
+  return refusal ? `${refusal.reason} (regexes use RE2 syntax, which runs in linear time; ${detail})` : detail;
+}
+
+const compiled = new Map<string, SafeRegex>();
+
+/**
+ * The RE2 regex for a pattern, compiled once. Flags are inline RE2 flags: `(?i)` case-insensitive
+ * (at the start, as rules write it, or anywhere), `(?s)` dot matches newline, `(?m)` multi-line.
+ * Throws UnsupportedRegexError when RE2 cannot run the pattern.
+ */
+export function compileRegex(pattern: string): SafeRegex {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    let re2: RE2JS;
+    try {
+      re2 = RE2JS.compile(pattern);
+    } catch (error) {
+      const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
+      throw new UnsupportedRegexError(explain(detail));
+    }
+    regex = new Re2Regex(pattern, re2);
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}
