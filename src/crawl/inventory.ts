@@ -47,6 +47,15 @@ export interface PublishedInventoryJson {
 /** Preview-shaped URLs kept aside, at most this many. */
 const maxPreviewLinks = 500;
 
+/**
+ * Distinct published URLs kept. Past this, new URLs are counted in `dropped` instead: a sitemap
+ * flood or a page of 100,000 links must not grow memory without bound (rules see at most a
+ * thousand entries anyway).
+ */
+export const maxInventoryEntries = 100_000;
+/** Distinct ids kept (feed guids, body classes); past this they are counted in `dropped`. */
+const maxInventoryIds = 100_000;
+
 /** Query parameters whose value is a CMS content id (WordPress ?p=, ?page_id=, ?attachment_id=...). */
 const idParams = new Set(['p', 'page_id', 'post', 'attachment_id', 'id', 'post_id', 'nid']);
 /** Path shapes that carry a numeric id: Drupal /node/123, generic /posts/123 (not /page/2: that is pagination). */
@@ -59,6 +68,10 @@ export class PublishedInventory {
   private readonly slugSet = new Set<string>();
   private readonly idSet = new Set<string>();
   private readonly previews = new Set<string>();
+  /** URLs and ids left out because the inventory was full. */
+  dropped = 0;
+
+  constructor(readonly maxEntries: number = maxInventoryEntries) {}
 
   /**
    * Adds a URL (normalised; ignored when not http(s)) with its dates, and derives slug and ids.
@@ -80,6 +93,10 @@ export class PublishedInventory {
       existing.title ??= input.title;
       return;
     }
+    if (this.byUrl.size >= this.maxEntries) {
+      this.dropped++;
+      return;
+    }
     const entry: InventoryEntry = { url, source: input.source, sources: [input.source] };
     if (input.lastmod !== undefined) entry.lastmod = input.lastmod;
     if (input.date !== undefined) entry.date = input.date;
@@ -87,22 +104,28 @@ export class PublishedInventory {
     this.byUrl.set(url, entry);
     const slug = slugOf(url);
     if (slug) for (const variant of slugVariants(slug)) this.slugSet.add(variant);
-    for (const id of idsFromUrl(url)) this.idSet.add(id);
+    for (const id of idsFromUrl(url)) this.addKnownId(id);
   }
 
   /** Adds an id seen elsewhere: a feed guid (and the numeric id inside it), a body class, a JSON Feed id. */
   addId(id: string): void {
     const trimmed = id.trim();
     if (trimmed === '') return;
-    this.idSet.add(trimmed);
-    for (const numeric of idsFromUrl(trimmed)) this.idSet.add(numeric);
+    this.addKnownId(trimmed);
+    for (const numeric of idsFromUrl(trimmed)) this.addKnownId(numeric);
+  }
+
+  private addKnownId(id: string): void {
+    if (this.idSet.has(id)) return;
+    if (this.idSet.size >= maxInventoryIds) this.dropped++;
+    else this.idSet.add(id);
   }
 
   /** Adds the ids that WordPress body classes name (postid-123 -> "123"). */
   addBodyClasses(classes: string[]): void {
     for (const token of classes) {
       const id = idBodyClass.exec(token)?.[1];
-      if (id) this.idSet.add(id);
+      if (id) this.addKnownId(id);
     }
   }
 

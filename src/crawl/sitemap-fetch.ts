@@ -19,12 +19,19 @@ export interface SitemapReadLimits {
   maxSitemaps: number;
   /** Index levels followed below a seed: index -> index -> urlset is depth 2. */
   maxNesting?: number;
+  /** Entries read over all sitemaps; default maxSitemapEntries. */
+  maxEntries?: number;
 }
 
 export interface SitemapReadResult {
   /** Sitemap URLs read successfully, in the order read. */
   sitemaps: string[];
   entries: SitemapEntry[];
+  /**
+   * Set when the entry cap ended the read: `sitemap` held more entries than fit, and sitemaps
+   * after it were not fetched. Absent when every entry of every sitemap read was kept.
+   */
+  entryCap?: { cap: number; sitemap: string };
 }
 
 /** Paths tried on every site, whatever robots.txt says; a 404 there is normal. */
@@ -33,39 +40,55 @@ export const guessedSitemapPaths = ['/sitemap.xml', '/sitemap_index.xml', '/wp-s
 /** Largest uncompressed sitemap accepted: the protocol's own limit, and a bound on gzip bombs. */
 export const maxSitemapUncompressedBytes = 50 * 1024 * 1024;
 
+/**
+ * Sitemap entries kept over all of a site's sitemaps. Rules see at most a thousand of them; the
+ * rest serve the published inventory, and past this many a sitemap is a flood, not a list.
+ */
+export const maxSitemapEntries = 50_000;
+
+/** Sitemaps on other origins recorded one by one; beyond this, one summary failure. */
+const maxOutOfScopeRecorded = 10;
+
 const gzipMagic = Buffer.from([0x1f, 0x8b]);
 
 export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], limits: SitemapReadLimits): Promise<SitemapReadResult> {
   const maxNesting = limits.maxNesting ?? 3;
+  const maxEntries = limits.maxEntries ?? maxSitemapEntries;
   const visited = new Set<string>();
   const queue: Array<SitemapSeed & { nesting: number }> = [];
+  let head = 0;
+  let fetched = 0;
+  let outOfScope = 0;
   const enqueue = (seed: SitemapSeed, nesting: number): void => {
     const url = normalizeUrl(seed.url);
     if (url === undefined || visited.has(url)) return;
     visited.add(url);
+    if (!fetcher.isSameOrigin(url)) {
+      // Never sent: the crawl talks to the target's origin only.
+      if (++outOfScope <= maxOutOfScopeRecorded) {
+        fetcher.recordFailure({
+          url,
+          code: 'DL_OUT_OF_SCOPE',
+          message: `sitemap on another origin was not fetched (the crawl only requests ${fetcher.origin})`,
+        });
+      }
+      return;
+    }
+    // More than the sitemap budget can fetch is never queued (an index may list millions).
+    if (queue.length - head >= limits.maxSitemaps - fetched) return;
     queue.push({ url, declared: seed.declared, nesting });
   };
   for (const seed of seeds) enqueue(seed, 0);
 
   const result: SitemapReadResult = { sitemaps: [], entries: [] };
-  let fetched = 0;
-  for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+  for (let item = queue[head]; item !== undefined; item = queue[++head]) {
     if (fetcher.exhausted) break;
-    if (!fetcher.isSameOrigin(item.url)) {
-      // Never sent: the crawl talks to the target's origin only.
-      fetcher.recordFailure({
-        url: item.url,
-        code: 'DL_OUT_OF_SCOPE',
-        message: `sitemap on another origin was not fetched (the crawl only requests ${fetcher.origin})`,
-      });
-      continue;
-    }
     if (fetched >= limits.maxSitemaps) break;
     fetched++;
     const text = await fetchSitemapText(fetcher, item.url, item.declared);
     if (text === undefined) continue;
     try {
-      const document = parseSitemap(text);
+      const document = parseSitemap(text, { maxEntries: maxEntries - result.entries.length });
       result.sitemaps.push(item.url);
       if (document.kind === 'index') {
         for (const child of document.sitemaps) {
@@ -73,12 +96,24 @@ export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], 
           enqueue({ url: child.loc, declared: true }, item.nesting + 1);
         }
       } else {
-        result.entries.push(...document.entries);
+        // One by one: spreading a huge array into push() overflows the call stack.
+        for (const entry of document.entries) result.entries.push(entry);
+        if (document.truncated) {
+          result.entryCap = { cap: maxEntries, sitemap: item.url };
+          break;
+        }
       }
     } catch (error) {
       if (!(error instanceof SitemapParseError)) throw error;
       fetcher.recordFailure({ url: item.url, code: 'DL_BAD_RESPONSE', message: error.message });
     }
+  }
+  if (outOfScope > maxOutOfScopeRecorded) {
+    fetcher.recordFailure({
+      url: fetcher.origin,
+      code: 'DL_OUT_OF_SCOPE',
+      message: `${outOfScope - maxOutOfScopeRecorded} more sitemaps on other origins were not fetched`,
+    });
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { childElements, childText, firstChild, parseXml, XmlSyntaxError, type XmlElement } from './xml.js';
+import { childElements, childText, firstChild, streamXml, XmlSyntaxError, type StreamedXml, type XmlElement } from './xml.js';
 
 /**
  * Parsing of sitemap documents (sitemaps.org protocol, including WordPress core's
@@ -25,8 +25,19 @@ export const sitemapReferenceSchema = z.object({ loc: absoluteUrl, lastmod: z.st
 export type SitemapReference = z.infer<typeof sitemapReferenceSchema>;
 
 export type SitemapDocument =
-  | { kind: 'urlset'; entries: SitemapEntry[]; skipped: number }
-  | { kind: 'index'; sitemaps: SitemapReference[]; skipped: number };
+  | { kind: 'urlset'; entries: SitemapEntry[]; skipped: number; truncated: boolean }
+  | { kind: 'index'; sitemaps: SitemapReference[]; skipped: number; truncated: boolean };
+
+/**
+ * Entries (or index references) read from one sitemap document by default: the protocol's own
+ * maximum per file. A file that lists more is read up to the cap and marked truncated.
+ */
+export const defaultMaxSitemapDocumentEntries = 50_000;
+
+export interface SitemapParseOptions {
+  /** Stop reading after this many entries (or index references); `truncated` then says so. */
+  maxEntries?: number;
+}
 
 export class SitemapParseError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -43,43 +54,62 @@ export class SitemapParseError extends Error {
  */
 
 /**
- * Parses a urlset or a sitemapindex. Throws SitemapParseError when the document is not
- * well-formed XML or its root is neither; single entries without a usable <loc> are skipped and
- * counted rather than failing the whole file.
+ * Parses a urlset or a sitemapindex, one <url> or <sitemap> at a time (the document is never
+ * held as a tree). Throws SitemapParseError when the document is not well-formed XML, up to the
+ * point reading stopped, or its root is neither; single entries without a usable <loc> are
+ * skipped and counted rather than failing the whole file. Reading stops at `maxEntries` kept
+ * entries, and `truncated` says so.
  */
-export function parseSitemap(xml: string): SitemapDocument {
-  let root: XmlElement;
+export function parseSitemap(xml: string, options: SitemapParseOptions = {}): SitemapDocument {
+  const maxEntries = options.maxEntries ?? defaultMaxSitemapDocumentEntries;
+  const entries: SitemapEntry[] = [];
+  const sitemaps: SitemapReference[] = [];
+  let skipped = 0;
+  let kind: 'urlset' | 'index' | undefined;
+  let streamed: StreamedXml;
   try {
-    root = parseXml(xml);
+    streamed = streamXml(xml, (element, root) => {
+      kind ??= rootKind(root);
+      // The cap is checked when one more element arrives, so "truncated" means one was left out.
+      if (kind === 'urlset' && element.local === 'url') {
+        if (entries.length >= maxEntries) return 'stop';
+        const entry = readUrlElement(element);
+        if (entry) entries.push(entry);
+        else skipped++;
+        return undefined;
+      }
+      if (kind === 'index' && element.local === 'sitemap') {
+        if (sitemaps.length >= maxEntries) return 'stop';
+        const reference = readSitemapElement(element);
+        if (reference) sitemaps.push(reference);
+        else skipped++;
+        return undefined;
+      }
+      // A root that is not a sitemap: nothing in it is worth reading.
+      return kind === undefined ? 'stop' : undefined;
+    });
   } catch (error) {
     if (error instanceof XmlSyntaxError) throw new SitemapParseError(`malformed sitemap XML: ${error.message}`, { cause: error });
     throw error;
   }
-  if (root.local === 'sitemapindex') {
-    const sitemaps: SitemapReference[] = [];
-    let skipped = 0;
-    for (const element of childElements(root, 'sitemap')) {
-      const loc = childText(element, 'loc');
-      if (loc === undefined || !absoluteHttp.test(loc)) {
-        skipped++;
-        continue;
-      }
-      const lastmod = childText(element, 'lastmod');
-      sitemaps.push(lastmod === undefined ? { loc } : { loc, lastmod });
-    }
-    return { kind: 'index', sitemaps, skipped };
-  }
-  if (root.local === 'urlset') {
-    const entries: SitemapEntry[] = [];
-    let skipped = 0;
-    for (const element of childElements(root, 'url')) {
-      const entry = readUrlElement(element);
-      if (entry) entries.push(entry);
-      else skipped++;
-    }
-    return { kind: 'urlset', entries, skipped };
-  }
+  const root = streamed.root;
+  const truncated = streamed.stopped && kind !== undefined;
+  if (root.local === 'sitemapindex') return { kind: 'index', sitemaps, skipped, truncated };
+  if (root.local === 'urlset') return { kind: 'urlset', entries, skipped, truncated };
   throw new SitemapParseError(`not a sitemap: the root element is <${root.name}>, expected <urlset> or <sitemapindex>`);
+}
+
+function rootKind(root: XmlElement): 'urlset' | 'index' | undefined {
+  if (root.local === 'urlset') return 'urlset';
+  if (root.local === 'sitemapindex') return 'index';
+  return undefined;
+}
+
+function readSitemapElement(element: XmlElement): SitemapReference | undefined {
+  const loc = childText(element, 'loc');
+  if (loc === undefined || !absoluteHttp.test(loc)) return undefined;
+  const lastmod = childText(element, 'lastmod');
+  return lastmod === undefined ? { loc } : { loc, lastmod };
 }
 
 /** One <url>, or undefined when its <loc> is missing or not absolute http(s). */

@@ -39,6 +39,29 @@ const trailingSpace = /\s*$/y;
 
 /** Parses a whole document and returns its root element, or throws XmlSyntaxError. */
 export function parseXml(input: string): XmlElement {
+  return readXml(input).root;
+}
+
+/** What a streaming reader's callback answers: "stop" ends the read at once. */
+export type StreamVerdict = 'stop' | void;
+
+export interface StreamedXml {
+  /** The root element, without the children handed to the callback. */
+  root: XmlElement;
+  /** True when the callback stopped the read; the rest of the document was not looked at. */
+  stopped: boolean;
+}
+
+/**
+ * Reads a document handing each complete child of the root element to `onRootChild` instead
+ * of keeping it, so a sitemap of a million <url> elements never exists as a tree: memory is one
+ * child at a time. Well-formedness is checked as in parseXml, up to the point the read stopped.
+ */
+export function streamXml(input: string, onRootChild: (child: XmlElement, root: XmlElement) => StreamVerdict): StreamedXml {
+  return readXml(input, onRootChild);
+}
+
+function readXml(input: string, onRootChild?: (child: XmlElement, root: XmlElement) => StreamVerdict): StreamedXml {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
@@ -47,6 +70,11 @@ export function parseXml(input: string): XmlElement {
   const fail = (message: string, at: number): never => {
     throw new XmlSyntaxError(message, text, at);
   };
+  // In streaming mode the root's direct children (elements and text) are not attached to it.
+  const attach = (parent: XmlElement, node: XmlNode): void => {
+    if (!onRootChild || stack.length > 1) parent.children.push(node);
+  };
+  const complete = (element: XmlElement): boolean => onRootChild !== undefined && stack.length === 1 && onRootChild(element, stack[0] as XmlElement) === 'stop';
 
   while (position < text.length) {
     const open = text.indexOf('<', position);
@@ -54,7 +82,7 @@ export function parseXml(input: string): XmlElement {
     if (textEnd > position) {
       const chunk = text.slice(position, textEnd);
       const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(decodeEntities(chunk));
+      if (parent) attach(parent, decodeEntities(chunk));
       else if (chunk.trim() !== '') fail(root ? 'text after the root element' : 'text before the root element', position);
     }
     if (open === -1) break;
@@ -73,7 +101,7 @@ export function parseXml(input: string): XmlElement {
       if (end === -1) fail('unterminated CDATA section', open);
       const parent = stack[stack.length - 1];
       if (!parent) fail('CDATA outside the root element', open);
-      parent?.children.push(text.slice(open + 9, end));
+      else attach(parent, text.slice(open + 9, end));
       position = end + 3;
     } else if (marker === 0x21) {
       if (root || stack.length > 0) fail('declaration inside the document', open);
@@ -85,6 +113,7 @@ export function parseXml(input: string): XmlElement {
       const current = stack.pop();
       if (!current) fail(`closing tag </${name}> without an open element`, open);
       else if (current.name !== name) fail(`closing tag </${name}> does not match <${current.name}>`, open);
+      else if (complete(current)) return { root: root as XmlElement, stopped: true };
       position = end + 1;
     } else {
       const end = findTagEnd(text, open);
@@ -93,12 +122,14 @@ export function parseXml(input: string): XmlElement {
       const inner = text.slice(open + 1, selfClosing ? end - 1 : end);
       const element = readStartTag(inner, open, fail);
       const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(element);
+      if (parent) attach(parent, element);
       else if (root) fail('a second root element', open);
       else root = element;
       if (!selfClosing) {
         if (stack.length >= maxNesting) fail(`elements nested deeper than ${maxNesting}`, open);
         stack.push(element);
+      } else if (complete(element)) {
+        return { root: root as XmlElement, stopped: true };
       }
       position = end + 1;
     }
@@ -106,7 +137,7 @@ export function parseXml(input: string): XmlElement {
   const unclosed = stack[stack.length - 1];
   if (unclosed) fail(`<${unclosed.name}> is never closed (truncated document?)`, text.length);
   if (!root) fail('no root element', 0);
-  return root as XmlElement;
+  return { root: root as XmlElement, stopped: false };
 }
 
 /** Direct child elements, optionally only those with the given local name. */
@@ -183,12 +214,21 @@ function findTagEnd(text: string, open: number): number {
   return -1;
 }
 
-/** Skips <!DOCTYPE ...> including an internal subset in brackets; entities in it are ignored. */
+/**
+ * Skips <!DOCTYPE ...> including an internal subset in brackets. Entities declared there are
+ * never defined, so neither a billion-laughs expansion nor an external (SYSTEM) entity can be
+ * triggered: a reference to one stays as written.
+ */
 function skipDeclaration(text: string, open: number, fail: (message: string, at: number) => never): number {
   let depth = 0;
+  let quote = '';
   for (let index = open + 2; index < text.length; index++) {
     const char = text[index];
-    if (char === '[') depth++;
+    // Entity values may hold "]" or ">" ('<!ENTITY x "]>">'): inside quotes nothing counts.
+    if (quote !== '') {
+      if (char === quote) quote = '';
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '[') depth++;
     else if (char === ']') depth--;
     else if (char === '>' && depth <= 0) return index + 1;
   }

@@ -31,6 +31,7 @@ describe('parseSitemap', () => {
     expect(document).toEqual({
       kind: 'urlset',
       skipped: 1,
+      truncated: false,
       entries: [
         { loc: 'https://example.com/a?x=1&y=2', lastmod: '2026-11-01T10:00:00+00:00', images: ['https://cdn.example.com/a.png', 'https://cdn.example.com/b.png'] },
         { loc: 'https://example.com/news/embargo', newsPublicationDate: '2035-01-01T09:00:00Z', newsTitle: 'Embargoed – story', images: [] },
@@ -44,6 +45,7 @@ describe('parseSitemap', () => {
     expect(parseSitemap(wpIndex)).toEqual({
       kind: 'index',
       skipped: 0,
+      truncated: false,
       sitemaps: [{ loc: 'http://127.0.0.1:8081/wp-sitemap-posts-post-1.xml' }, { loc: 'http://127.0.0.1:8081/wp-sitemap-users-1.xml' }],
     });
   });

@@ -1,0 +1,149 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseFeed } from '../../src/crawl/feeds.js';
+import { CrawlFetcher } from '../../src/crawl/fetcher.js';
+import { maxSitemapEntries, readSitemaps } from '../../src/crawl/sitemap-fetch.js';
+import { parseSitemap } from '../../src/crawl/sitemap.js';
+import { parseXml, streamXml, textOf } from '../../src/crawl/xml.js';
+import { Cleanup } from '../support/loopback-server.js';
+import { tempDir } from '../support/temp-dir.js';
+import { FetchTransport } from './support/fetch-transport.js';
+import { startSite } from './support/site.js';
+
+/** Sitemaps and feeds written to hurt the reader: floods, entity bombs, external entities. */
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+function millionEntrySitemap(origin: string, count: number): string {
+  const parts = ['<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'];
+  for (let index = 0; index < count; index++) parts.push(`<url><loc>${origin}/p/${index}</loc></url>`);
+  parts.push('</urlset>');
+  return parts.join('\n');
+}
+
+const billionLaughs = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+ <!ENTITY tricky "]> <urlset>">
+]>`;
+
+describe('a sitemap of a million entries', () => {
+  it('is read without overflowing the stack, up to the named cap, and the cap is reported', async () => {
+    const count = 1_000_000;
+    const site = await startSite({
+      // Short locs keep the million entries under the 50 MB the protocol allows uncompressed.
+      '/sitemap.xml.gz': { type: 'application/gzip', body: gzipSync(millionEntrySitemap('http://a.b', count)) },
+    });
+    cleanup.add(site);
+    const fetcher = new CrawlFetcher(new FetchTransport(site.origin), site.origin, { maxPages: 10, maxFiles: 10, maxBytes: 20 * 1024 * 1024 });
+    const result = await readSitemaps(fetcher, [{ url: `${site.origin}/sitemap.xml.gz`, declared: true }], { maxSitemaps: 5 });
+
+    expect(fetcher.failures).toEqual([]);
+    expect(result.entries).toHaveLength(maxSitemapEntries);
+    expect(result.entries[0]?.loc).toBe('http://a.b/p/0');
+    expect(result.entries.at(-1)?.loc).toBe(`http://a.b/p/${maxSitemapEntries - 1}`);
+    expect(result.entryCap).toEqual({ cap: maxSitemapEntries, sitemap: `${site.origin}/sitemap.xml.gz` });
+    expect(fetcher.failures).toEqual([]);
+  });
+
+  it('does not fetch further sitemaps once the cap is reached', async () => {
+    const site = await startSite({
+      '/sitemap_index.xml': (_path, origin) => ({
+        type: 'application/xml',
+        body: `<sitemapindex><sitemap><loc>${origin}/a.xml</loc></sitemap><sitemap><loc>${origin}/b.xml</loc></sitemap></sitemapindex>`,
+      }),
+      '/a.xml': (_path, origin) => ({ type: 'application/xml', body: millionEntrySitemap(origin, 30) }),
+      '/b.xml': (_path, origin) => ({ type: 'application/xml', body: millionEntrySitemap(origin, 30) }),
+    });
+    cleanup.add(site);
+    const transport = new FetchTransport(site.origin);
+    const fetcher = new CrawlFetcher(transport, site.origin, { maxPages: 10, maxFiles: 10, maxBytes: 1024 * 1024 });
+    const result = await readSitemaps(fetcher, [{ url: `${site.origin}/sitemap_index.xml`, declared: true }], { maxSitemaps: 5, maxEntries: 20 });
+
+    expect(result.entries).toHaveLength(20);
+    expect(result.entryCap).toEqual({ cap: 20, sitemap: `${site.origin}/a.xml` });
+    expect(transport.sent).toEqual([`GET ${site.origin}/sitemap_index.xml`, `GET ${site.origin}/a.xml`]);
+  });
+
+  it('reports no cap when the last entry exactly fills it', () => {
+    const document = parseSitemap(millionEntrySitemap('https://example.com', 3), { maxEntries: 3 });
+    expect(document).toMatchObject({ kind: 'urlset', truncated: false });
+    expect(parseSitemap(millionEntrySitemap('https://example.com', 4), { maxEntries: 3 })).toMatchObject({ kind: 'urlset', truncated: true });
+  });
+
+  it('queues no more index children than the sitemap budget can fetch, and summarises other origins', async () => {
+    const children = Array.from({ length: 5000 }, (_, index) => `<sitemap><loc>https://elsewhere.example/${index}.xml</loc></sitemap>`).join('');
+    const site = await startSite({ '/sitemap_index.xml': { type: 'application/xml', body: `<sitemapindex>${children}</sitemapindex>` } });
+    cleanup.add(site);
+    const fetcher = new CrawlFetcher(new FetchTransport(site.origin), site.origin, { maxPages: 10, maxFiles: 10, maxBytes: 1024 * 1024 });
+    await readSitemaps(fetcher, [{ url: `${site.origin}/sitemap_index.xml`, declared: true }], { maxSitemaps: 5 });
+
+    expect(fetcher.failures).toHaveLength(11);
+    expect(fetcher.failures.at(-1)).toEqual({ url: site.origin, code: 'DL_OUT_OF_SCOPE', message: '4990 more sitemaps on other origins were not fetched' });
+  });
+});
+
+describe('entity attacks', () => {
+  it('never expands a billion-laughs entity: the reference stays as written and the entry is skipped', () => {
+    const started = process.memoryUsage().heapUsed;
+    const document = parseSitemap(`${billionLaughs}<urlset><url><loc>&lol9;</loc></url><url><loc>https://example.com/ok</loc></url></urlset>`);
+    expect(document).toEqual({ kind: 'urlset', skipped: 1, truncated: false, entries: [{ loc: 'https://example.com/ok', images: [] }] });
+    const root = parseXml(`${billionLaughs}<urlset><x>&lol9;</x></urlset>`);
+    expect(textOf(root)).toBe('&lol9;');
+    // A real expansion would be 3 GB; allow generous noise from the test runner.
+    expect(process.memoryUsage().heapUsed - started).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('never reads an external entity (file or URL): the reference stays literal', async () => {
+    const secretFile = path.join(await tempDir('xxe'), 'secret.txt');
+    await writeFile(secretFile, 'TOP-SECRET-CONTENT');
+    const doctype = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file://${secretFile}"><!ENTITY web SYSTEM "http://127.0.0.1:9/x"><!ENTITY % p SYSTEM "file://${secretFile}"> %p;]>`;
+
+    const sitemap = parseSitemap(`${doctype}<urlset><url><loc>https://example.com/&xxe;</loc><lastmod>&web;</lastmod></url></urlset>`);
+    expect(sitemap).toEqual({ kind: 'urlset', skipped: 0, truncated: false, entries: [{ loc: 'https://example.com/&xxe;', lastmod: '&web;', images: [] }] });
+    expect(JSON.stringify(sitemap)).not.toContain('TOP-SECRET');
+
+    const rss = parseFeed(`${doctype}<rss><channel><title>&xxe;</title><item><link>https://example.com/a</link><title>&xxe;</title></item></channel></rss>`, 'https://example.com/feed');
+    expect(rss.title).toBe('&xxe;');
+    expect(JSON.stringify(rss)).not.toContain('TOP-SECRET');
+  });
+
+  it('skips an internal subset whose entity values hold "]>" without losing the document', () => {
+    const document = parseSitemap(`${billionLaughs}<urlset><url><loc>https://example.com/a</loc></url></urlset>`);
+    expect(document).toMatchObject({ kind: 'urlset', entries: [{ loc: 'https://example.com/a' }] });
+  });
+});
+
+describe('streamXml', () => {
+  it('hands over each root child once and keeps none of them on the root', () => {
+    const seen: string[] = [];
+    const { root, stopped } = streamXml('<r>text<a>1</a><b/><c><d>2</d></c></r>', (child) => {
+      seen.push(`${child.local}:${textOf(child)}`);
+    });
+    expect(seen).toEqual(['a:1', 'b:', 'c:2']);
+    expect(root.children).toEqual([]);
+    expect(stopped).toBe(false);
+  });
+
+  it('stops at once when asked, without looking at the rest', () => {
+    const seen: string[] = [];
+    const result = streamXml('<r><a/><b/><c></r', (child) => {
+      seen.push(child.local);
+      return child.local === 'b' ? 'stop' : undefined;
+    });
+    expect(seen).toEqual(['a', 'b']);
+    expect(result.stopped).toBe(true);
+  });
+});
