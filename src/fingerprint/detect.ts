@@ -76,6 +76,13 @@ function clean(text: string, max: number): string | undefined {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** "6.1." -> "6.1"; a loop, because /\.+$/ backtracks quadratically on a long run of dots inside. */
+function withoutTrailingDots(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '.') end -= 1;
+  return text.slice(0, end);
+}
+
 function scalarText(value: JSONValue): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -92,7 +99,7 @@ function extractVersion(source: VersionSource, response: ResponseDocument, docum
   const match = compileRegex(source.regex).firstMatch(textOf(source.part, response));
   if (!match) return undefined;
   const groups = match.slice(1).filter((group): group is string => group !== undefined && group !== '');
-  const version = groups.join('.').replace(/\.+$/, '');
+  const version = withoutTrailingDots(groups.join('.'));
   return version.length > 0 ? clean(version, 40) : undefined;
 }
 

@@ -58,6 +58,13 @@ describe('regexes of built-in fingerprints on hostile pages', () => {
     expect(ghost?.signals).toContain('generator-meta: Ghost 5.87');
   });
 
+  it('gets through a version of 200,000 dots (trimming trailing dots must not backtrack)', async () => {
+    const body = `<meta name="generator" content="WordPress 6${'.'.repeat(200_000)}1">`;
+    const result = await detectCms({ target, responses: [page(body)], transport: noProbes, fingerprints });
+    const wordpress = result.detections.find((detection) => detection.cms === 'wordpress');
+    expect(wordpress?.version).toBe(`6${'.'.repeat(38)}…`);
+  });
+
   it('tells a Prismic repository host from static.cdn.prismic.io without lookahead', async () => {
     const signalsOf = async (host: string) => {
       const body = `<script src="https://static.cdn.prismic.io/prismic.js"></script><script>fetch("https://${host}.cdn.prismic.io/api/v2")</script>`;
