@@ -8,11 +8,13 @@ interface StrapiState {
   articles: {
     published: { documentId: string; slug: string }[];
     drafts: { documentId: string; slug: string }[];
+    /** A published document whose draft version was edited after publishing. */
     draftEdit: { documentId: string; slug: string };
   };
   /** The never-published drafts and the document with an unpublished edit. */
   draftDocumentIds: string[];
   neverPublishedDocumentIds: string[];
+  publishedDocumentIds: string[];
   uploads: {
     published: { id: number; url: string; absoluteUrl: string };
     draftOnly: { id: number; url: string; absoluteUrl: string };
@@ -21,31 +23,58 @@ interface StrapiState {
 
 const cms = 'strapi';
 const draftsRule = 'strapi-v5-public-drafts';
+const editsRule = 'strapi-v5-public-draft-edits';
 const uploadsRule = 'strapi-public-upload-list';
-const misconfigRule: Record<string, string> = { 'public-find': draftsRule, 'public-upload': uploadsRule };
+const draftMediaRule = 'strapi-public-upload-draft-media';
+const misconfigs = ['public-find', 'public-upload'];
 
 const state = await readState<StrapiState>(cms);
 
+function itemIds(finding: Finding): string[] {
+  return finding.items.map((item) => item.id ?? '');
+}
 
-
-/** status=draft names every seeded draft: both never-published ones and the unpublished edit. */
+/**
+ * status=draft returns a draft version of every document, published ones included: the drafts
+ * rule names exactly the never-published documents, and the edits rule exactly the published
+ * document whose draft was edited. No other published document is named by either.
+ */
 function expectDrafts(target: TargetResult): void {
-  const finding = findingOf(target, draftsRule);
-  expect(finding.url).toContain('/api/articles?status=draft');
-  const ids = finding.items.map((item) => item.id);
-  for (const documentId of state.draftDocumentIds) {
-    expect(ids, `${draftsRule} should name draft document ${documentId}`).toContain(documentId);
+  const drafts = findingOf(target, draftsRule);
+  expect(drafts.url).toContain('/api/articles?status=draft');
+  expect([...itemIds(drafts)].sort(), `${draftsRule} names the never-published documents only`).toEqual([...state.neverPublishedDocumentIds].sort());
+  expect(drafts.items.every((item) => item.status === 'draft')).toBe(true);
+
+  const edits = findingOf(target, editsRule);
+  expect(edits.url).toContain('/api/articles?status=draft');
+  expect(itemIds(edits), `${editsRule} names the edited published document only`).toEqual([state.articles.draftEdit.documentId]);
+  expect(edits.items[0]?.status).toBe('unpublished-edit');
+
+  const untouched = state.publishedDocumentIds.filter((id) => id !== state.articles.draftEdit.documentId);
+  for (const finding of [drafts, edits]) {
+    for (const documentId of untouched) {
+      expect(itemIds(finding), `${finding.ruleId} must not name published document ${documentId}`).not.toContain(documentId);
+    }
   }
 }
 
-/** /api/upload/files names the file that only a draft uses, by id and absolute URL. */
-function expectDraftOnlyUpload(target: TargetResult): void {
+/** /api/upload/files lists the whole library: a listing (medium), with no unpublished claim. */
+function expectUploadListing(target: TargetResult): void {
   const finding = findingOf(target, uploadsRule);
   const { draftOnly, published } = state.uploads;
-  const item = finding.items.find((entry) => entry.url === draftOnly.absoluteUrl);
-  expect(item, `${uploadsRule} should name the draft-only upload ${draftOnly.absoluteUrl}; items: ${JSON.stringify(finding.items)}`).toBeDefined();
-  expect(item?.id).toBe(String(draftOnly.id));
-  expect(finding.items.map((entry) => entry.url)).toContain(published.absoluteUrl);
+  expect(finding.severity).toBe('medium');
+  const urls = finding.items.map((entry) => entry.url);
+  expect(urls).toContain(draftOnly.absoluteUrl);
+  expect(urls).toContain(published.absoluteUrl);
+  expect(finding.items.filter((item) => item.status !== undefined), `${uploadsRule} claims no file is unpublished`).toEqual([]);
+}
+
+/** With the articles readable too, the file only a draft uses is named, the published cover is not. */
+function expectDraftMedia(target: TargetResult): void {
+  const finding = findingOf(target, draftMediaRule);
+  const { draftOnly, published } = state.uploads;
+  expect(finding.items, `${draftMediaRule} names the draft-only upload only`).toEqual([expect.objectContaining({ id: String(draftOnly.id), url: draftOnly.absoluteUrl, status: 'draft-media' })]);
+  expect(finding.items.map((item) => item.url), `${draftMediaRule} must not name the published cover`).not.toContain(published.absoluteUrl);
 }
 
 function expectSilent(target: TargetResult, ruleId: string, why: string): void {
@@ -60,45 +89,49 @@ async function record(stateName: string, expectations: Record<string, 'finding' 
   }
 }
 
-
 describe.sequential(`strapi ${state.version} lab (${state.baseUrl})`, () => {
   it('default install: detected as Strapi, no exposure above low', async () => {
     // A run that died half-way may have left a toggle on; `off` is idempotent.
-    for (const name of Object.keys(misconfigRule)) await misconfig(cms, 'off', name);
+    for (const name of misconfigs) await misconfig(cms, 'off', name);
     const target = await scanLab(state.baseUrl);
     report(cms, 'default', target);
     expect(target.discovery?.detections.map((detection) => detection.cms)).toContain('strapi');
     const above = exposures(target).filter((finding) => finding.severity !== 'low');
     expect(above, `findings above low on a default Strapi: ${describeFindings(above)}`).toEqual([]);
-    await record('default', { [draftsRule]: 'none', [uploadsRule]: 'none' });
+    await record('default', { [draftsRule]: 'none', [editsRule]: 'none', [uploadsRule]: 'none', [draftMediaRule]: 'none' });
   });
 
-  it('misconfig public-find: the public role reads every draft with status=draft', async () => {
+  it('misconfig public-find: status=draft reads the never-published documents and the unpublished edit', async () => {
     await withMisconfig(cms, ['public-find'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-find', target);
       expectDrafts(target);
       expectSilent(target, uploadsRule, 'public-find alone does not open the media library');
-      await record('misconfig public-find', { [draftsRule]: 'finding' });
+      expectSilent(target, draftMediaRule, 'public-find alone does not open the media library');
+      await record('misconfig public-find', { [draftsRule]: 'finding', [editsRule]: 'finding' });
     });
   });
 
-  it('misconfig public-upload: /api/upload/files lists every file, the draft-only one included', async () => {
+  it('misconfig public-upload: /api/upload/files lists every file; which are draft-only is not provable', async () => {
     await withMisconfig(cms, ['public-upload'], async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-upload', target);
-      expectDraftOnlyUpload(target);
+      expectUploadListing(target);
       expectSilent(target, draftsRule, 'public-upload alone does not open the articles');
-      await record('misconfig public-upload', { [uploadsRule]: 'finding' });
+      expectSilent(target, editsRule, 'public-upload alone does not open the articles');
+      expectSilent(target, draftMediaRule, 'without read on the articles, populate=related shows no entry');
+      await record('misconfig public-upload', { [uploadsRule]: 'finding', [draftMediaRule]: 'none' });
     });
   });
 
-  it('both misconfigurations: both findings', async () => {
-    await withMisconfig(cms, Object.keys(misconfigRule), async () => {
+  it('both misconfigurations: the drafts, the edit, the listing, and the file only a draft uses', async () => {
+    await withMisconfig(cms, misconfigs, async () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'misconfig public-find + public-upload', target);
       expectDrafts(target);
-      expectDraftOnlyUpload(target);
+      expectUploadListing(target);
+      expectDraftMedia(target);
+      await record('misconfig public-find + public-upload', { [draftMediaRule]: 'finding' });
     });
   });
 });
