@@ -1,12 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
 import { RuleError } from '../core/errors.js';
 import { ruleSchema, type Rule } from './rule-schema.js';
 import { checkRule } from './rule-checks.js';
 import { problemsFromZod } from '../core/zod-problems.js';
-import { parseYamlSource, positionOf, positionWithin, type Position, type YamlSource } from '../core/yaml-source.js';
+import { parseYamlSource, positionOf, positionWithin, type Position, type YamlProblem, type YamlSource } from '../core/yaml-source.js';
+import { parseRepairing, touchesRepair } from '../core/schema-repair.js';
+import { didYouMean } from '../core/suggest.js';
+import { rulePlaceholder, ruleBodySchema } from './rule-placeholders.js';
 
 export interface LoadedRule {
   rule: Rule;
@@ -34,25 +36,25 @@ async function listRuleFiles(target: string): Promise<string[]> {
     .sort();
 }
 
-/** A copy of `input` without the keys zod called unknown (outside unions), or null if none. */
-function withoutUnknownKeys(input: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
-  const unknown = issues.filter((issue) => issue.code === 'unrecognized_keys');
-  if (unknown.length === 0) return null;
-  const copy = structuredClone(input) as Record<string | number, unknown>;
-  for (const issue of unknown) {
-    let holder: unknown = copy;
-    for (const segment of issue.path) holder = (holder as Record<PropertyKey, unknown> | undefined)?.[segment as PropertyKey];
-    if (holder && typeof holder === 'object') for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
-  }
-  return copy;
-}
-
 export interface ParseRuleOptions {
   /** The folder the rule lives in, which names its CMS (`rules/<cms>/<id>.yaml`). */
   folderCms?: string;
+  /**
+   * The CMS names a scan can select rules for (fingerprinted CMSs and `generic`); when given, a
+   * `cms` entry outside it is a problem, since the rule would never run.
+   */
+  knownCms?: ReadonlySet<string>;
 }
 
-/** Parses and checks one rule file, returning every problem found (not only the first). */
+function field(input: unknown, key: string): unknown {
+  return input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Parses and checks one rule file, returning every problem found (not only the first). A schema
+ * error does not stop the checks: the parts the schema refused are set aside (see
+ * parseRepairing) and the rest is checked as if they were fine.
+ */
 export function parseRuleText(file: string, text: string, options: ParseRuleOptions = {}): { rule?: Rule; errors: RuleError[] } {
   const { source, errors: yamlErrors } = parseYamlSource(file, text);
   if (yamlErrors.length > 0) {
@@ -60,20 +62,36 @@ export function parseRuleText(file: string, text: string, options: ParseRuleOpti
   }
   const input: unknown = source.document.toJS();
   const parsed = ruleSchema.safeParse(input);
-  const problems = parsed.success ? [] : problemsFromZod(parsed.error.issues, input);
-  // A typo in a key must not hide the other problems of the file: check again without it.
-  const retry = parsed.success ? null : withoutUnknownKeys(input, parsed.error.issues);
-  const rule = parsed.success ? parsed.data : retry ? ruleSchema.safeParse(retry).data : undefined;
-  if (rule) {
-    problems.push(...checkRule(rule));
-    const expectedId = path.basename(file, '.yaml');
-    if (rule.id !== expectedId) problems.push({ path: ['id'], message: `id "${rule.id}" must equal the file name "${expectedId}"` });
-    if (options.folderCms !== undefined && !rule.cms.includes(options.folderCms)) {
+  const problems: YamlProblem[] = parsed.success ? [] : problemsFromZod(parsed.error.issues, input, [], { schema: ruleSchema });
+  const said = new Set(problems.map((problem) => `${JSON.stringify(problem.path)} ${problem.message}`));
+  const body = parsed.success
+    ? { data: parsed.data, problems: [], repaired: [] }
+    : parseRepairing(ruleBodySchema, { steps: field(input, 'steps'), finding: field(input, 'finding') }, rulePlaceholder);
+  problems.push(...body.problems.filter((problem) => !said.has(`${JSON.stringify(problem.path)} ${problem.message}`)));
+  if (body.data) problems.push(...checkRule(body.data).filter((problem) => !touchesRepair(problem.path, body.repaired)));
+  const schemaSaid = (key: string) => problems.some((problem) => problem.path[0] === key);
+  const id = field(input, 'id');
+  const expectedId = path.basename(file, '.yaml');
+  if (typeof id === 'string' && id !== expectedId && !schemaSaid('id')) problems.push({ path: ['id'], message: `id "${id}" must equal the file name "${expectedId}"` });
+  const cms = field(input, 'cms');
+  if (Array.isArray(cms) && !schemaSaid('cms')) {
+    if (options.folderCms !== undefined && !cms.includes(options.folderCms)) {
       problems.push({ path: ['cms'], message: `cms must include "${options.folderCms}", the name of the folder the rule is in` });
     }
+    const { knownCms } = options;
+    cms.forEach((name, index) => {
+      if (knownCms && typeof name === 'string' && !knownCms.has(name)) problems.push({ path: ['cms', index], message: unknownCmsMessage(name, knownCms) });
+    });
   }
-  const errors = problems.map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey, problem.within));
+  const errors = problems
+    .map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey, problem.within))
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return parsed.success && errors.length === 0 ? { rule: parsed.data, errors } : { errors };
+}
+
+/** Why a CMS name is refused, with the closest known one. */
+export function unknownCmsMessage(name: string, knownCms: ReadonlySet<string>): string {
+  return `unknown CMS "${name}"${didYouMean(name, knownCms)}: no fingerprint recognises it, so a scan would never select rules for it (known: ${[...knownCms].sort().join(', ')}; a new CMS needs <cms>/fingerprint.yaml)`;
 }
 
 function toRuleError(source: YamlSource, at: (string | number)[], message: string, atKey = false, within?: Position): RuleError {

@@ -8,11 +8,14 @@ import { readOnlyQueryProblem } from '../core/graphql-operation.js';
 
 type Path = (string | number)[];
 
+/** What the checks read: a rule's steps and finding (also of a rule whose metadata is invalid). */
+type RuleBody = Pick<Rule, 'steps' | 'finding'>;
+
 /**
  * Checks that a schema cannot express: expressions and regexes compile, templates only name
  * variables that exist by then, and variable names do not shadow the document's own fields.
  */
-export function checkRule(rule: Rule): YamlProblem[] {
+export function checkRule(rule: RuleBody): YamlProblem[] {
   const problems: YamlProblem[] = [];
   const known = new Set<string>(['target', 'site', 'steps']);
 
@@ -107,7 +110,7 @@ export function checkMatcher(
 }
 
 /** Every string where a variable can be read: templates and JMESPath expressions. */
-function readersOf(rule: Rule, fromStep: number): string[] {
+function readersOf(rule: RuleBody, fromStep: number): string[] {
   const readers: string[] = [rule.finding.message, rule.finding.items ?? ''];
   const matcherStrings = (matcher: Matcher): string[] => {
     if ('all' in matcher) return matcher.all.flatMap(matcherStrings);
@@ -128,7 +131,7 @@ function readersOf(rule: Rule, fromStep: number): string[] {
 }
 
 /** An extracted value that nothing reads is a rule that does not do what its author meant. */
-function unusedExtractors(rule: Rule): YamlProblem[] {
+function unusedExtractors(rule: RuleBody): YamlProblem[] {
   const problems: YamlProblem[] = [];
   rule.steps.forEach((step, stepIndex) => {
     const readers = readersOf(rule, stepIndex);

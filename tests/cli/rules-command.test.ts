@@ -67,7 +67,7 @@ describe('draftleak rules validate', () => {
     const io = captureIo();
     expect(await runCli(['rules', 'validate', dir], io)).toBe(2);
     expect(io.out.trim().split('\n')).toEqual([
-      `${file}:11:5: unknown key "requst" (steps.0.requst)`,
+      `${file}:11:5: unknown key "requst" (did you mean "request"?) (steps.0.requst)`,
       `${file}:13:13: unknown variable "collection" in template "{{collection}}" (steps.0.request.path)`,
       expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:17:18: invalid regex: .*\\(steps\\.0\\.match\\.all\\.1\\.regex\\)$`)),
     ]);

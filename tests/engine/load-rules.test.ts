@@ -38,15 +38,68 @@ describe('rule loading', () => {
       .replace('    request:\n      path: /x', '    requets: {}\n    request:\n      path: "/x/{{nope}}"')
       .replace('regex: "ok"', 'regex: "(unclosed"');
     expect(messages(broken)).toEqual([
-      '/rules/generic/broken-rule.yaml:11:5: unknown key "requets" (steps.0.requets)',
+      '/rules/generic/broken-rule.yaml:11:5: unknown key "requets" (did you mean "request"?) (steps.0.requets)',
       '/rules/generic/broken-rule.yaml:13:13: unknown variable "nope" in template "{{nope}}" (steps.0.request.path)',
       '/rules/generic/broken-rule.yaml:17:18: invalid regex: missing closing ): `(unclosed` (steps.0.match.all.1.regex)',
     ]);
   });
 
+  it('reports every problem past a schema error: checks still run on the parts that parsed, with "did you mean"', () => {
+    const text = valid
+      .replace('severity: high', 'severity: hgh')
+      .replace(
+        /steps:[\s\S]*$/,
+        `steps:
+  - id: list
+    request: { path: /x }
+    extract:
+      - { name: ids, json: "json[].id" }
+      - { name: leftover, json: "json.items" }
+    match: { status: 200 }
+  - id: probe
+    for_each: { in: ids, as: id, max: 500 }
+    request:
+      method: PUT
+      path: "/x/{{id}}/{{nope}}"
+    matchs: { status: 200 }
+    match:
+      all:
+        - status: 999
+        - json: "json[?"
+        - regex: "ok"
+finding:
+  message: "found {{id}} {{missing}}"
+`,
+      );
+    expect(messages(text).map((message) => message.replace('/rules/generic/broken-rule.yaml:', ''))).toEqual([
+      '3:11: Invalid option: expected one of "info"|"low"|"medium"|"high"|"critical" (severity)',
+      '14:17: the value of extractor "leftover" is never used (steps.0.extract.1.name)',
+      '17:39: Too big: expected number to be <=100 (steps.1.for_each.max)',
+      '19:15: the safety policy allows only GET and HEAD (and POST for a read-only graphql query): draftleak never writes (steps.1.request.method)',
+      '20:13: unknown variable "nope" in template "{{nope}}" (steps.1.request.path)',
+      '21:5: unknown key "matchs" (did you mean "match"?) (steps.1.matchs)',
+      '24:19: Too big: expected number to be <=599 (steps.1.match.all.0.status)',
+      expect.stringMatching(/^25:17: invalid JMESPath: .*\(steps\.1\.match\.all\.1\.json\)$/),
+      '28:12: unknown variable "missing" in template "{{missing}}" (finding.message)',
+    ]);
+  });
+
+  it('checks the rest of a step whose request the schema refused, without reports about the stand-in', () => {
+    const text = valid.replace('      path: /x', '      method: POST\n      path: /x').replace('regex: "ok"', 'json: "json[?"');
+    expect(messages(text)).toEqual([
+      expect.stringContaining('POST is allowed only for a read-only graphql query'),
+      expect.stringMatching(/:17:\d+: invalid JMESPath/),
+    ]);
+  });
+
+  it('refuses a cms name no fingerprint knows, with the closest known one', () => {
+    const [message] = parseRuleText('/rules/broken-rule.yaml', valid.replace('cms: [generic]', 'cms: [generic, sanityy]'), { knownCms: new Set(['generic', 'sanity', 'strapi']) }).errors.map((error) => error.message);
+    expect(message).toMatch(/^\/rules\/broken-rule\.yaml:5:16: unknown CMS "sanityy" \(did you mean "sanity"\?\): no fingerprint recognises it/);
+  });
+
   it('names the matcher keys it expected when a matcher is unknown', () => {
     const [message] = messages(valid.replace('- status: 200', '- stauts: 200'));
-    expect(message).toMatch(/broken-rule\.yaml:15:11: unknown key "stauts" \(expected one of: status, header, word, regex, json, css, size, all, any, not\)/);
+    expect(message).toMatch(/broken-rule\.yaml:15:11: unknown key "stauts" \(did you mean "status"\? expected one of: status, header, word, regex, json, css, size, all, any, not\)/);
   });
 
   it('reports invalid JMESPath and an id that differs from the file name', () => {
