@@ -86,9 +86,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     for (const image of entry.images) inventory.add({ url: image, source: 'sitemap' });
   }
 
-  // 3. Pages, breadth first from the target; robots.txt paths join at depth 1.
+  // 3. Pages, breadth first from the target. robots.txt paths are signals for rules and
+  // fingerprints (robotsUrls), never fetched as pages: sites list their admin areas there.
   frontier.offer(target, 0);
-  for (const url of robotsUrls) frontier.offer(url, 1);
   const context = { origin, frontier, inventory, discoveries };
   const feeds: string[] = [];
   const scripts: string[] = [];
@@ -189,6 +189,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
       skippedQueryVariants: admission.skippedQueryVariants,
       skippedByPattern: admission.skippedByPattern,
       skippedByDepth: frontier.skippedByDepth,
+      skippedByPolicy: frontier.skippedByPolicy,
     },
   };
 }

@@ -80,6 +80,8 @@ export interface CrawlBudgetReport {
   skippedQueryVariants: number;
   skippedByPattern: number;
   skippedByDepth: number;
+  /** Distinct same-origin links not followed because the link policy refuses them (rules/_link-policy.yaml). */
+  skippedByPolicy: number;
 }
 
 export interface CrawlResult {
@@ -88,7 +90,7 @@ export interface CrawlResult {
   /** Every response fetched, for passive fingerprinting (bodies capped by the transport). */
   responses: HttpResponse[];
   robots: RobotsInfo;
-  /** Same-origin URLs made from robots.txt Allow/Disallow rules (queued as pages too). */
+  /** Same-origin URLs made from robots.txt Allow/Disallow rules: signals, never fetched by the crawl. */
   robotsUrls: string[];
   /** Sitemaps read successfully. */
   sitemaps: string[];

@@ -47,7 +47,7 @@ describe('parseRobots', () => {
 });
 
 describe('robots.txt in the crawl', () => {
-  it('reads the declared sitemap and visits the Disallow/Allow paths as discovered URLs', async () => {
+  it('reads the declared sitemap and keeps the Disallow/Allow paths as signals, never fetching them', async () => {
     const site = cleanup.add(
       await startSite({
         '/robots.txt': { type: 'text/plain', body: robotsTxt },
@@ -76,8 +76,12 @@ describe('robots.txt in the crawl', () => {
     expect(result.sitemaps).toEqual([`${site.origin}/custom-sitemap.xml`]);
     expect(result.inventory.get(`${site.origin}/about/`)).toMatchObject({ source: 'sitemap', sources: ['sitemap', 'link'], lastmod: '2024-05-01' });
     const fetched = result.pages.map((page) => page.url);
-    expect(fetched).toContain(`${site.origin}/preview/`);
-    expect(fetched).toContain(`${site.origin}/preview/draft-7/`); // found by following the robots hint
+    // robots.txt paths are for rules that say what they expect; the crawl does not visit them.
+    const requested = site.requests.map((request) => request.url);
+    for (const path of ['/wp-admin/', '/preview/', '/preview/draft-7/', '/drafts', '/wp-admin/admin-ajax.php']) {
+      expect(requested).not.toContain(path);
+    }
+    expect(requested).toContain('/about/');
     // news-sitemap.xml is on another origin: reported, never requested.
     expect(transport.attemptsFor('https://example.com')).toBe(0);
     expect(result.failures).toContainEqual(expect.objectContaining({ url: 'https://example.com/news-sitemap.xml', code: 'DL_OUT_OF_SCOPE' }));
