@@ -82,20 +82,25 @@ class Re2Regex implements SafeRegex {
 }
 
 /**
- * What RE2JS reports, said the way a rule author thinks about it. RE2 names the token it stopped
- * at; the constructs it lacks on purpose get their own sentence.
+ * What RE2JS reports ("invalid escape sequence: `\\1`"), said the way a rule author thinks about it.
+ * RE2 names the token it stopped at; the constructs it lacks on purpose get their own sentence.
  */
-const refusals: readonly { test: RegExp; reason: string }[] = [
-  { test: /`\\[1-9]/, reason: 'backreferences (\\1) are not supported' },
-  { test: /`\\k/, reason: 'named backreferences (\\k<name>) are not supported' },
-  { test: /`\(\?[=!]/, reason: 'lookahead ((?= or (?!) is not supported' },
-  { test: /`\(\?<[=!]/, reason: 'lookbehind ((?<= or (?<!) is not supported' },
-  { test: /`\(\?>/, reason: 'atomic groups ((?>) are not supported' },
-  { test: /nested repetition operator: `[*+?}]\+`/, reason: 'possessive quantifiers (*+, ++, ?+) are not supported' },
-  { test: /nested repetition operator/, reason: 'a quantifier cannot follow a quantifier' },
-  { test: /`\\u/, reason: '\\uXXXX is not RE2 syntax; write \\x{XXXX}' },
-  { test: /invalid repeat count/, reason: 'a repeat count is at most 1000 (nested counts multiply)' },
+const refusals: readonly { test: RegExp; reason: (token: string) => string }[] = [
+  { test: /^invalid escape sequence: `\\[1-9]/, reason: (token) => `backreference ${token} is not supported: RE2 matches in linear time and has no backreferences` },
+  { test: /^invalid escape sequence: `\\k/, reason: () => 'named backreference \\k<…> is not supported: RE2 matches in linear time and has no backreferences' },
+  { test: /^invalid or unsupported Perl syntax: `\(\?[=!]/, reason: (token) => `lookahead ${token} is not supported: RE2 matches in linear time and has no lookaround` },
+  { test: /^invalid named capture: `\(\?<[=!]/, reason: (token) => `lookbehind ${token.slice(0, 4)} is not supported: RE2 matches in linear time and has no lookaround` },
+  { test: /^invalid or unsupported Perl syntax: `\(\?>/, reason: () => 'atomic group (?> is not supported: RE2 has no atomic groups (it never backtracks)' },
+  { test: /^invalid nested repetition operator: `[*+?}]\+`/, reason: (token) => `possessive quantifier ${token} is not supported by RE2` },
+  { test: /^invalid escape sequence: `\\u/, reason: (token) => `${token} is not RE2 syntax: write a code point as \\x{00e9}` },
+  { test: /^invalid repeat count/, reason: (token) => `repeat count ${token} is over RE2's limit of 1000 (nested counts multiply)` },
 ];
+
+function explain(detail: string): string {
+  const token = /`([^`]*)`$/.exec(detail)?.[1] ?? '';
+  const refusal = refusals.find((candidate) => candidate.test.test(detail));
+  return refusal ? refusal.reason(token) : detail;
+}
 
 /**
  * Why RE2 refuses the pattern, or undefined when it compiles. Rule and fingerprint checks report
@@ -109,11 +114,6 @@ export function unsupportedReason(pattern: string): string | undefined {
     if (error instanceof UnsupportedRegexError) return error.message;
     throw error;
   }
-}
-
-function explain(detail: string): string {
-  const refusal = refusals.find((candidate) => candidate.test.test(detail));
-  return refusal ? `${refusal.reason} (regexes use RE2 syntax, which runs in linear time; ${detail})` : detail;
 }
 
 const compiled = new Map<string, SafeRegex>();
