@@ -1,26 +1,40 @@
-import type { MatchTrace, RuleOutcome } from '../engine/index.js';
+import type { MatchTrace, RuleOutcome, StepTrace } from '../engine/index.js';
+import { maskQuotedValue } from '../core/redact.js';
+import { mapStrings, terminalLine } from '../core/terminal-safe.js';
+import { safeLine, safeUrl } from './safe-text.js';
+
+// --explain goes to a terminal and often into a CI log: it masks like the reports do, and no
+// text a target shaped (a URL, an extracted value, an error quoting a header) reaches the
+// terminal with control characters or newlines of its own.
+
+type Extracted = NonNullable<StepTrace['extracted']>[string];
+
+function extractedText(name: string, value: Extracted): string {
+  const masked = mapStrings(value, (item) => terminalLine(maskQuotedValue(item, name)), safeLine);
+  const shown = JSON.stringify(masked);
+  return shown.length > 160 ? `${shown.slice(0, 157)}...` : shown;
+}
 
 function matchLines(trace: MatchTrace, depth: number): string[] {
-  const line = `${'  '.repeat(depth)}${trace.ok ? '✓' : '✗'} ${trace.matcher}`;
+  const line = `${'  '.repeat(depth)}${trace.ok ? '✓' : '✗'} ${safeLine(trace.matcher)}`;
   return [line, ...(trace.children ?? []).flatMap((child) => matchLines(child, depth + 1))];
 }
 
 /** A readable account of what each rule did on one target: requests, statuses, matchers. */
 export function renderExplain(target: string, outcomes: RuleOutcome[]): string {
-  const lines = [`explain: ${target}`];
+  const lines = [`explain: ${safeLine(target)}`];
   for (const outcome of outcomes) {
     const verdict = outcome.findings.length > 0 ? `fired (${outcome.findings.length})` : 'silent';
-    lines.push(`  rule ${outcome.ruleId}: ${verdict}`);
+    lines.push(`  rule ${safeLine(outcome.ruleId)}: ${verdict}`);
     for (const step of outcome.trace) {
-      const request = step.url ? ` ${step.method ?? 'GET'} ${step.url}` : '';
+      const request = step.url ? ` ${safeLine(step.method ?? 'GET')} ${safeUrl(step.url)}` : '';
       const status = step.status !== undefined ? ` -> ${step.status}` : '';
-      lines.push(`    step ${step.step}:${request}${status}${step.error ? ` error ${step.error}` : ''}`);
+      lines.push(`    step ${safeLine(step.step)}:${request}${status}${step.error ? ` error ${safeLine(step.error)}` : ''}`);
       for (const [name, value] of Object.entries(step.extracted ?? {})) {
-        const text = JSON.stringify(value);
-        lines.push(`      extracted ${name} = ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`);
+        lines.push(`      extracted ${safeLine(name)} = ${extractedText(name, value)}`);
       }
       if (step.match) lines.push(...matchLines(step.match, 3));
-      if (step.stopped) lines.push(`      stopped: ${step.stopped}`);
+      if (step.stopped) lines.push(`      stopped: ${safeLine(step.stopped)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -7,6 +7,7 @@ import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { exitCodes } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
+import { safeText } from './safe-text.js';
 
 /**
  * Builds the commander program. A factory (not a module-level singleton) so tests can run any
@@ -42,10 +43,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return error.exitCode === 0 ? exitCodes.clean : exitCodes.error;
     }
     if (error instanceof DraftleakError) {
-      io.stderr(`draftleak: ${error.message}\n`);
+      io.stderr(`draftleak: ${safeText(error.message)}\n`);
       return exitCodes.error;
     }
-    io.stderr(`draftleak: unexpected error: ${error instanceof Error ? (process.env.DRAFTLEAK_DEBUG ? error.stack : error.message) : String(error)}\n`);
+    io.stderr(`draftleak: unexpected error: ${safeText(error instanceof Error ? (process.env.DRAFTLEAK_DEBUG ? (error.stack ?? error.message) : error.message) : String(error))}\n`);
     return exitCodes.error;
   }
 }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { logLevels, type LogLevel } from '../core/logger.js';
-import { redactedValue } from '../core/redact.js';
+import { maskSecrets, redactedValue } from '../core/redact.js';
 import { reportFormats, type ReportFormat } from '../report/index.js';
 import type { CliIo } from './io.js';
 
@@ -61,19 +61,40 @@ export function parseNumber(name: string, min: number, max: number) {
   };
 }
 
-/** The command line as run, for the report, with every --header value removed. */
+// Flags whose value is "Name: value": the name is kept so a reader sees what was sent.
+const headerFlags = new Set(['--header', '-H', '--inventory-header']);
+// Flags whose whole value is a credential (some are planned; masking them early costs nothing).
+const credentialFlags = new Set(['--auth', '--inventory-auth', '--cookie', '--token', '--password', '--bearer', '--user']);
+
+function quoted(arg: string): string {
+  return /[\s"'\\]/.test(arg) ? JSON.stringify(arg) : arg;
+}
+
+function maskedFlagValue(flag: string, value: string): string {
+  if (credentialFlags.has(flag)) return redactedValue;
+  return `${value.split(':')[0] ?? ''}: ${redactedValue}`;
+}
+
+/**
+ * The command line as run, for the report: every flag stays, every value that could be a secret
+ * is masked (header and credential flag values, URL userinfo, token and preview parameters,
+ * anything after "Bearer "), by the same rules as the rest of the report (src/core/redact.ts).
+ */
 export function redactedCommandLine(argv: readonly string[]): string {
   const out: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
-    if (arg === '--header' || arg === '-H') {
-      const value = argv[index + 1] ?? '';
-      out.push(arg, JSON.stringify(`${value.split(':')[0] ?? ''}: ${redactedValue}`));
+    const equals = arg.indexOf('=');
+    const flag = arg.startsWith('-') && equals > 0 ? arg.slice(0, equals) : arg;
+    const secretFlag = headerFlags.has(flag) || credentialFlags.has(flag);
+    if (secretFlag && flag === arg) {
+      out.push(arg);
+      if (index + 1 < argv.length) out.push(quoted(maskedFlagValue(flag, argv[index + 1] ?? '')));
       index += 1;
-    } else if (arg.startsWith('--header=')) {
-      out.push(`--header=${JSON.stringify(`${arg.slice(9).split(':')[0] ?? ''}: ${redactedValue}`)}`);
+    } else if (secretFlag) {
+      out.push(`${flag}=${quoted(maskedFlagValue(flag, arg.slice(equals + 1)))}`);
     } else {
-      out.push(/\s/.test(arg) ? JSON.stringify(arg) : arg);
+      out.push(quoted(maskSecrets(arg)));
     }
   }
   return ['draftleak', ...out].join(' ');

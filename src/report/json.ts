@@ -2,6 +2,7 @@ import type { Discovery, ExposedItem, Finding, ProbeFailure, TargetResult } from
 import type { ScanResult, ToolInfo } from '../core/scan-result.js';
 import type { Severity } from '../core/severity.js';
 import { sanitizeScanResult } from './sanitize.js';
+import { terminalSafeJson } from '../core/terminal-safe.js';
 import { sortFailures, sortFindings } from './order.js';
 import { countBySeverity } from './severity-summary.js';
 
@@ -101,5 +102,5 @@ export function toJsonReport(result: ScanResult): JsonReport {
 }
 
 export function renderJson(result: ScanResult): string {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+  return `${terminalSafeJson(JSON.stringify(toJsonReport(result), null, 2))}\n`;
 }

@@ -10,6 +10,7 @@ import type {
   SarifRun,
 } from './sarif-types.js';
 import { sanitizeScanResult } from './sanitize.js';
+import { terminalSafeJson } from '../core/terminal-safe.js';
 import { sortFailures, sortFindings } from './order.js';
 import { sarifLevel } from './sarif-severity.js';
 import { toReportingDescriptor } from './sarif-rules.js';
@@ -162,5 +163,5 @@ export function toSarif(result: ScanResult): SarifLog {
 }
 
 export function renderSarif(result: ScanResult): string {
-  return `${JSON.stringify(toSarif(result), null, 2)}\n`;
+  return `${terminalSafeJson(JSON.stringify(toSarif(result), null, 2))}\n`;
 }

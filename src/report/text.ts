@@ -3,6 +3,7 @@ import type { RuleMeta } from '../core/rule-meta.js';
 import type { ScanResult } from '../core/scan-result.js';
 import type { Severity } from '../core/severity.js';
 import { sanitizeScanResult } from './sanitize.js';
+import { mapStrings, terminalLine } from '../core/terminal-safe.js';
 import { sortFailures, sortFindings } from './order.js';
 import { summaryLine } from './severity-summary.js';
 import { painter, type Painter, type Style } from './ansi.js';
@@ -80,7 +81,9 @@ function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>,
 }
 
 export function renderText(result: ScanResult, options: TextOptions): string {
-  const scan = sanitizeScanResult(result);
+  // Every string a target could have shaped is made safe for a terminal, before colour is added:
+  // no escape sequence of its own, and no newline that could fake a line of this report.
+  const scan = mapStrings(sanitizeScanResult(result), terminalLine);
   const paint = painter(options.color);
   const rules = new Map(scan.rules.map((rule) => [rule.id, rule]));
   const blocks = [`${scan.tool.name} ${scan.tool.version}`];

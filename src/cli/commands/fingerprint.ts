@@ -7,7 +7,10 @@ import { createUndiciTransport } from '../../http/index.js';
 import { discoverTarget } from '../../scan/discover.js';
 import { loadBuiltinFingerprints } from '../../scan/scan.js';
 import { UsageError } from '../../core/errors.js';
+import { maskSecrets, redactUrl } from '../../core/redact.js';
+import { mapStrings } from '../../core/terminal-safe.js';
 import type { CliIo } from '../io.js';
+import { safeLine, safeUrl } from '../safe-text.js';
 import { collect, parseInteger, parseNumber } from '../scan-options.js';
 
 interface FingerprintFlags {
@@ -63,21 +66,24 @@ export function fingerprintCommand(io: CliIo): Command {
           failures: found.failures,
         };
         if (flags.json) {
-          io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+          // JSON escapes control characters; secrets the site showed are masked as in reports.
+          io.stdout(`${JSON.stringify({ ...mapStrings(summary, maskSecrets), target: redactUrl(url) }, null, 2)}\n`);
           return;
         }
+        // Everything below quotes the target: one safe line per value, secrets masked.
+        const shown = mapStrings(summary, safeLine);
         const lines = [
-          `${url}`,
-          formatDetections(found.detect.detections)
+          safeUrl(url),
+          formatDetections(shown.detections)
             .split('\n')
             .map((line) => `  ${line}`)
             .join('\n'),
-          `  API roots: ${summary.apiRoots.join(', ') || 'none found'}`,
-          `  API hosts: ${summary.apiHosts.join(', ') || 'none found'}`,
-          `  asset hosts: ${summary.assetHosts.join(', ') || 'none found'}`,
-          `  published inventory: ${summary.publishedInventory} URL(s) from ${summary.pagesCrawled} request(s) of crawling; ${summary.requestsSent} request(s) in all`,
-          ...summary.notes.map((note) => `  note: ${note}`),
-          ...summary.failures.map((failure) => `  failed probe: ${failure.code} ${failure.url}: ${failure.message}`),
+          `  API roots: ${shown.apiRoots.join(', ') || 'none found'}`,
+          `  API hosts: ${shown.apiHosts.join(', ') || 'none found'}`,
+          `  asset hosts: ${shown.assetHosts.join(', ') || 'none found'}`,
+          `  published inventory: ${shown.publishedInventory} URL(s) from ${shown.pagesCrawled} request(s) of crawling; ${shown.requestsSent} request(s) in all`,
+          ...shown.notes.map((note) => `  note: ${note}`),
+          ...shown.failures.map((failure) => `  failed probe: ${failure.code} ${failure.url}: ${failure.message}`),
         ];
         io.stdout(`${lines.join('\n')}\n`);
       } finally {

@@ -6,6 +6,7 @@ import { renderReport } from '../../report/index.js';
 import { scan, type ScanOutput } from '../../scan/scan.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
 import { renderExplain } from '../explain.js';
+import { safeLine, safeUrl } from '../safe-text.js';
 import type { CliIo } from '../io.js';
 import {
   addOutputOptions,
@@ -75,14 +76,14 @@ export async function runScanAndReport(
   const allUnreachable = output.unreachable.length === config.targets.length;
   if (allUnreachable) {
     // Nothing was scanned: one clear line per target, and no empty report pretending to be clean.
-    for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${target}: ${reason}\n`);
+    for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${safeUrl(target)}: ${safeLine(reason)}\n`);
     return { output, exitCode: exitCodes.error };
   }
   await writeReport(renderReport(output.result, format, { color: io.color && !flags.output }), flags, io);
   if (flags.explain) {
     for (const [target, outcomes] of output.outcomes) io.stderr(renderExplain(target, outcomes));
   }
-  for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${target}: ${reason}\n`);
+  for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${safeUrl(target)}: ${safeLine(reason)}\n`);
   if (flags.output) {
     const count = output.result.targets.reduce((sum, target) => sum + target.findings.length, 0);
     io.stderr(`draftleak: wrote ${flags.output} (${format}): ${count} finding(s) on ${output.result.targets.length} target(s)\n`);
