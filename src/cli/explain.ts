@@ -10,7 +10,7 @@ import { safeLine, safeUrl } from './safe-text.js';
 type Extracted = NonNullable<StepTrace['extracted']>[string];
 
 function extractedText(name: string, value: Extracted): string {
-  const masked = mapStrings(value, (item) => terminalLine(maskQuotedValue(item, name)), safeLine);
+  const masked = mapStrings(value, (item) => maskQuotedValue(terminalLine(item), name), safeLine);
   const shown = JSON.stringify(masked);
   return shown.length > 160 ? `${shown.slice(0, 157)}...` : shown;
 }

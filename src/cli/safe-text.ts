@@ -8,15 +8,15 @@ import { terminalLine, terminalText } from '../core/terminal-safe.js';
 
 /** One line: no escape sequences, no newline of its own, secrets masked. */
 export function safeLine(text: string): string {
-  return terminalLine(maskSecrets(text));
+  return maskSecrets(terminalLine(text));
 }
 
 /** A URL on one line: userinfo shown as REDACTED@, token and preview parameters masked. */
 export function safeUrl(url: string): string {
-  return terminalLine(redactUrlMarked(url));
+  return redactUrlMarked(terminalLine(url));
 }
 
 /** A message that may span lines on purpose: newlines kept, everything else as safeLine. */
 export function safeText(text: string): string {
-  return terminalText(maskSecrets(text));
+  return maskSecrets(terminalText(text));
 }

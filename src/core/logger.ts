@@ -7,7 +7,7 @@ export type LogLevel = (typeof logLevels)[number];
 
 // Logs quote URLs and errors that may hold the user's credentials or a target's escape
 // sequences; they are masked like the reports (pino's JSON escapes C0 controls, not C1 ones).
-const scrubText = (text: string): string => terminalText(maskSecrets(text));
+const scrubText = (text: string): string => maskSecrets(terminalText(text));
 
 function scrub(value: unknown): unknown {
   if (value instanceof Error) {
