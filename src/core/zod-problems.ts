@@ -14,6 +14,13 @@ function valueAt(input: unknown, path: Path): unknown {
   return value;
 }
 
+/** The last segment of `path` is a key that the object holding it does not have. */
+function isAbsentKey(input: unknown, path: Path): boolean {
+  const key = path[path.length - 1];
+  const holder = valueAt(input, path.slice(0, -1));
+  return typeof key === 'string' && holder !== null && typeof holder === 'object' && !Array.isArray(holder) && !(key in holder);
+}
+
 /** An issue about a key the input does not have at all: the key is required by this branch. */
 function missingKey(issue: Issue, value: unknown): string | undefined {
   const key = issue.path[0];
@@ -84,6 +91,8 @@ export function problemsFromZod(issues: readonly Issue[], input: unknown, base: 
       for (const key of issue.keys) problems.push({ path: [...path, key], message: `unknown key "${key}"${didYouMean(key, known)}`, atKey: true });
     } else if (missing !== undefined && issue.path.length === 1) {
       problems.push({ path: base, message: `missing required key "${missing}"` });
+    } else if (issue.code === 'invalid_type' && isAbsentKey(input, path)) {
+      problems.push({ path: path.slice(0, -1), message: `missing required key "${String(path[path.length - 1])}"` });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       problems.push(...problemsFromUnion(issue.errors, input, path, options));
     } else {

@@ -41,7 +41,8 @@ export interface ParseRuleOptions {
   folderCms?: string;
   /**
    * The CMS names a scan can select rules for (fingerprinted CMSs and `generic`); when given, a
-   * `cms` entry outside it is a problem, since the rule would never run.
+   * `cms` entry outside it is a problem, since the rule would never run. The folder's own name
+   * is not checked here: the caller reports an unknown folder once, for the whole folder.
    */
   knownCms?: ReadonlySet<string>;
 }
@@ -80,6 +81,8 @@ export function parseRuleText(file: string, text: string, options: ParseRuleOpti
     }
     const { knownCms } = options;
     cms.forEach((name, index) => {
+      // An unknown folder is reported once for the folder (validate-files), not again per rule.
+      if (name === options.folderCms) return;
       if (knownCms && typeof name === 'string' && !knownCms.has(name)) problems.push({ path: ['cms', index], message: unknownCmsMessage(name, knownCms) });
     });
   }
@@ -103,7 +106,7 @@ function toRuleError(source: YamlSource, at: (string | number)[], message: strin
  * Loads every rule under the given files or folders. All problems of all files are collected
  * before failing, so an author fixes them in one pass; duplicate ids across files are errors.
  */
-export async function loadRules(targets: string[]): Promise<{ rules: LoadedRule[]; errors: RuleError[] }> {
+export async function loadRules(targets: string[], options: Pick<ParseRuleOptions, 'knownCms'> = {}): Promise<{ rules: LoadedRule[]; errors: RuleError[] }> {
   const rules: LoadedRule[] = [];
   const errors: RuleError[] = [];
   const seen = new Map<string, string>();
@@ -120,7 +123,7 @@ export async function loadRules(targets: string[]): Promise<{ rules: LoadedRule[
       const folderCms = path.resolve(path.dirname(file)) === path.resolve(target) || files.length === 1 && file === target
         ? undefined
         : path.basename(path.dirname(file));
-      const result = parseRuleText(file, await readFile(file, 'utf8'), folderCms === undefined ? {} : { folderCms });
+      const result = parseRuleText(file, await readFile(file, 'utf8'), { ...options, ...(folderCms === undefined ? {} : { folderCms }) });
       errors.push(...result.errors);
       if (!result.rule) continue;
       const earlier = seen.get(result.rule.id);

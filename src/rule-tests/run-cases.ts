@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Finding } from '../core/finding.js';
 import type { Rule } from '../engine/rule-schema.js';
 import { runRule, type StepTrace } from '../engine/run-rule.js';
 import type { JSONValue } from '../engine/expression.js';
 import { HoneypotTransport, honeypots } from './honeypots.js';
-import { caseFileSchema, type Exchange, type RuleCase } from './case-schema.js';
+import type { RuleCase } from './case-schema.js';
+import { readRuleCaseFile } from './load-cases.js';
 import { ReplayTransport, toReplayEntries } from './replay-transport.js';
 
 /** Cases run against this nominal target; the replay transport never opens a socket. */
@@ -72,13 +72,39 @@ function checkExpectations(ruleCase: RuleCase, findings: Finding[]): string[] {
   return problems;
 }
 
-export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string): Promise<CaseResult> {
-  const entries = await toReplayEntries(ruleCase.exchanges, caseDir, caseTarget);
+/**
+ * Runs one case. A rule that breaks at run time (a template that gives no URL, say) fails this
+ * case with the rule file and step named; the other cases still run.
+ */
+export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string, ruleFile = `${rule.id}.yaml`): Promise<CaseResult> {
+  const failed = (problem: string): CaseResult => ({
+    name: ruleCase.name,
+    expect: ruleCase.expect,
+    ...(ruleCase.todo ? { todo: ruleCase.todo } : {}),
+    passed: false,
+    problems: [problem],
+    findings: [],
+    trace: [],
+  });
+  let entries: Awaited<ReturnType<typeof toReplayEntries>>;
+  try {
+    entries = await toReplayEntries(ruleCase.exchanges, caseDir, caseTarget);
+  } catch (error) {
+    return failed(`cannot read the case's exchanges: ${(error as Error).message}`);
+  }
   const scope = [caseTarget, ...entries.map((entry) => new URL(entry.url).origin)];
   const transport = new ReplayTransport(entries, scope);
-  const outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue });
+  let outcome: Awaited<ReturnType<typeof runRule>>;
+  try {
+    outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue });
+  } catch (error) {
+    return failed(`${ruleFile}: the rule broke at run time: ${(error as Error).message}`);
+  }
   const problems = checkExpectations(ruleCase, outcome.findings);
-  for (const failure of outcome.failures) problems.push(`probe failed: ${failure.code} ${failure.message}`);
+  for (const failure of outcome.failures) {
+    // A rule's own failure names the rule file and step; a failed probe names the URL.
+    problems.push(failure.code === 'DL_RULE_RUNTIME' ? `${ruleFile}: ${failure.message}` : `probe failed: ${failure.code} ${failure.message}`);
+  }
   for (const unused of transport.unusedExchanges()) problems.push(`exchange never requested (stale fixture?): ${unused}`);
   return {
     name: ruleCase.name,
@@ -112,21 +138,16 @@ export function recordedCaseFileFor(ruleFile: string): string {
   return ruleFile.replace(/\.yaml$/, '.recorded.cases.yaml');
 }
 
-/** Reads and checks one case file; problems are pushed, cases returned. */
+/** Reads and checks one case file; problems (file:line:column) are pushed, cases returned, undefined if absent. */
 async function readCaseFile(file: string, rule: Rule, problems: string[]): Promise<RuleCase[] | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const parsed = caseFileSchema.safeParse(parseYaml(text));
-  if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((issue) => `${file}: ${issue.path.join('.')}: ${issue.message}`));
-    return [];
-  }
-  if (parsed.data.rule !== rule.id) problems.push(`${file}: rule "${parsed.data.rule}" should be "${rule.id}"`);
-  return parsed.data.cases;
+  const present = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (!present) return undefined;
+  const { caseFile, errors } = await readRuleCaseFile(file, rule.id);
+  problems.push(...errors.map((error) => error.message));
+  return caseFile?.cases ?? [];
 }
 
 /**
@@ -148,7 +169,7 @@ export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCa
   const active = all.filter(({ ruleCase }) => !ruleCase.todo);
   if (!active.some(({ ruleCase }) => ruleCase.expect === 'finding')) result.problems.push('needs at least one case that must fire');
   if (!active.some(({ ruleCase }) => ruleCase.expect === 'none')) result.problems.push('needs at least one case that must not fire');
-  for (const { ruleCase, file } of all) result.cases.push(await runCase(rule, ruleCase, path.dirname(file)));
+  for (const { ruleCase, file } of all) result.cases.push(await runCase(rule, ruleCase, path.dirname(file), ruleFile));
   result.passed =
     result.problems.length === 0 &&
     result.cases.every((entry) => entry.passed || entry.todo !== undefined) &&

@@ -27,6 +27,14 @@ remediation: >-
 references:
   - https://example.org/TODO-vendor-documentation
 steps:
+  # Identify first: a request this CMS answers in its own way (a header, a health endpoint), so
+  # the rule cannot fire on another site that answers with similar JSON.
+  - id: detect
+    request:
+      path: /TODO/health
+    match:
+      header: { name: x-powered-by, contains: TODO-cms-name }
+  # Then prove: a positive sign of unpublished content, not merely "not published".
   - id: probe
     request:
       path: /TODO/path?status=draft
@@ -36,10 +44,10 @@ steps:
       all:
         - status: 200
         - header: { name: content-type, contains: json }
-        - json: "length(json.data[?status != 'published']) > \`0\`"
+        - json: "length(json.data[?status == 'draft']) > \`0\`"
 finding:
   message: "{{count}} unpublished item(s) are listed by {{url}}"
-  items: "json.data[?status != 'published'].{id: to_string(id), status: status}"
+  items: "json.data[?status == 'draft'].{id: to_string(id), status: status}"
 `;
 }
 
@@ -55,6 +63,8 @@ cases:
       - path: /TODO/path?status=draft
         items: [{ id: "1", status: draft }]
     exchanges:
+      - request: { path: /TODO/health }
+        response: { status: 204, headers: { x-powered-by: TODO-cms-name } }
       - request: { path: /TODO/path?status=draft }
         response:
           status: 200
@@ -63,6 +73,8 @@ cases:
   - name: TODO the default, safe answer
     expect: none
     exchanges:
+      - request: { path: /TODO/health }
+        response: { status: 204, headers: { x-powered-by: TODO-cms-name } }
       - request: { path: /TODO/path?status=draft }
         response:
           status: 403

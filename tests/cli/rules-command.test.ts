@@ -1,5 +1,5 @@
 import { tempDir } from '../support/temp-dir.js';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -49,12 +49,29 @@ cases:
         response: { status: 401, json: { error: token required } }
 `;
 
-async function customRulesDir(rule = customRule): Promise<string> {
+/** A CMS draftleak does not know needs a fingerprint, or a scan would never select its rules. */
+const customFingerprint = `cms: acme
+name: ACME CMS
+kind: headless
+references: [https://docs.acme.example/headers]
+signals:
+  - id: version-header
+    passive: {}
+    match: { header: { name: x-acme-version } }
+    weight: 0.9
+`;
+
+async function customRulesDir(rule = customRule, cases = customCases): Promise<string> {
   const root = await tempDir('custom');
   await mkdir(path.join(root, 'acme'));
+  await writeFile(path.join(root, 'acme', 'fingerprint.yaml'), customFingerprint);
   await writeFile(path.join(root, 'acme', 'acme-preview-drafts.yaml'), rule);
-  await writeFile(path.join(root, 'acme', 'acme-preview-drafts.cases.yaml'), customCases);
+  await writeFile(path.join(root, 'acme', 'acme-preview-drafts.cases.yaml'), cases);
   return root;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 describe('draftleak rules validate', () => {
@@ -74,11 +91,61 @@ describe('draftleak rules validate', () => {
     expect(io.err).toContain('3 problem(s) in 1 file(s)');
   });
 
-  it('exits 0 on the built-in rules', async () => {
+  it('exits 0 on the built-in rules, their cases and the fingerprints', async () => {
     const io = captureIo();
     expect(await runCli(['rules', 'validate'], io)).toBe(0);
     expect(io.out).toBe('');
-    expect(io.err).toMatch(/\d+ rule\(s\) valid/);
+    expect(io.err).toMatch(/^\d+ rule\(s\), \d+ case file\(s\), \d+ fingerprint\(s\), \d+ fingerprint case file\(s\): all valid\n$/);
+  });
+
+  it('checks case files against their own schema, with file:line:column', async () => {
+    const dir = await customRulesDir(customRule, customCases.replace('expect: finding', 'expect: findings').replace('response: { status: 401', 'respone: { status: 401'));
+    const casesFile = path.join(dir, 'acme', 'acme-preview-drafts.cases.yaml');
+    const io = captureIo();
+    expect(await runCli(['rules', 'validate', dir], io)).toBe(2);
+    expect(io.out.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${escape(casesFile)}:5:13: Invalid option: expected one of "finding"\\|"none" \\(cases\\.0\\.expect\\)$`)),
+      `${casesFile}:18:9: missing required key "response" (cases.1.exchanges.0)`,
+      `${casesFile}:19:9: unknown key "respone" (did you mean "response"?) (cases.1.exchanges.0.respone)`,
+    ]);
+  });
+
+  it('checks a case file given alone as a case file, not as a rule', async () => {
+    const dir = await customRulesDir();
+    const casesFile = path.join(dir, 'acme', 'acme-preview-drafts.cases.yaml');
+    const io = captureIo();
+    expect(await runCli(['rules', 'validate', casesFile], io)).toBe(0);
+    expect(io.err).toBe('0 rule(s), 1 case file(s), 0 fingerprint(s), 0 fingerprint case file(s): all valid\n');
+    await writeFile(casesFile, customCases.replace('rule: acme-preview-drafts', 'rule: acme-other'));
+    const broken = captureIo();
+    expect(await runCli(['rules', 'validate', casesFile], broken)).toBe(2);
+    expect(broken.out).toBe(`${casesFile}:1:7: rule "acme-other" should be "acme-preview-drafts", the rule this file is beside (rule)\n`);
+  });
+
+  it('checks fingerprint files too', async () => {
+    const dir = await customRulesDir();
+    await writeFile(path.join(dir, 'acme', 'fingerprint.yaml'), customFingerprint.replace('weight: 0.9', 'weight: 2').replace('passive: {}', 'pasive: {}'));
+    const io = captureIo();
+    expect(await runCli(['rules', 'validate', dir], io)).toBe(2);
+    expect(io.out).toContain(`${path.join(dir, 'acme', 'fingerprint.yaml')}:7:5: unknown key "pasive"`);
+  });
+
+  it('refuses a CMS folder no fingerprint knows, with the closest name', async () => {
+    const dir = await tempDir('custom');
+    await mkdir(path.join(dir, 'sanityy'));
+    await writeFile(path.join(dir, 'sanityy', 'acme-preview-drafts.yaml'), customRule.replace('cms: [acme]', 'cms: [sanityy]'));
+    await writeFile(path.join(dir, 'sanityy', 'acme-preview-drafts.cases.yaml'), customCases);
+    const io = captureIo();
+    expect(await runCli(['rules', 'validate', dir], io)).toBe(2);
+    expect(io.out.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${escape(path.join(dir, 'sanityy'))}: unknown CMS folder "sanityy" \\(did you mean "sanity"\\?\\): no fingerprint recognises it`)),
+    ]);
+  });
+
+  it('exits 2 on a folder with nothing to check', async () => {
+    const io = captureIo();
+    expect(await runCli(['rules', 'validate', await tempDir('empty')], io)).toBe(2);
+    expect(io.err).toMatch(/^no rule, case or fingerprint files in /);
   });
 });
 
@@ -116,6 +183,40 @@ describe('draftleak rules test', () => {
     expect(io.err).toContain('✓ json: "length(json.entries[?state == \'draft\']) > `0`"');
   });
 
+  it('exits 2 with file:line:column when a case file is broken, before any case runs', async () => {
+    const dir = await customRulesDir(customRule, customCases.replace('response: { status: 401', 'respone: { status: 401'));
+    const io = captureIo();
+    expect(await runCli(['rules', 'test', dir], io)).toBe(2);
+    expect(io.out).toBe('');
+    expect(io.err).toContain(`${path.join(dir, 'acme', 'acme-preview-drafts.cases.yaml')}:19:9: unknown key "respone" (did you mean "response"?)`);
+  });
+
+  it('exits 2 with a message on a folder without rules', async () => {
+    const io = captureIo();
+    expect(await runCli(['rules', 'test', await tempDir('empty')], io)).toBe(2);
+    expect(io.err).toMatch(/^no rules to test in /);
+  });
+
+  it('fails the case whose template gives no URL, naming file, step and value, and runs the other cases', async () => {
+    const rule = customRule.replace(
+      '    match:\n      all:\n        - status: 200\n        - header',
+      '    extract: [{ name: routes, json: "json.entries[].routes" }]\n    match:\n      all:\n        - status: 200\n        - header',
+    ).replace('finding:\n', `  - id: follow
+    for_each: { in: routes, as: route }
+    request: { url: "{{route}}" }
+    match: { status: 200 }
+finding:
+`).replace(/message: .*\n  items: .*\n/, 'message: "{{route}} answers"\n');
+    const cases = customCases.replace('json: { entries: [{ id: 42, state: draft }, { id: 7, state: live }] }', 'json: { entries: [{ id: 42, state: draft, routes: ["/v1/a"] }] }').replace(/    findings:\n      - path: \/preview\/entries\n        items: .*\n/, '');
+    const dir = await customRulesDir(rule, cases);
+    const ruleFile = path.join(dir, 'acme', 'acme-preview-drafts.yaml');
+    const io = captureIo();
+    expect(await runCli(['rules', 'validate', dir], captureIo())).toBe(0);
+    expect(await runCli(['rules', 'test', dir], io)).toBe(1);
+    expect(io.out).toContain(`✗ fires: the preview API lists a draft\n      expected a finding, got none\n      ${ruleFile}: step follow: template "{{route}}" gave "/v1/a", not a URL\n`);
+    expect(io.out).toContain('✓ silent: the preview API asks for a token');
+  });
+
   it('fails a case whose recorded exchange the rule never requests (stale fixture)', async () => {
     const dir = await customRulesDir();
     const casesFile = path.join(dir, 'acme', 'acme-preview-drafts.cases.yaml');
@@ -141,5 +242,23 @@ describe('draftleak rules new', () => {
     const again = captureIo();
     expect(await runCli(['rules', 'new', '--cms', 'strapi', '--id', 'strapi-my-check', '--dir', dir], again)).toBe(2);
     expect(again.err).toContain('already exists');
+  });
+
+  it("scaffolds a rule that stays silent on every honeypot, catch-all-json included", async () => {
+    const dir = await tempDir('new');
+    expect(await runCli(['rules', 'new', '--cms', 'strapi', '--id', 'strapi-my-check', '--dir', dir], captureIo())).toBe(0);
+    const tested = captureIo();
+    await runCli(['rules', 'test', dir], tested);
+    expect(tested.out).toContain('✓ honeypot catch-all-json: silent');
+    expect(tested.out).not.toContain('FIRED');
+    expect(tested.out).toContain('✓ silent: TODO the default, safe answer');
+  });
+
+  it('refuses a CMS no fingerprint knows, with the closest name', async () => {
+    const dir = await tempDir('new');
+    const io = captureIo();
+    expect(await runCli(['rules', 'new', '--cms', 'sanityy', '--id', 'sanity-my-check', '--dir', dir], io)).toBe(2);
+    expect(io.err).toMatch(/unknown CMS "sanityy" \(did you mean "sanity"\?\)/);
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
-import { builtinRulesDir, loadRules } from '../../engine/index.js';
+import { UsageError } from '../../core/errors.js';
+import { builtinRulesDir } from '../../engine/index.js';
+import { unknownCmsMessage } from '../../engine/load-rules.js';
 import { loadConfiguredRules } from '../../scan/scan.js';
 import { formatRuleTestResults } from '../../rule-tests/format-results.js';
 import { runRuleCases } from '../../rule-tests/run-cases.js';
 import { scaffoldRule } from '../../rule-tests/scaffold.js';
+import { knownCmsNames, validateAuthoredFiles, type AuthoredKind } from '../../rule-tests/validate-files.js';
 import { exitCodes } from '../exit-codes.js';
 import { renderExplain } from '../explain.js';
 import type { CliIo } from '../io.js';
@@ -11,6 +14,10 @@ import { collect } from '../scan-options.js';
 
 function pathsOrBuiltin(paths: string[]): string[] {
   return paths.length > 0 ? paths : [builtinRulesDir];
+}
+
+function describeCounts(counts: Record<AuthoredKind, number>): string {
+  return `${counts.rule} rule(s), ${counts['rule-cases']} case file(s), ${counts.fingerprint} fingerprint(s), ${counts['fingerprint-cases']} fingerprint case file(s)`;
 }
 
 export function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -46,18 +53,22 @@ export function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Co
 
   rules
     .command('validate')
-    .description('check rule files and report every problem as file:line:column (exit 0 clean, 2 otherwise)')
-    .argument('[path...]', 'rule files or folders (default: the built-in rules)')
+    .description('check rule, case and fingerprint files and report every problem as file:line:column (exit 0 clean, 2 otherwise)')
+    .argument('[path...]', 'rule, case or fingerprint files, or folders (default: the built-in rules)')
     .action(async (paths: string[]) => {
-      const { rules: loaded, errors } = await loadRules(pathsOrBuiltin(paths));
+      const { counts, errors } = await validateAuthoredFiles(pathsOrBuiltin(paths));
       for (const error of errors) io.stdout(`${error.message}\n`);
-      const files = new Set(errors.map((error) => error.file)).size;
-      io.stderr(
-        errors.length === 0
-          ? `${loaded.length} rule(s) valid\n`
-          : `${errors.length} problem(s) in ${files} file(s); ${loaded.length} rule(s) valid\n`,
-      );
-      setExitCode(errors.length === 0 ? exitCodes.clean : exitCodes.error);
+      const checked = describeCounts(counts);
+      if (errors.length > 0) {
+        const files = new Set(errors.map((error) => error.file)).size;
+        io.stderr(`${errors.length} problem(s) in ${files} file(s); checked ${checked}\n`);
+      } else if (Object.values(counts).every((count) => count === 0)) {
+        io.stderr(`no rule, case or fingerprint files in ${pathsOrBuiltin(paths).join(', ')}\n`);
+      } else {
+        io.stderr(`${checked}: all valid\n`);
+      }
+      const empty = Object.values(counts).every((count) => count === 0);
+      setExitCode(errors.length === 0 && !empty ? exitCodes.clean : exitCodes.error);
     });
 
   rules
@@ -67,9 +78,16 @@ export function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print the results as JSON')
     .option('--explain', 'print, on stderr, what each rule did in each case')
     .action(async (paths: string[], flags: { json?: boolean; explain?: boolean }) => {
-      const { rules: loaded, errors } = await loadRules(pathsOrBuiltin(paths));
+      // The same checks as validate, case files included: a broken case file is not a failed test.
+      const { rules: loaded, errors } = await validateAuthoredFiles(pathsOrBuiltin(paths));
       if (errors.length > 0) {
         for (const error of errors) io.stderr(`${error.message}\n`);
+        io.stderr(`${errors.length} problem(s); fix them (draftleak rules validate) before the cases can run\n`);
+        setExitCode(exitCodes.error);
+        return;
+      }
+      if (loaded.length === 0) {
+        io.stderr(`no rules to test in ${pathsOrBuiltin(paths).join(', ')} (rules are <cms>/<id>.yaml)\n`);
         setExitCode(exitCodes.error);
         return;
       }
@@ -105,6 +123,8 @@ export function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .requiredOption('--id <id>', 'the rule id (kebab-case; also the file name)')
     .option('--dir <dir>', 'the rules folder to write into', 'rules')
     .action(async (flags: { cms: string; id: string; dir: string }) => {
+      const known = await knownCmsNames([flags.dir]);
+      if (!known.has(flags.cms)) throw new UsageError(unknownCmsMessage(flags.cms, known));
       const { ruleFile, caseFile } = await scaffoldRule(flags.dir, flags.cms, flags.id);
       io.stdout(`created ${ruleFile}\ncreated ${caseFile}\nnext: fill in the TODOs, then run draftleak rules test ${flags.dir}\n`);
     });
