@@ -46,6 +46,8 @@ const ruleFor: Record<Misconfig, string> = {
 };
 const rules = Object.values(ruleFor);
 const scheduled = state.posts.scheduled;
+/** Seeded posts that are published: no finding may name them as unpublished. */
+const publishedKeys = ['published-1', 'published-2', 'published-3', 'protected'] as const;
 const scheduledDate = Date.parse(`${scheduled.date_gmt}Z`);
 
 
@@ -64,7 +66,8 @@ const expectations: Record<Misconfig, (target: TargetResult) => void> = {
     const finding = findingOf(target, ruleFor['rest-drafts']);
     const named = finding.items.map((item) => `${item.id}:${item.status}`);
     for (const key of ['draft-1', 'draft-2'] as const) expect(named).toContain(`${state.posts[key].id}:draft`);
-    for (const key of ['published-1', 'published-2', 'published-3'] as const) {
+    // Published posts, the password-protected one included (its status is publish), are never named.
+    for (const key of publishedKeys) {
       expect(finding.items.map((item) => item.id), `published ${key} is not an exposure`).not.toContain(String(state.posts[key].id));
     }
   },
@@ -73,6 +76,9 @@ const expectations: Record<Misconfig, (target: TargetResult) => void> = {
     const item = finding.items.find((entry) => entry.url === scheduled.url);
     expect(item, `the finding should name ${scheduled.url}; items: ${JSON.stringify(finding.items)}`).toBeDefined();
     expect(Date.parse(item?.date ?? ''), 'the item carries the scheduled date').toBe(scheduledDate);
+    for (const key of publishedKeys) {
+      expect(finding.items.map((entry) => entry.url), `published ${key} is not early`).not.toContain(state.posts[key].url);
+    }
   },
   'debug-log': (target) => {
     const finding = findingOf(target, ruleFor['debug-log']);
