@@ -64,10 +64,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
 
   // 1. robots.txt: its rules are hints (admin and preview paths), its Sitemap lines are seeds.
   const robots = await readRobots(fetcher, origin);
-  const robotsUrls = [...robots.disallow, ...robots.allow]
-    .map((rule) => robotsRuleToUrl(rule, origin))
-    .filter((url): url is string => url !== undefined)
-    .filter((url, index, all) => all.indexOf(url) === index);
+  const robotsUrls = [
+    ...new Set([...robots.disallow, ...robots.allow].map((rule) => robotsRuleToUrl(rule, origin)).filter((url): url is string => url !== undefined)),
+  ];
 
   // 2. Sitemaps, declared first, then the usual locations; each URL is fetched at most once.
   const seeds: SitemapSeed[] = [

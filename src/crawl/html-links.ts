@@ -56,7 +56,15 @@ export interface ExtractedPage {
   inlineScriptsTruncated: boolean;
   /** <body class> tokens (WordPress writes postid-123, page-id-2, status-draft...). */
   bodyClasses: string[];
+  /** URLs (and <meta> tags) left out because a list reached maxUrlsPerKind; absent when none were. */
+  urlsDropped?: number;
 }
+
+/**
+ * URL-bearing attributes kept per page and per list (anchors, media, link tags...). A page with
+ * 100,000 links is a trap, not a table of contents; the crawl's own budgets decide the rest.
+ */
+export const maxUrlsPerKind = 10_000;
 
 /** Inline script text kept per page; bundles are scanned separately and in full. */
 export const inlineScriptCapChars = 256 * 1024;
@@ -107,6 +115,13 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
   let titleParts: string[] | undefined;
   let title: string | undefined;
   let script: OpenScript | undefined;
+  let urlsDropped = 0;
+  let metaTags = 0;
+  const push = (list: unknown[], value: string | undefined): void => {
+    if (value === undefined || value.trim() === '') return;
+    if (list.length >= maxUrlsPerKind) urlsDropped++;
+    else list.push(value);
+  };
 
   const parser = new Parser(
     {
@@ -117,7 +132,8 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
             push(raw.anchors, attributes['href']);
             break;
           case 'link':
-            if (attributes['href'] !== undefined) {
+            if (attributes['href'] !== undefined && raw.linkTags.length >= maxUrlsPerKind) urlsDropped++;
+            else if (attributes['href'] !== undefined) {
               raw.linkTags.push({
                 href: attributes['href'],
                 rel: attributes['rel'] ?? '',
@@ -137,7 +153,7 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
           case 'img':
           case 'source':
             push(raw.media, attributes['src']);
-            for (const candidate of parseSrcset(attributes['srcset'] ?? '')) raw.media.push(candidate);
+            for (const candidate of parseSrcset(attributes['srcset'] ?? '')) push(raw.media, candidate);
             break;
           case 'video':
           case 'audio':
@@ -160,7 +176,8 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
             if (raw.base === undefined && attributes['href'] !== undefined) raw.base = attributes['href'];
             break;
           case 'meta':
-            readMeta(attributes, meta, raw.metaUrls);
+            if (++metaTags > maxUrlsPerKind) urlsDropped++;
+            else readMeta(attributes, meta, raw.metaUrls);
             break;
           case 'title':
             if (title === undefined) titleParts = [];
@@ -222,9 +239,12 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
   }
 
   const metaUrls: Array<{ name: string; url: string }> = [];
+  const seenMeta = new Set<string>();
   for (const { name, value } of raw.metaUrls) {
     const url = resolveUrl(value, baseUrl);
-    if (url !== undefined && !metaUrls.some((entry) => entry.name === name && entry.url === url)) metaUrls.push({ name, url });
+    if (url === undefined || seenMeta.has(`${name} ${url}`)) continue;
+    seenMeta.add(`${name} ${url}`);
+    metaUrls.push({ name, url });
   }
 
   const jsonLd: JsonLdNode[] = [];
@@ -253,11 +273,8 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
     inlineScripts,
     inlineScriptsTruncated: inlineTruncated,
     bodyClasses,
+    ...(urlsDropped === 0 ? {} : { urlsDropped }),
   };
-}
-
-function push(list: string[], value: string | undefined): void {
-  if (value !== undefined && value.trim() !== '') list.push(value);
 }
 
 function readMeta(attributes: Record<string, string>, meta: Record<string, string>, metaUrls: Array<{ name: string; value: string }>): void {
@@ -380,10 +397,10 @@ function strings(value: string | unknown[] | undefined): string[] {
   return value.filter((item): item is string => typeof item === 'string');
 }
 
-/** image is a URL, an ImageObject ({url} or {contentUrl}), or an array of either. */
-function imageUrls(value: unknown): string[] {
+/** image is a URL, an ImageObject ({url} or {contentUrl}), or an array of either (nested arrays are hostile, not JSON-LD). */
+function imageUrls(value: unknown, depth = 0): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap((item) => imageUrls(item));
+  if (Array.isArray(value)) return depth >= 2 ? [] : value.flatMap((item) => imageUrls(item, depth + 1));
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
     return [object['url'], object['contentUrl']].filter((item): item is string => typeof item === 'string');

@@ -10,10 +10,19 @@ export const robotsInfoSchema = z.object({
   disallow: z.array(z.string()),
   /** Absolute sitemap URLs (relative ones resolved against the robots.txt URL). */
   sitemaps: z.array(z.string()),
+  /** Set when the file was longer than maxRobotsChars or listed more than the caps below. */
+  truncated: z.literal(true).optional(),
 });
 export type RobotsInfo = z.infer<typeof robotsInfoSchema>;
 
 export const emptyRobots = (): RobotsInfo => ({ allow: [], disallow: [], sitemaps: [] });
+
+/** Characters of robots.txt read: Google's own limit is 500 KiB, and what follows is ignored. */
+export const maxRobotsChars = 500 * 1024;
+/** Distinct Allow and Disallow rules kept, each. */
+export const maxRobotsRules = 1000;
+/** Distinct Sitemap lines kept. */
+export const maxRobotsSitemaps = 100;
 
 /**
  * Parses robots.txt with every user-agent group merged (a path hidden from one crawler is as
@@ -24,21 +33,30 @@ export function parseRobots(body: string, robotsUrl: string): RobotsInfo {
   const allow = new Set<string>();
   const disallow = new Set<string>();
   const sitemaps = new Set<string>();
-  for (const rawLine of body.split(/\r\n|\r|\n/)) {
-    const line = rawLine.replace(/#.*$/, '').trim();
+  let truncated = body.length > maxRobotsChars;
+  const keep = (set: Set<string>, value: string, cap: number): void => {
+    if (set.has(value)) return;
+    if (set.size >= cap) truncated = true;
+    else set.add(value);
+  };
+  const text = truncated ? body.slice(0, maxRobotsChars) : body;
+  for (const rawLine of text.split(/\r\n|\r|\n/)) {
+    const hash = rawLine.indexOf('#');
+    const line = (hash === -1 ? rawLine : rawLine.slice(0, hash)).trim();
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const key = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
     if (value === '') continue;
-    if (key === 'allow') allow.add(value);
-    else if (key === 'disallow') disallow.add(value);
+    if (key === 'allow') keep(allow, value, maxRobotsRules);
+    else if (key === 'disallow') keep(disallow, value, maxRobotsRules);
     else if (key === 'sitemap' || key === 'site-map') {
       const resolved = resolveHttp(value, robotsUrl);
-      if (resolved) sitemaps.add(resolved);
+      if (resolved) keep(sitemaps, resolved, maxRobotsSitemaps);
     }
   }
-  return { allow: [...allow], disallow: [...disallow], sitemaps: [...sitemaps] };
+  const info: RobotsInfo = { allow: [...allow], disallow: [...disallow], sitemaps: [...sitemaps] };
+  return truncated ? { ...info, truncated: true } : info;
 }
 
 /**
@@ -55,7 +73,7 @@ export function robotsRuleToUrl(rule: string, origin: string): string | undefine
 
 /** True when a body answered for /robots.txt looks like an HTML page (a catch-all site). */
 export function looksLikeHtml(body: string): boolean {
-  return /^\s*(<!doctype html|<html|<head|<body)/i.test(body);
+  return /^\s*(<!doctype html|<html|<head|<body)/i.test(body.slice(0, 1024));
 }
 
 function resolveHttp(value: string, base: string): string | undefined {

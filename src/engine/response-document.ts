@@ -12,14 +12,43 @@ export interface ResponseDocument {
   json: JSONValue;
 }
 
+/**
+ * JSON nested deeper than this is shown to rules as not JSON (json: null; the body stays).
+ * JSON.parse copes with any depth, but JSON.stringify, structuredClone and every recursive walk
+ * of the document (expressions, excerpts, reports) overflow the stack far below 200,000 levels;
+ * no CMS answers with more than a few dozen.
+ */
+export const maxJsonNesting = 512;
+
 function parseJson(body: string): JSONValue {
   const start = body.trimStart()[0];
   if (start !== '{' && start !== '[') return null;
+  if (!nestingWithin(body, maxJsonNesting)) return null;
   try {
     return JSON.parse(body) as JSONValue;
   } catch {
     return null;
   }
+}
+
+/** True when no bracket in the JSON text is nested deeper than `max` (strings are skipped). */
+export function nestingWithin(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c /* \\ */) index++;
+      else if (code === 0x22 /* " */) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
+      if (++depth > max) return false;
+    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return true;
 }
 
 export function toResponseDocument(response: HttpResponse): ResponseDocument {
