@@ -168,6 +168,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     robots,
     robotsUrls,
     sitemaps: sitemapResult.sitemaps,
+    ...(sitemapResult.entryCap === undefined ? {} : { sitemapEntryCap: sitemapResult.entryCap }),
     feeds,
     scripts,
     sourceMaps,

@@ -94,6 +94,8 @@ export interface CrawlResult {
   robotsUrls: string[];
   /** Sitemaps read successfully. */
   sitemaps: string[];
+  /** Set when maxSitemapEntries ended the sitemap read: `sitemap` held more, later sitemaps were not read. */
+  sitemapEntryCap?: { cap: number; sitemap: string };
   /** Feeds read successfully. */
   feeds: string[];
   /** Same-origin script bundles fetched. */

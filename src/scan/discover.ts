@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
 import { calibrateHost, crawl, describeCalibration, looksLikeNotFound, type CrawlResult, type HostCalibration } from '../crawl/index.js';
+import { describeDiscoveryCaps } from '../crawl/cap-notes.js';
 import { detectCms, type DetectResult, type LoadedFingerprint } from '../fingerprint/index.js';
 import type { JSONValue } from '../engine/expression.js';
 
@@ -48,6 +49,7 @@ export async function discoverTarget({ target, transport, fingerprints, maxPages
   const suspicious = calibration.catchAll || calibration.probes.some((probe) => probe.saysNotFound && probe.status < 300);
   if (suspicious) notes.push(calibrationNote);
   if (crawled.budget.stoppedBy) notes.push(`the crawl stopped at its ${crawled.budget.stoppedBy} budget; raise --max-pages to discover more`);
+  notes.push(...describeDiscoveryCaps(crawled));
   const inventory = crawled.inventory.toJSON();
   const site: JSONValue = {
     cms: detect.detections.map((detection) => detection.cms),

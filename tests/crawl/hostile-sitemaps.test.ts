@@ -2,8 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeDiscoveryCaps } from '../../src/crawl/cap-notes.js';
+import { crawl } from '../../src/crawl/crawl.js';
 import { parseFeed } from '../../src/crawl/feeds.js';
 import { CrawlFetcher } from '../../src/crawl/fetcher.js';
+import { PublishedInventory } from '../../src/crawl/inventory.js';
 import { maxSitemapEntries, readSitemaps } from '../../src/crawl/sitemap-fetch.js';
 import { parseSitemap } from '../../src/crawl/sitemap.js';
 import { parseXml, streamXml, textOf } from '../../src/crawl/xml.js';
@@ -56,6 +59,31 @@ describe('a sitemap of a million entries', () => {
     expect(result.entries.at(-1)?.loc).toBe(`http://a.b/p/${maxSitemapEntries - 1}`);
     expect(result.entryCap).toEqual({ cap: maxSitemapEntries, sitemap: `${site.origin}/sitemap.xml.gz` });
     expect(fetcher.failures).toEqual([]);
+  });
+
+  it('reaches the crawl result and the notes: the cap is named with the sitemap where reading stopped', async () => {
+    const site = await startSite({
+      '/sitemap.xml': (_path, origin) => ({ type: 'application/xml', body: millionEntrySitemap(origin, maxSitemapEntries + 10) }),
+    });
+    cleanup.add(site);
+    const result = await crawl({ target: `${site.origin}/`, transport: new FetchTransport(site.origin), maxPages: 2 });
+    expect(result.sitemapEntryCap).toEqual({ cap: maxSitemapEntries, sitemap: `${site.origin}/sitemap.xml` });
+    expect(result.inventory.has(`${site.origin}/p/${maxSitemapEntries - 1}`)).toBe(true);
+    expect(result.inventory.has(`${site.origin}/p/${maxSitemapEntries}`)).toBe(false);
+    expect(describeDiscoveryCaps(result)).toEqual([
+      `the sitemaps list more than ${maxSitemapEntries} entries (maxSitemapEntries); reading stopped in ${site.origin}/sitemap.xml, so the published inventory is incomplete`,
+    ]);
+  });
+
+  it('notes a full inventory and a truncated robots.txt, and nothing when no cap cut anything', () => {
+    const inventory = new PublishedInventory(1);
+    expect(describeDiscoveryCaps({ inventory, robots: { allow: [], disallow: [], sitemaps: [] } })).toEqual([]);
+    inventory.add({ url: 'https://example.com/a', source: 'link' });
+    inventory.add({ url: 'https://example.com/b', source: 'link' });
+    expect(describeDiscoveryCaps({ inventory, robots: { allow: [], disallow: [], sitemaps: [], truncated: true } })).toEqual([
+      'the published inventory is full at 1 URLs (maxInventoryEntries); 1 more URLs and ids were not kept',
+      'robots.txt is longer than 512000 characters or lists more than 1000 rules or 100 sitemaps; the rest was ignored',
+    ]);
   });
 
   it('does not fetch further sitemaps once the cap is reached', async () => {
