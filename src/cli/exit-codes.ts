@@ -1,14 +1,25 @@
 import type { ScanResult } from '../core/scan-result.js';
 import { atLeast, type Severity } from '../core/severity.js';
 
-/** ESLint's convention: 0 clean, 1 findings at or above the threshold, 2 could not run. */
-export const exitCodes = { clean: 0, findings: 1, error: 2 } as const;
+/**
+ * ESLint's convention: 0 clean, 1 findings at or above the threshold, 2 could not run; plus the
+ * shell's convention for a run ended by a signal (128 + its number).
+ */
+export const exitCodes = { clean: 0, findings: 1, error: 2, sigint: 130, sigterm: 143 } as const;
 
-/** `info` findings never fail a build; `none` never fails on findings at all. */
-export function exitCodeFor(result: ScanResult, failOn: Exclude<Severity, 'info'> | 'none'): number {
-  if (failOn === 'none') return exitCodes.clean;
-  const failing = result.targets.some((target) =>
-    target.findings.some((finding) => finding.severity !== 'info' && atLeast(finding.severity, failOn)),
-  );
-  return failing ? exitCodes.findings : exitCodes.clean;
+/**
+ * Precedence, highest first: a signal (130/143: the user stopped it); 1 when a finding is at or
+ * above --fail-on (even if another target failed: a real exposure must fail the build); 2 when a
+ * target was not scanned, was cut short, or a rule failed at run time (never a silent clean);
+ * else 0. `info` findings never fail a build; `--fail-on none` never fails on findings.
+ */
+export function exitCodeFor(result: ScanResult, failOn: Exclude<Severity, 'info'> | 'none', signal?: 'SIGINT' | 'SIGTERM'): number {
+  if (signal === 'SIGINT') return exitCodes.sigint;
+  if (signal === 'SIGTERM') return exitCodes.sigterm;
+  const failing =
+    failOn !== 'none' &&
+    result.targets.some((target) => target.findings.some((finding) => finding.severity !== 'info' && atLeast(finding.severity, failOn)));
+  if (failing) return exitCodes.findings;
+  const couldNotScan = result.stopped !== undefined || result.targets.some((target) => !target.executionSuccessful || target.failures.some((failure) => failure.code === 'DL_RULE_RUNTIME'));
+  return couldNotScan ? exitCodes.error : exitCodes.clean;
 }

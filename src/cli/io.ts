@@ -6,6 +6,11 @@ export interface CliIo {
   stdoutIsTty: boolean;
   /** True when stderr is a terminal: colours in the text report and explain output. */
   color: boolean;
+  /**
+   * Aborted on SIGINT or SIGTERM (reason "SIGINT"/"SIGTERM"): a running scan then stops, writes
+   * what it found marked incomplete, and exits 130/143.
+   */
+  stop?: AbortSignal;
 }
 
 export const processIo: CliIo = {

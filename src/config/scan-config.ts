@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { scanLimits } from '../core/limits.js';
 import { severitySchema } from '../core/severity.js';
+
+const limit = (name: keyof typeof scanLimits, min: number, max: number) => z.number().int().min(min).max(max).default(scanLimits[name].default);
 
 /** The scan configuration after flags are parsed: one schema, defaults in one place. */
 export const scanConfigSchema = z.strictObject({
@@ -14,6 +17,7 @@ export const scanConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Requests per second per host. */
   rateLimit: z.number().min(0).max(1000).default(10),
+  /** The whole of one exchange (connect, headers, body) must end within it. */
   timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
   /** The user's own headers (cookies, tokens): sent in scope, never reported. */
   headers: z.record(z.string(), z.string()).default({}),
@@ -21,8 +25,25 @@ export const scanConfigSchema = z.strictObject({
   allowHosts: z.array(z.string().min(1)).default([]),
   /** Run every rule whatever CMS was detected. */
   allRules: z.boolean().default(false),
-  /** Requests the discovery crawl may send per target (robots, sitemaps, feeds, pages, scripts). */
-  maxPages: z.number().int().min(1).max(100_000).default(40),
+  /** HTML pages the discovery crawl fetches per target. */
+  maxPages: limit('maxPages', 1, 1_000_000),
+  /** robots.txt, sitemaps, feeds, scripts and source maps the crawl fetches per target. */
+  maxDiscoveryFiles: limit('maxDiscoveryFiles', 0, 100_000),
+  maxCrawlBytes: limit('maxCrawlBytes', 1024, 10 * 1024 * 1024 * 1024),
+  maxDepth: limit('maxDepth', 0, 100),
+  /** Requests per target, discovery and rules together. */
+  maxRequests: limit('maxRequests', 1, 10_000_000),
+  /** Failures in a row after which a host is given up on; 0 never gives up. */
+  maxHostErrors: limit('maxHostErrors', 0, 100_000),
+  /** The whole scan stops after this many ms and reports what it found, marked incomplete. */
+  maxDurationMs: z.number().int().min(1000).optional(),
+  /** Each target's scan stops after this many ms; the next target then starts. */
+  maxTargetDurationMs: z.number().int().min(1000).optional(),
+  /** Accept TLS certificates that do not verify (self-signed staging); written into the report. */
+  insecure: z.boolean().default(false),
+  userAgent: z.string().min(1).optional(),
+  /** Which requests carry the user's credentials: the crawl, the rules' probes, or all. */
+  authScope: z.enum(['crawl', 'rules', 'all']).default('all'),
 });
 export type ScanConfig = z.infer<typeof scanConfigSchema>;
 export type ScanConfigInput = z.input<typeof scanConfigSchema>;

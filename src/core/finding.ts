@@ -50,6 +50,8 @@ export const probeFailureSchema = z.object({
   ruleId: z.string().optional(),
   url: z.string(),
   code: z.enum([...probeErrorCodes, 'DL_RULE_RUNTIME']),
+  /** The rule's step whose probe failed, when a rule's probe failed. */
+  step: z.string().optional(),
   message: z.string(),
 });
 export type ProbeFailure = z.infer<typeof probeFailureSchema>;
@@ -88,8 +90,15 @@ export const targetResultSchema = z.object({
   /** Rule ids that ran against this target. */
   rulesRun: z.array(z.string()),
   requestsSent: z.number().int(),
-  /** False when the target could not be scanned at all. */
+  /** False when the target could not be scanned at all, or its scan was cut short. */
   executionSuccessful: z.boolean(),
+  /**
+   * Why the target's scan is incomplete or did not happen (interrupted, a deadline, nothing
+   * answered): a report with this set is never a clean result.
+   */
+  incomplete: z.string().optional(),
+  /** Limits that refused requests, each with the flag that raises it. */
+  budgetsSpent: z.array(z.object({ budget: z.string(), flag: z.string(), detail: z.string() })).optional(),
   discovery: discoverySchema.optional(),
 });
 export type TargetResult = z.infer<typeof targetResultSchema>;

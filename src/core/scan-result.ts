@@ -14,4 +14,8 @@ export interface ScanResult {
   targets: TargetResult[];
   /** The command line, as run, with header values removed. */
   commandLine: string;
+  /** Why the whole scan stopped before it finished (a signal, --max-duration), when it did. */
+  stopped?: string;
+  /** TLS certificates were not verified (--insecure). */
+  insecure?: boolean;
 }

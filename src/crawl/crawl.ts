@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { UsageError } from '../core/errors.js';
+import { scanLimits } from '../core/limits.js';
 import type { HttpResponse } from '../core/http-types.js';
 import { Discoveries, FetchQueue } from './discoveries.js';
 import { FeedParseError, parseFeed } from './feeds.js';
@@ -26,9 +27,10 @@ import type { CrawlOptions, CrawlResult } from './types.js';
  */
 
 const defaults = {
-  maxPages: 200,
-  maxDepth: 3,
-  maxBytes: 20 * 1024 * 1024,
+  maxPages: scanLimits.maxPages.default,
+  maxDiscoveryFiles: scanLimits.maxDiscoveryFiles.default,
+  maxDepth: scanLimits.maxDepth.default,
+  maxBytes: scanLimits.maxCrawlBytes.default,
   maxQueryVariants: 5,
   maxPerPattern: 20,
   concurrency: 4,
@@ -41,7 +43,7 @@ const defaults = {
 type Settings = { -readonly [K in keyof typeof defaults]: number };
 
 /** Zero is a valid "none of these" for depth and the per-kind caps, never for the others. */
-const zeroAllowed = new Set<keyof Settings>(['maxDepth', 'maxSitemaps', 'maxFeeds', 'maxScripts', 'maxSourceMaps']);
+const zeroAllowed = new Set<keyof Settings>(['maxDepth', 'maxDiscoveryFiles', 'maxSitemaps', 'maxFeeds', 'maxScripts', 'maxSourceMaps']);
 
 export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const settings = resolveSettings(options);
@@ -50,7 +52,12 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const origin = new URL(target).origin;
   const logger = options.logger;
 
-  const fetcher = new CrawlFetcher(options.transport, origin, { maxRequests: settings.maxPages, maxBytes: settings.maxBytes }, logger);
+  const fetcher = new CrawlFetcher(
+    options.transport,
+    origin,
+    { maxPages: settings.maxPages, maxFiles: settings.maxDiscoveryFiles, maxBytes: settings.maxBytes },
+    logger,
+  );
   const admission = new UrlAdmission({ maxQueryVariants: settings.maxQueryVariants, maxPerPattern: settings.maxPerPattern });
   const frontier = new Frontier(origin, admission, settings.maxDepth);
   const inventory = new PublishedInventory();
@@ -150,7 +157,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     });
   }
 
-  const stoppedBy = fetcher.stoppedBy ?? (frontier.skippedByDepth > 0 ? 'depth' : undefined);
+  const stoppedBy = [...fetcher.stoppedBy, ...(frontier.skippedByDepth > 0 ? (['depth'] as const) : [])];
   logger?.debug({ requests: fetcher.requests, bytes: fetcher.bytes, stoppedBy }, 'crawl finished');
   const apiHostDetails = discoveries.apiHosts;
   const scriptUrlList = discoveries.scriptUrls.toArray();
@@ -183,9 +190,10 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     inventory,
     failures: fetcher.failures,
     budget: {
-      pagesFetched: fetcher.requests,
+      pagesFetched: fetcher.pagesFetched,
       bytesFetched: fetcher.bytes,
-      ...(stoppedBy === undefined ? {} : { stoppedBy }),
+      ...(stoppedBy.length === 0 ? {} : { stoppedBy }),
+      filesFetched: fetcher.files,
       skippedQueryVariants: admission.skippedQueryVariants,
       skippedByPattern: admission.skippedByPattern,
       skippedByDepth: frontier.skippedByDepth,

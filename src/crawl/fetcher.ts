@@ -3,7 +3,7 @@ import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse } from '../core/http-types.js';
 import type { Logger } from '../core/logger.js';
 import { originOf } from './normalize.js';
-import type { CrawledPage, FetchKind, RawCapableTransport, RawHttpResponse } from './types.js';
+import type { CrawlBudgetName, CrawledPage, FetchKind, RawCapableTransport, RawHttpResponse } from './types.js';
 
 /**
  * The crawl's only door to the transport. Three guarantees live here so that no caller can
@@ -13,7 +13,10 @@ import type { CrawledPage, FetchKind, RawCapableTransport, RawHttpResponse } fro
  */
 
 export interface FetcherLimits {
-  maxRequests: number;
+  /** HTML page requests. */
+  maxPages: number;
+  /** Requests of every other kind: robots, sitemaps, feeds, scripts, source maps. */
+  maxFiles: number;
   maxBytes: number;
 }
 
@@ -33,9 +36,10 @@ export class CrawlFetcher {
    */
   private readonly slots: Slot[] = [];
   private readonly slotByUrl = new Map<string, Slot>();
-  requests = 0;
+  pagesFetched = 0;
+  files = 0;
   bytes = 0;
-  stoppedBy: 'pages' | 'bytes' | undefined;
+  private readonly spent = new Set<CrawlBudgetName>();
 
   constructor(
     private readonly transport: RawCapableTransport,
@@ -52,9 +56,19 @@ export class CrawlFetcher {
     return this.slots.flatMap((slot) => slot.responses);
   }
 
-  /** True once a request was refused for lack of budget; the crawl then winds down. */
+  /** Requests of every kind sent so far. */
+  get requests(): number {
+    return this.pagesFetched + this.files;
+  }
+
+  /** The budgets that refused a request, in the order they ran out. */
+  get stoppedBy(): CrawlBudgetName[] {
+    return [...this.spent];
+  }
+
+  /** True once no more pages can be fetched (page or byte budget spent); the crawl then winds down. */
   get exhausted(): boolean {
-    return this.stoppedBy !== undefined;
+    return this.spent.has('pages') || this.spent.has('bytes');
   }
 
   get canSendRaw(): boolean {
@@ -77,13 +91,14 @@ export class CrawlFetcher {
     headers?: Record<string, string>,
     options: { binary?: boolean } = {},
   ): Promise<HttpResponse | undefined> {
-    const slot = this.reserve(url);
+    const slot = this.reserve(url, kind);
     if (!slot) return undefined;
     this.slotByUrl.set(url, slot);
     try {
       const response = await this.transport.send({
         method: 'GET',
         url,
+        purpose: 'crawl',
         ...(headers ? { headers } : {}),
         ...(options.binary ? { binary: true } : {}),
       });
@@ -110,11 +125,11 @@ export class CrawlFetcher {
   async getRaw(url: string, kind: FetchKind, headers?: Record<string, string>): Promise<RawHttpResponse | undefined> {
     const sendRaw = this.transport.sendRaw;
     if (!sendRaw) return undefined;
-    const slot = this.reserve(url);
+    const slot = this.reserve(url, kind);
     if (!slot) return undefined;
     this.slotByUrl.set(url, slot);
     try {
-      const response = await sendRaw.call(this.transport, { method: 'GET', url, ...(headers ? { headers } : {}) });
+      const response = await sendRaw.call(this.transport, { method: 'GET', url, purpose: 'crawl', ...(headers ? { headers } : {}) });
       this.bytes += response.body.length;
       slot.page = {
         url,
@@ -174,21 +189,23 @@ export class CrawlFetcher {
     this.logger?.debug(failure, 'crawl failure');
   }
 
-  private reserve(url: string): Slot | undefined {
+  private reserve(url: string, kind: FetchKind): Slot | undefined {
     if (!this.isSameOrigin(url)) {
       // Callers filter first; this is the guarantee, not the filter.
       this.logger?.warn({ url }, 'crawl refused a request to another origin');
       return undefined;
     }
-    if (this.requests >= this.limits.maxRequests) {
-      this.stoppedBy ??= 'pages';
+    const isPage = kind === 'page';
+    if (isPage ? this.pagesFetched >= this.limits.maxPages : this.files >= this.limits.maxFiles) {
+      this.spent.add(isPage ? 'pages' : 'files');
       return undefined;
     }
     if (this.bytes >= this.limits.maxBytes) {
-      this.stoppedBy ??= 'bytes';
+      this.spent.add('bytes');
       return undefined;
     }
-    this.requests++;
+    if (isPage) this.pagesFetched += 1;
+    else this.files += 1;
     const slot: Slot = { responses: [] };
     this.slots.push(slot);
     return slot;

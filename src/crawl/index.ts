@@ -1,6 +1,7 @@
 /** The discovery pass: what the target publishes, links, loads and calls. */
 export { crawl } from './crawl.js';
 export type {
+  CrawlBudgetName,
   CrawlBudgetReport,
   CrawledPage,
   CrawlOptions,

@@ -33,8 +33,10 @@ export interface CrawlOptions {
   /** The scan target; its origin is the only one the crawl sends requests to. */
   target: string;
   transport: RawCapableTransport;
-  /** Requests the crawl sends, of every kind (robots, sitemaps, feeds, pages, scripts, maps). Default 200. */
+  /** HTML pages fetched (requests of kind 'page'). Default: scanLimits.maxPages. */
   maxPages?: number;
+  /** robots.txt, sitemaps, feeds, scripts and source maps fetched. Default: scanLimits.maxDiscoveryFiles. */
+  maxDiscoveryFiles?: number;
   /** Link hops from the target followed for HTML pages. Default 3. */
   maxDepth?: number;
   /** Response body bytes fetched in total. Default 20 MiB. */
@@ -71,12 +73,17 @@ export interface CrawledPage {
   bytes: number;
 }
 
+/** The crawl's budgets: maxPages, maxDiscoveryFiles, maxBytes, maxDepth. */
+export type CrawlBudgetName = 'pages' | 'files' | 'bytes' | 'depth';
+
 export interface CrawlBudgetReport {
-  /** Requests sent (failed ones included). */
+  /** HTML page requests sent (failed ones included). */
   pagesFetched: number;
+  /** robots, sitemap, feed, script and source-map requests sent. */
+  filesFetched: number;
   bytesFetched: number;
-  /** Why the crawl left URLs unfetched, when it did: the request budget, the byte budget, or maxDepth. */
-  stoppedBy?: 'pages' | 'bytes' | 'depth';
+  /** Which budgets left URLs unfetched, when any did. */
+  stoppedBy?: CrawlBudgetName[];
   skippedQueryVariants: number;
   skippedByPattern: number;
   skippedByDepth: number;

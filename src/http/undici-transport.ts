@@ -21,10 +21,24 @@ export interface UndiciTransport extends Transport {
    * connection. The transport is unusable after.
    */
   close(): Promise<void>;
-  stats(): { requestsSent: number; cacheHits: number };
+  stats(): TransportStats;
   /** The limits that refused requests so far (request budget, hosts given up on). */
   spentBudgets(): SpentBudget[];
 }
+
+export interface TransportStats {
+  requestsSent: number;
+  cacheHits: number;
+  /** HTTP answers received, of any status. */
+  answers: number;
+  /**
+   * Answers that show the site serving something: any status but the refusals a WAF or a gate
+   * gives everything (401, 403, 407, 429, 503). Zero means nothing was really scanned.
+   */
+  usefulAnswers: number;
+}
+
+const refusalStatuses = new Set([401, 403, 407, 429, 503]);
 
 /** One request on the wire: the first one, or a redirect hop. */
 interface Hop {
@@ -71,6 +85,8 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   const inFlight = new Set<AbortController>();
   let closing = false;
   let requestBudgetSpent = 0;
+  let answers = 0;
+  let usefulAnswers = 0;
   const exchange = new Exchanger(agent, settings);
   let closed: Promise<void> = Promise.resolve();
 
@@ -193,6 +209,8 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
         continue;
       }
       health.answered(origin);
+      answers += 1;
+      if (!refusalStatuses.has(answer.status)) usefulAnswers += 1;
       // After the last attempt a 429/503 is returned: it is the server's answer, not a failure.
       if (!(retriesLeft && isRetryableStatus(answer.status))) return answer;
       const delayMs = retryDelayForStatus(answer.headers['retry-after'], attempt, {
@@ -240,7 +258,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       return closed;
     },
     stats() {
-      return { requestsSent: exchange.requestsSent, cacheHits: cache.hits };
+      return { requestsSent: exchange.requestsSent, cacheHits: cache.hits, answers, usefulAnswers };
     },
     spentBudgets() {
       const spent: SpentBudget[] = health.givenUpOrigins().map(({ origin, lastCode }) => ({

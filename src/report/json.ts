@@ -24,6 +24,9 @@ export interface JsonTarget {
   startedAt: string;
   endedAt: string;
   executionSuccessful: boolean;
+  /** Why this target's result is incomplete or missing; absent for a scan that ran to its end. */
+  incomplete?: string;
+  budgetsSpent?: { budget: string; flag: string; detail: string }[];
   requestsSent: number;
   rulesRun: string[];
   findings: Finding[];
@@ -36,6 +39,9 @@ export interface JsonReport {
   formatVersion: number;
   tool: ToolInfo;
   commandLine: string;
+  /** Why the whole scan stopped early (a signal, --max-duration), when it did. */
+  stopped?: string;
+  insecure?: boolean;
   targets: JsonTarget[];
   summary: JsonSummary & { targets: number };
 }
@@ -66,7 +72,7 @@ function finding(value: Finding): Finding {
 }
 
 function failure(value: ProbeFailure): ProbeFailure {
-  return { ruleId: value.ruleId, url: value.url, code: value.code, message: value.message };
+  return { ruleId: value.ruleId, ...(value.step === undefined ? {} : { step: value.step }), url: value.url, code: value.code, message: value.message };
 }
 
 function summarise(findings: readonly Finding[], failedProbes: number): JsonSummary {
@@ -79,6 +85,8 @@ function target(value: TargetResult): JsonTarget {
     startedAt: value.startedAt,
     endedAt: value.endedAt,
     executionSuccessful: value.executionSuccessful,
+    ...(value.incomplete === undefined ? {} : { incomplete: value.incomplete }),
+    ...(value.budgetsSpent === undefined ? {} : { budgetsSpent: value.budgetsSpent.map((spent) => ({ ...spent })) }),
     requestsSent: value.requestsSent,
     rulesRun: [...value.rulesRun],
     findings: sortFindings(value.findings).map(finding),
@@ -96,6 +104,8 @@ export function toJsonReport(result: ScanResult): JsonReport {
     formatVersion: jsonFormatVersion,
     tool: { name: scan.tool.name, version: scan.tool.version, informationUri: scan.tool.informationUri },
     commandLine: scan.commandLine,
+    ...(scan.stopped === undefined ? {} : { stopped: scan.stopped }),
+    ...(scan.insecure === true ? { insecure: true } : {}),
     targets: scan.targets.map(target),
     summary: { targets: scan.targets.length, ...summarise(allFindings, failedProbes) },
   };

@@ -55,6 +55,7 @@ export function sanitizeTarget(target: TargetResult): TargetResult {
     target: redactUrl(target.target),
     findings: target.findings.map(sanitizeFinding),
     failures: target.failures.map(sanitizeFailure),
+    ...(target.incomplete === undefined ? {} : { incomplete: maskSecrets(target.incomplete) }),
     // Signals quote what a site showed (a key in a script tag, say): masked like evidence.
     ...(target.discovery
       ? {

@@ -92,7 +92,8 @@ function utc(timestamp: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-function toInvocation(target: TargetResult, commandLine: string, ruleIndex: RuleIndex): SarifInvocation {
+function toInvocation(target: TargetResult, scan: ScanResult, ruleIndex: RuleIndex): SarifInvocation {
+  const commandLine = scan.commandLine;
   const start = utc(target.startedAt);
   const end = utc(target.endedAt);
   return {
@@ -101,6 +102,13 @@ function toInvocation(target: TargetResult, commandLine: string, ruleIndex: Rule
     ...(start === undefined ? {} : { startTimeUtc: start }),
     ...(end === undefined ? {} : { endTimeUtc: end }),
     toolExecutionNotifications: [
+      // First, because it changes how everything else reads: this run is not a clean result.
+      ...(target.incomplete === undefined
+        ? []
+        : [{ level: 'error' as const, message: { text: target.incomplete }, descriptor: { id: 'DL_SCAN_INCOMPLETE' } }]),
+      ...(scan.insecure === true
+        ? [{ level: 'warning' as const, message: { text: 'TLS certificates were not verified (--insecure)' }, descriptor: { id: 'DL_INSECURE_TLS' } }]
+        : []),
       ...sortFailures(target.failures).map((failure) => toNotification(failure, target.executionSuccessful, ruleIndex)),
       // Discovery notes (a catch-all host, a spent budget) change how a clean result reads.
       ...(target.discovery?.notes ?? []).map((note) => ({
@@ -135,7 +143,7 @@ function toRun(
     originalUriBaseIds: bases.declarations(
       results.flatMap((result) => result.locations.map((loc) => loc.physicalLocation.artifactLocation)),
     ),
-    invocations: [toInvocation(target, scan.commandLine, ruleIndex)],
+    invocations: [toInvocation(target, scan, ruleIndex)],
     // Always present, even empty: that is how GitHub learns that earlier alerts are fixed.
     results,
     properties: {

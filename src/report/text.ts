@@ -64,12 +64,16 @@ function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>,
     lines.push(`  Detected: ${detected || 'no known CMS'}; ${discovery.pagesCrawled} page(s) crawled, ${discovery.publishedInventory} published URL(s) known`);
     for (const note of discovery.notes) lines.push(`  ${paint(`Note: ${note}`, 'yellow')}`);
   }
+  if (target.incomplete !== undefined) lines.push(`  ${paint(`Not a clean result: ${target.incomplete}.`, 'bold', 'red')}`);
+  const failedRules = new Set(target.failures.filter((failure) => failure.code === 'DL_RULE_RUNTIME').map((failure) => failure.ruleId));
+  const skippedRules = target.discovery?.skippedRules.length ?? 0;
   if (target.findings.length === 0) {
-    // Said explicitly so "nothing printed" is never mistaken for "nothing checked".
-    const caveat = target.executionSuccessful ? '' : ' (scan incomplete: the target could not be scanned)';
-    lines.push(`  ${paint('No exposure found', 'green')}${caveat}.`);
+    // "No exposure found" only when every selected rule ran to its end; otherwise say what ran.
+    const clean = target.executionSuccessful && failedRules.size === 0 && target.failures.length === 0;
+    const coverage = `${target.rulesRun.length} rule(s) ran, ${failedRules.size} failed, ${skippedRules} skipped (CMS not detected)`;
+    if (clean) lines.push(`  ${paint('No exposure found', 'green')} (${coverage}).`);
+    else lines.push(`  ${paint('No exposure found by what could run', 'yellow')}: ${coverage}; ${target.failures.length} probe(s) failed (listed below).`);
   } else {
-    if (!target.executionSuccessful) lines.push(`  ${paint('Scan incomplete: the target could not be fully scanned.', 'red')}`);
     for (const finding of sortFindings(target.findings)) lines.push(...findingLines(finding, rules, paint), '');
   }
   if (target.failures.length > 0) {

@@ -5,6 +5,8 @@ import { calibrateHost, crawl, describeCalibration, looksLikeNotFound, type Craw
 import { describeDiscoveryCaps } from '../crawl/cap-notes.js';
 import { detectCms, type DetectResult, type LoadedFingerprint } from '../fingerprint/index.js';
 import type { JSONValue } from '../engine/expression.js';
+import { scanLimits, type ScanLimitName } from '../core/limits.js';
+import type { CrawlBudgetName } from '../crawl/index.js';
 
 export interface TargetDiscovery {
   calibration: HostCalibration;
@@ -19,12 +21,34 @@ export interface TargetDiscovery {
   rejectProof: (response: HttpResponse) => string | undefined;
 }
 
-export interface DiscoverOptions {
+/** The crawl's budgets (defaults in core/limits). */
+export interface CrawlLimits {
+  maxPages: number;
+  maxDiscoveryFiles?: number;
+  maxCrawlBytes?: number;
+  maxDepth?: number;
+}
+
+export interface DiscoverOptions extends CrawlLimits {
   target: string;
   transport: Transport;
   fingerprints: LoadedFingerprint[];
-  maxPages: number;
   logger: Logger;
+}
+
+const budgetLimit: Record<CrawlBudgetName, keyof CrawlLimits & ScanLimitName> = {
+  pages: 'maxPages',
+  files: 'maxDiscoveryFiles',
+  bytes: 'maxCrawlBytes',
+  depth: 'maxDepth',
+};
+
+/** "the crawl stopped at its budget of 100 HTML pages; raise --max-pages to discover more" */
+function budgetNote(name: CrawlBudgetName, limits: CrawlLimits): string {
+  const limitName = budgetLimit[name];
+  const { flag, what, default: fallback } = scanLimits[limitName];
+  const value = limits[limitName] ?? fallback;
+  return `the crawl stopped at its budget of ${value} ${what}; raise ${flag} to discover more`;
 }
 
 /** Caps on what rules see of the site, so a huge sitemap cannot bloat every expression. */
@@ -35,9 +59,18 @@ const maxListed = 1000;
  * publishes on purpose, and which CMS it runs. Each part fails soft: a failure is recorded and
  * the scan goes on with what is known.
  */
-export async function discoverTarget({ target, transport, fingerprints, maxPages, logger }: DiscoverOptions): Promise<TargetDiscovery> {
+export async function discoverTarget(options: DiscoverOptions): Promise<TargetDiscovery> {
+  const { target, transport, fingerprints, logger } = options;
   const calibration = await calibrateHost(target, transport);
-  const crawled = await crawl({ target, transport, maxPages, logger });
+  const crawled = await crawl({
+    target,
+    transport,
+    maxPages: options.maxPages,
+    ...(options.maxDiscoveryFiles === undefined ? {} : { maxDiscoveryFiles: options.maxDiscoveryFiles }),
+    ...(options.maxCrawlBytes === undefined ? {} : { maxBytes: options.maxCrawlBytes }),
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+    logger,
+  });
   const detect = await detectCms({
     target,
     responses: crawled.responses,
@@ -48,7 +81,7 @@ export async function discoverTarget({ target, transport, fingerprints, maxPages
   const calibrationNote = describeCalibration(calibration);
   const suspicious = calibration.catchAll || calibration.probes.some((probe) => probe.saysNotFound && probe.status < 300);
   if (suspicious) notes.push(calibrationNote);
-  if (crawled.budget.stoppedBy) notes.push(`the crawl stopped at its ${crawled.budget.stoppedBy} budget; raise --max-pages to discover more`);
+  for (const name of crawled.budget.stoppedBy ?? []) notes.push(budgetNote(name, options));
   notes.push(...describeDiscoveryCaps(crawled));
   const inventory = crawled.inventory.toJSON();
   const site: JSONValue = {

@@ -2,14 +2,21 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { ProbeError } from '../core/errors.js';
 import type { Discovery, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
-import type { Transport } from '../core/http-types.js';
+import type { SpentBudget, Transport } from '../core/http-types.js';
 import { runRule, targetBase, type LoadedRule, type RuleOutcome } from '../engine/index.js';
 import type { LoadedFingerprint } from '../fingerprint/index.js';
-import { discoverTarget } from './discover.js';
+import { discoverTarget, type CrawlLimits } from './discover.js';
 import { selectRules } from './select-rules.js';
 
 /** Codes that mean the target itself did not answer, not that one probe went wrong. */
-const unreachableCodes = new Set(['DL_CONNECTION_FAILED', 'DL_CONNECT_TIMEOUT', 'DL_INVALID_URL']);
+const unreachableCodes = new Set(['DL_CONNECTION_FAILED', 'DL_CONNECT_TIMEOUT', 'DL_INVALID_URL', 'DL_TLS_ERROR']);
+
+/** What the transport tells the orchestrator about one target's traffic. */
+export interface TrafficStats {
+  requestsSent: number;
+  answers: number;
+  usefulAnswers: number;
+}
 
 export interface RunTargetOptions {
   target: string;
@@ -17,10 +24,13 @@ export interface RunTargetOptions {
   fingerprints: LoadedFingerprint[];
   transport: Transport;
   concurrency: number;
-  maxPages: number;
+  crawlLimits: CrawlLimits;
   allRules: boolean;
   logger: Logger;
-  requestsSent: () => number;
+  traffic: () => TrafficStats;
+  spentBudgets?: () => SpentBudget[];
+  /** Why the scan of this target was stopped (a signal, a deadline), once it was. */
+  stopped?: () => string | undefined;
 }
 
 export interface TargetRun {
@@ -33,7 +43,7 @@ export interface TargetRun {
 /** Checks that the target answers at all; a dead target is reported once, not once per rule. */
 async function reach(target: string, transport: Transport, logger: Logger): Promise<ProbeError | undefined> {
   try {
-    await transport.send({ method: 'GET', url: `${targetBase(target)}/` });
+    await transport.send({ method: 'GET', url: `${targetBase(target)}/`, purpose: 'crawl' });
   } catch (error) {
     if (error instanceof ProbeError && unreachableCodes.has(error.code)) return error;
     // A redirect out of scope or a timeout on the home page alone does not stop the rules.
@@ -42,17 +52,21 @@ async function reach(target: string, transport: Transport, logger: Logger): Prom
   return undefined;
 }
 
+/** Requests that were never answered because we stopped: counted, not listed one by one. */
+const notSentCodes = new Set<ProbeFailure['code']>(['DL_ABORTED', 'DL_REQUEST_BUDGET', 'DL_HOST_ERROR_BUDGET']);
+
 /**
  * Scans one target: reach it, discover it (calibration, crawl, fingerprints), run the rules its
  * CMS calls for with bounded concurrency, and gather findings and failed probes. Nothing here
- * throws for a bad site.
+ * throws for a bad site, and nothing gathered is dropped when the scan is stopped part-way.
  */
 export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
-  const { target, rules, transport, concurrency, logger, requestsSent } = options;
+  const { target, rules, transport, concurrency, logger, traffic } = options;
+  const stopped = options.stopped ?? (() => undefined);
   const startedAt = new Date().toISOString();
   const dead = await reach(target, transport, logger);
   if (dead) {
-    const failure: ProbeFailure = { url: `${targetBase(target)}/`, code: dead.code as ProbeFailure['code'], message: dead.message };
+    const failure: ProbeFailure = { url: `${targetBase(target)}/`, code: dead.code, message: dead.message };
     return {
       result: {
         target,
@@ -61,31 +75,37 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
         findings: [],
         failures: [failure],
         rulesRun: [],
-        requestsSent: requestsSent(),
+        requestsSent: traffic().requestsSent,
         executionSuccessful: false,
+        incomplete: `not scanned: ${dead.message}`,
       },
       outcomes: [],
       unreachable: dead.message,
     };
   }
 
-  const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, maxPages: options.maxPages, logger });
+  const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, ...options.crawlLimits, logger });
   const { selected, skipped } = selectRules(rules, discovered.detect.detections.map((detection) => detection.cms), options.allRules);
   logger.info({ target, detected: discovered.detect.detections.map((detection) => detection.cms), rules: selected.length }, 'discovery done');
 
   const limit = pLimit(concurrency);
+  const ran: string[] = [];
   const outcomes = await Promise.all(
-    selected.map(({ rule }) =>
+    selected.map(({ rule, file }) =>
       limit(async (): Promise<RuleOutcome> => {
+        // A stopped scan starts no new rule; the rules already running finish with what they have.
+        const why = stopped();
+        if (why !== undefined) return { ruleId: rule.id, findings: [], failures: [], trace: [{ step: '(none)', stopped: `not run: ${why}` }] };
+        ran.push(rule.id);
         try {
           return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof });
         } catch (error) {
           // A bug in one rule must not cost the user the other rules' results.
-          logger.error({ rule: rule.id, err: error }, 'rule crashed');
+          logger.error({ rule: rule.id, file, err: error }, 'rule crashed');
           return {
             ruleId: rule.id,
             findings: [],
-            failures: [{ ruleId: rule.id, url: target, code: 'DL_RULE_RUNTIME', message: String(error) }],
+            failures: [{ ruleId: rule.id, url: target, code: 'DL_RULE_RUNTIME', message: `${file}: ${error instanceof Error ? error.message : String(error)}` }],
             trace: [],
           };
         }
@@ -104,6 +124,22 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   if (outOfScope.length > 0) {
     notes.push(`not probed, out of scope (allow with --allow-host to include them): ${outOfScope.join(', ')}`);
   }
+  const allFailures = [...discovered.failures, ...outcomes.flatMap((outcome) => outcome.failures)];
+  const failures = allFailures.filter((failure) => !notSentCodes.has(failure.code));
+  const notSent = allFailures.length - failures.length;
+  const budgetsSpent = options.spentBudgets?.() ?? [];
+  for (const spent of budgetsSpent) notes.push(`${spent.detail}; raise ${spent.flag} to probe more`);
+  const stopReason = stopped();
+  const notRun = selected.length - ran.length;
+  if (stopReason !== undefined) {
+    notes.push(`scan stopped (${stopReason}): ${notSent} request(s) not completed, ${notRun} of ${selected.length} rule(s) not run`);
+  }
+  const seen = traffic();
+  // Nothing but refusals (a WAF answering 403 to everything, every request timing out) means
+  // nothing was scanned: that must never read as a clean result.
+  const nothingScanned = seen.usefulAnswers === 0 ? describeNothingScanned(seen, failures) : undefined;
+  const incomplete = stopReason !== undefined ? `scan stopped (${stopReason}) before it finished` : nothingScanned;
+
   const discovery: Discovery = {
     detections: discovered.detect.detections.map(({ cms, name, version, confidence, signals }) => ({
       cms,
@@ -125,12 +161,22 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
       startedAt,
       endedAt: new Date().toISOString(),
       findings,
-      failures: [...discovered.failures, ...outcomes.flatMap((outcome) => outcome.failures)],
-      rulesRun: selected.map(({ rule }) => rule.id),
-      requestsSent: requestsSent(),
-      executionSuccessful: true,
+      failures,
+      rulesRun: ran,
+      requestsSent: seen.requestsSent,
+      executionSuccessful: incomplete === undefined,
+      ...(incomplete === undefined ? {} : { incomplete }),
+      ...(budgetsSpent.length > 0 ? { budgetsSpent } : {}),
       discovery,
     },
     outcomes: [...outcomes, ...skippedOutcomes],
   };
+}
+
+function describeNothingScanned(seen: TrafficStats, failures: ProbeFailure[]): string {
+  if (seen.answers === 0) {
+    const codes = [...new Set(failures.map((failure) => failure.code))].sort().join(', ');
+    return `not scanned: none of ${seen.requestsSent} request(s) got an answer${codes ? ` (${codes})` : ''}`;
+  }
+  return `not scanned: all ${seen.answers} answer(s) were refusals (401/403/429/503), as a WAF or an access gate gives; nothing behind it was reached`;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DraftleakError, RuleError } from '../core/errors.js';
+import type { TargetResult } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import { toolInfo } from '../core/version.js';
 import type { ScanConfig } from '../config/scan-config.js';
@@ -42,44 +43,157 @@ export async function loadBuiltinFingerprints(): Promise<LoadedFingerprint[]> {
   return fingerprints;
 }
 
-export async function scan(config: ScanConfig, logger: Logger, commandLine: string): Promise<ScanOutput> {
+export interface ScanControl {
+  /** Aborted by the CLI on SIGINT/SIGTERM; its reason (e.g. "SIGINT") is written into the report. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs every target in turn. A signal or --max-duration stops the scan: the target in progress
+ * keeps what it found (marked incomplete) and the targets not started are listed as not scanned.
+ * --max-target-duration stops one target and moves on to the next.
+ */
+export async function scan(config: ScanConfig, logger: Logger, commandLine: string, control: ScanControl = {}): Promise<ScanOutput> {
   const rules = await loadConfiguredRules(config);
   const fingerprints = await loadBuiltinFingerprints();
   const outcomes = new Map<string, RuleOutcome[]>();
   const unreachable: { target: string; reason: string }[] = [];
-  const targets = [];
-  for (const target of config.targets) {
-    const transport = createUndiciTransport({
-      target,
-      allowedHosts: config.allowHosts,
-      concurrencyPerHost: config.concurrency,
-      rateLimitPerHost: config.rateLimit,
-      timeoutMs: config.timeoutMs,
-      headers: config.headers,
-      logger,
-    });
-    try {
-      const run = await runTarget({
+  const targets: TargetResult[] = [];
+  const scanStop = new StopLatch();
+  const onSignal = (): void => scanStop.stop(`interrupted by ${String(control.signal?.reason ?? 'a signal')}`);
+  if (control.signal?.aborted) onSignal();
+  control.signal?.addEventListener('abort', onSignal, { once: true });
+  const { maxDurationMs, maxTargetDurationMs } = config;
+  const scanDeadline =
+    maxDurationMs === undefined ? undefined : setTimeout(() => scanStop.stop(`--max-duration ${seconds(maxDurationMs)} reached`), maxDurationMs);
+  try {
+    for (const given of config.targets) {
+      const { target, headers } = withUrlCredentials(given, config.headers);
+      if (scanStop.reason !== undefined) {
+        targets.push(notStarted(target, scanStop.reason));
+        continue;
+      }
+      const transport = createUndiciTransport({
         target,
-        rules,
-        fingerprints,
-        transport,
-        concurrency: config.concurrency,
-        maxPages: config.maxPages,
-        allRules: config.allRules,
+        allowedHosts: config.allowHosts,
+        concurrencyPerHost: config.concurrency,
+        rateLimitPerHost: config.rateLimit,
+        timeoutMs: config.timeoutMs,
+        headers,
+        authScope: config.authScope,
+        maxRequests: config.maxRequests,
+        maxHostErrors: config.maxHostErrors,
+        insecure: config.insecure,
+        ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
         logger,
-        requestsSent: () => transport.stats().requestsSent,
       });
-      targets.push(run.result);
-      outcomes.set(target, run.outcomes);
-      if (run.unreachable !== undefined) unreachable.push({ target, reason: run.unreachable });
-    } finally {
-      await transport.close();
+      const targetStop = new StopLatch();
+      const stopTarget = (reason: string): void => {
+        targetStop.stop(reason);
+        // Closing ends every exchange in flight at once: what was gathered stays, nothing waits.
+        void transport.close();
+      };
+      const unsubscribe = scanStop.onStop(stopTarget);
+      const targetDeadline =
+        maxTargetDurationMs === undefined
+          ? undefined
+          : setTimeout(() => stopTarget(`--max-target-duration ${seconds(maxTargetDurationMs)} reached`), maxTargetDurationMs);
+      try {
+        const run = await runTarget({
+          target,
+          rules,
+          fingerprints,
+          transport,
+          concurrency: config.concurrency,
+          crawlLimits: {
+            maxPages: config.maxPages,
+            maxDiscoveryFiles: config.maxDiscoveryFiles,
+            maxCrawlBytes: config.maxCrawlBytes,
+            maxDepth: config.maxDepth,
+          },
+          allRules: config.allRules,
+          logger,
+          traffic: () => transport.stats(),
+          spentBudgets: () => transport.spentBudgets(),
+          stopped: () => targetStop.reason,
+        });
+        targets.push(run.result);
+        outcomes.set(target, run.outcomes);
+        if (run.unreachable !== undefined) unreachable.push({ target, reason: run.unreachable });
+      } finally {
+        clearTimeout(targetDeadline);
+        unsubscribe();
+        await transport.close();
+      }
     }
+  } finally {
+    clearTimeout(scanDeadline);
+    control.signal?.removeEventListener('abort', onSignal);
   }
   return {
-    result: { tool: toolInfo, rules: rules.map(({ rule }) => rule), targets, commandLine },
+    result: {
+      tool: toolInfo,
+      rules: rules.map(({ rule }) => rule),
+      targets,
+      commandLine,
+      ...(scanStop.reason === undefined ? {} : { stopped: scanStop.reason }),
+      ...(config.insecure ? { insecure: true } : {}),
+    },
     outcomes,
     unreachable,
   };
+}
+
+/** Remembers the first reason to stop and tells whoever listens. */
+class StopLatch {
+  reason: string | undefined;
+  private readonly listeners = new Set<(reason: string) => void>();
+
+  stop(reason: string): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    for (const listener of this.listeners) listener(reason);
+  }
+
+  onStop(listener: (reason: string) => void): () => void {
+    if (this.reason !== undefined) listener(this.reason);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function notStarted(target: string, reason: string): TargetResult {
+  const now = new Date().toISOString();
+  return {
+    target,
+    startedAt: now,
+    endedAt: now,
+    findings: [],
+    failures: [],
+    rulesRun: [],
+    requestsSent: 0,
+    executionSuccessful: false,
+    incomplete: `not scanned: the scan was stopped (${reason}) before this target started`,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * `http://user:pass@host/` is a request for Basic auth: the credentials leave the URL (so no
+ * report, log or fingerprint ever holds them) and travel as the user's own Authorization
+ * header, to the target's origin only. An Authorization the user gave explicitly wins.
+ */
+export function withUrlCredentials(target: string, headers: Record<string, string>): { target: string; headers: Record<string, string> } {
+  const url = new URL(target);
+  if (url.username === '' && url.password === '') return { target, headers };
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  const basic = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  return { target: url.href, headers: hasAuthorization ? headers : { ...headers, Authorization: basic } };
 }

@@ -67,13 +67,16 @@ describe('draftleak scan (in-process, through the program factory)', () => {
     expect(await runCli(['scan', site.origin, '--format', 'json', '--rate-limit', '0'], captureIo())).toBe(1);
   });
 
-  it('exits 2 with one clear line when the target port is closed', async () => {
+  it('exits 2 with one clear line when the target port is closed, and still writes a report that says so', async () => {
     const closed = await startLoopbackServer((_req, res) => res.end());
     const origin = closed.origin;
     await closed.close();
     const io = captureIo();
     expect(await runCli(['scan', origin], io)).toBe(2);
-    expect(io.out).toBe('');
+    // The report exists (a CI upload step finds a file) and is not a clean result.
+    const sarif = JSON.parse(io.out) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { descriptor: { id: string } }[] }[]; results: unknown[] }[] };
+    expect(sarif.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
+    expect(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications.map((n) => n.descriptor.id)).toEqual(['DL_SCAN_INCOMPLETE', 'DL_CONNECTION_FAILED']);
     expect(io.err.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^draftleak: cannot scan ${origin}.*refused`))]);
   });
 

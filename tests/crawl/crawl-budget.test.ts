@@ -48,10 +48,12 @@ describe('crawl budget on a large site', () => {
 
     const result = await crawl({ target: site.origin, transport, maxPages: 100 });
 
-    expect(result.budget.pagesFetched).toBeLessThanOrEqual(100);
-    expect(site.requests.length).toBeLessThanOrEqual(100);
+    // maxPages counts HTML pages only; robots and sitemaps have their own budget.
+    expect(result.budget.pagesFetched).toBe(100);
+    expect(result.pages.filter((page) => page.kind === 'page')).toHaveLength(100);
+    expect(site.requests.length).toBe(100 + result.budget.filesFetched);
     expect(result.pages.length).toBe(site.requests.length);
-    expect(result.budget.stoppedBy).toBe('pages');
+    expect(result.budget.stoppedBy).toContain('pages');
     // The other server was never asked, not even through the transport's scope check.
     expect(other.requests).toHaveLength(0);
     expect(other.connections).toBe(0);
@@ -68,7 +70,7 @@ describe('crawl budget on a large site', () => {
     const other = cleanup.add(await startSite({}, html('third party', 'Other')));
     const site = cleanup.add(await bigSite(other));
     const result = await crawl({ target: site.origin, transport: new FetchTransport(site.origin), maxDepth: 1, maxPages: 1000 });
-    expect(result.budget.stoppedBy).toBe('depth');
+    expect(result.budget.stoppedBy).toEqual(['depth']);
     expect(result.pages.filter((page) => page.kind === 'page').map((page) => page.depth)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
     expect(result.budget.skippedByDepth).toBeGreaterThan(0);
   });
@@ -77,7 +79,7 @@ describe('crawl budget on a large site', () => {
     const other = cleanup.add(await startSite({}, html('third party', 'Other')));
     const site = cleanup.add(await bigSite(other));
     const result = await crawl({ target: site.origin, transport: new FetchTransport(site.origin), maxBytes: 4000, concurrency: 1 });
-    expect(result.budget.stoppedBy).toBe('bytes');
+    expect(result.budget.stoppedBy).toContain('bytes');
     // One response may cross the line; none is started after it.
     const lastBeforeLimit = result.budget.bytesFetched - (result.pages.at(-1)?.bytes ?? 0);
     expect(lastBeforeLimit).toBeLessThan(4000);
@@ -89,6 +91,16 @@ describe('crawl budget on a large site', () => {
     const first = await crawl({ target: site.origin, transport: new FetchTransport(site.origin), maxPages: 60, concurrency: 8 });
     const second = await crawl({ target: site.origin, transport: new FetchTransport(site.origin), maxPages: 60, concurrency: 8 });
     expect(second.pages.map((page) => page.url)).toEqual(first.pages.map((page) => page.url));
+  });
+
+  it('gives HTML pages and discovery files separate budgets', async () => {
+    const other = cleanup.add(await startSite({}, html('third party', 'Other')));
+    const site = cleanup.add(await bigSite(other));
+    const result = await crawl({ target: site.origin, transport: new FetchTransport(site.origin), maxPages: 30, maxDiscoveryFiles: 1 });
+    // Spending the file budget on robots.txt leaves every page of the page budget to pages.
+    expect(result.budget.filesFetched).toBe(1);
+    expect(result.budget.pagesFetched).toBe(30);
+    expect(result.budget.stoppedBy).toEqual(['files', 'pages']);
   });
 
   it('records transport failures and keeps going', async () => {

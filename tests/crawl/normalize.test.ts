@@ -85,6 +85,7 @@ describe('query explosion in the crawl', () => {
     expect(result.budget.skippedQueryVariants).toBeGreaterThan(0);
     expect(result.budget.skippedByPattern).toBeGreaterThan(0);
     expect(result.budget.stoppedBy).toBeUndefined();
-    expect(result.budget.pagesFetched).toBe(1 + 3 + 1 + 1 + 5 + 20); // robots, 3 sitemap guesses, home, /calendar, variants, paths
+    expect(result.budget.filesFetched).toBe(1 + 3); // robots, 3 sitemap guesses
+    expect(result.budget.pagesFetched).toBe(1 + 1 + 5 + 20); // home, /calendar, variants, paths
   });
 });

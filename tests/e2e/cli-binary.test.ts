@@ -87,10 +87,11 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     expect(result.stderr).toContain('draftleak demo: scanning');
   });
 
-  it('exits 2 with one line on stderr for a closed port', async () => {
+  it('exits 2 with one line on stderr for a closed port, and a report marked not scanned', async () => {
     const result = await draftleak(['scan', 'http://127.0.0.1:9/']);
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    const sarif = JSON.parse(result.stdout) as { runs: { invocations: { executionSuccessful: boolean }[] }[] };
+    expect(sarif.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import { scanLimits } from '../../core/limits.js';
 import { createLogger } from '../../core/logger.js';
 import { parseHeaderFlag, scanConfigSchema, type ScanConfig, type ScanConfigInput } from '../../config/scan-config.js';
 import { renderReport } from '../../report/index.js';
@@ -30,6 +31,16 @@ interface ScanFlags extends OutputFlags {
   header?: string[];
   allRules?: boolean;
   maxPages?: number;
+  maxDiscoveryFiles?: number;
+  maxCrawlBytes?: number;
+  maxDepth?: number;
+  maxRequests?: number;
+  maxHostErrors?: number;
+  maxDuration?: number;
+  maxTargetDuration?: number;
+  insecure?: boolean;
+  userAgent?: string;
+  authScope?: ScanConfig['authScope'];
 }
 
 export function toScanConfig(targets: string[], flags: ScanFlags): ScanConfig {
@@ -41,6 +52,16 @@ export function toScanConfig(targets: string[], flags: ScanFlags): ScanConfig {
     allowHosts: flags.allowHost ?? [],
     allRules: flags.allRules === true,
     ...(flags.maxPages !== undefined ? { maxPages: flags.maxPages } : {}),
+    ...(flags.maxDiscoveryFiles !== undefined ? { maxDiscoveryFiles: flags.maxDiscoveryFiles } : {}),
+    ...(flags.maxCrawlBytes !== undefined ? { maxCrawlBytes: flags.maxCrawlBytes } : {}),
+    ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
+    ...(flags.maxRequests !== undefined ? { maxRequests: flags.maxRequests } : {}),
+    ...(flags.maxHostErrors !== undefined ? { maxHostErrors: flags.maxHostErrors } : {}),
+    ...(flags.maxDuration !== undefined ? { maxDurationMs: flags.maxDuration * 1000 } : {}),
+    ...(flags.maxTargetDuration !== undefined ? { maxTargetDurationMs: flags.maxTargetDuration * 1000 } : {}),
+    ...(flags.insecure === true ? { insecure: true } : {}),
+    ...(flags.userAgent !== undefined ? { userAgent: flags.userAgent } : {}),
+    ...(flags.authScope !== undefined ? { authScope: flags.authScope } : {}),
     headers: Object.fromEntries(
       (flags.header ?? []).map((header) => {
         try {
@@ -71,25 +92,42 @@ export async function runScanAndReport(
   fallbackFormat?: 'text',
 ): Promise<{ output: ScanOutput; exitCode: number }> {
   const logger = createLogger(flags.logLevel);
-  const output = await scan(config, logger, commandLine);
+  warnAboutUrlCredentials(config, io);
+  if (config.insecure) io.stderr('draftleak: --insecure: TLS certificates are not verified (written into the report)\n');
+  const output = await scan(config, logger, commandLine, io.stop ? { signal: io.stop } : {});
   const format = chooseFormat(flags, io, fallbackFormat);
-  const allUnreachable = output.unreachable.length === config.targets.length;
-  if (allUnreachable) {
-    // Nothing was scanned: one clear line per target, and no empty report pretending to be clean.
-    for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${safeUrl(target)}: ${safeLine(reason)}\n`);
-    return { output, exitCode: exitCodes.error };
-  }
+  // A report is written even when nothing could be scanned: a CI step that uploads it must find
+  // a file, and the file says (executionSuccessful: false) that this is not a clean result.
   await writeReport(renderReport(output.result, format, { color: io.color && !flags.output }), flags, io);
   if (flags.explain) {
     for (const [target, outcomes] of output.outcomes) io.stderr(renderExplain(target, outcomes));
   }
   for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${safeUrl(target)}: ${safeLine(reason)}\n`);
+  const unreachable = new Set(output.unreachable.map(({ target }) => target));
+  for (const target of output.result.targets) {
+    if (target.incomplete !== undefined && !unreachable.has(target.target)) io.stderr(`draftleak: ${target.target}: ${target.incomplete}\n`);
+  }
   if (flags.output) {
     const count = output.result.targets.reduce((sum, target) => sum + target.findings.length, 0);
     io.stderr(`draftleak: wrote ${flags.output} (${format}): ${count} finding(s) on ${output.result.targets.length} target(s)\n`);
   }
-  const exitCode = output.unreachable.length > 0 ? exitCodes.error : exitCodeFor(output.result, config.failOn);
-  return { output, exitCode };
+  if (output.result.stopped !== undefined) io.stderr(`draftleak: the scan was stopped (${output.result.stopped}); the report holds what was found so far and is marked incomplete\n`);
+  return { output, exitCode: exitCodeFor(output.result, config.failOn, signalOf(io.stop)) };
+}
+
+function signalOf(stop: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | undefined {
+  const reason: unknown = stop?.aborted ? stop.reason : undefined;
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? reason : undefined;
+}
+
+/** Credentials in a target URL work (as Basic auth), but they sit in shell history and CI logs. */
+function warnAboutUrlCredentials(config: ScanConfig, io: CliIo): void {
+  for (const target of config.targets) {
+    const url = new URL(target);
+    if (url.username !== '' || url.password !== '') {
+      io.stderr(`draftleak: the credentials in the URL of ${url.host} are sent as Basic auth to that origin only and never written to a report; prefer --header "Authorization: Basic …" from a secret\n`);
+    }
+  }
 }
 
 export function scanCommand(io: CliIo, argv: readonly string[], setExitCode: (code: number) => void): Command {
@@ -102,11 +140,21 @@ export function scanCommand(io: CliIo, argv: readonly string[], setExitCode: (co
     .option('--rules <path>', 'load rules from this file or folder too (repeatable)', collect)
     .option('--no-builtin-rules', 'run only the rules given with --rules')
     .option('--all-rules', 'run every rule, not only those for the CMS detected')
-    .option('--max-pages <n>', 'requests the discovery crawl may send per target (default 40)', parseInteger('--max-pages', 1, 100_000))
+    .option('--max-pages <n>', `HTML pages the discovery crawl fetches per target (default ${scanLimits.maxPages.default})`, parseInteger('--max-pages', 1, 1_000_000))
+    .option('--max-discovery-files <n>', `robots, sitemap, feed, script and source-map files fetched per target (default ${scanLimits.maxDiscoveryFiles.default})`, parseInteger('--max-discovery-files', 0, 100_000))
+    .option('--max-crawl-bytes <n>', `body bytes the crawl reads per target (default ${scanLimits.maxCrawlBytes.default})`, parseInteger('--max-crawl-bytes', 1024, 10 * 1024 ** 3))
+    .option('--max-depth <n>', `link hops from the target the crawl follows (default ${scanLimits.maxDepth.default})`, parseInteger('--max-depth', 0, 100))
+    .option('--max-requests <n>', `requests per target, discovery and rules together (default ${scanLimits.maxRequests.default})`, parseInteger('--max-requests', 1, 10_000_000))
+    .option('--max-host-errors <n>', `failures in a row after which a host is no longer probed (default ${scanLimits.maxHostErrors.default}; 0 = never)`, parseInteger('--max-host-errors', 0, 100_000))
+    .option('--max-duration <seconds>', 'stop the whole scan after this long and report what was found, marked incomplete', parseInteger('--max-duration', 1, 7 * 24 * 3600))
+    .option('--max-target-duration <seconds>', 'stop each target after this long and go on with the next', parseInteger('--max-target-duration', 1, 7 * 24 * 3600))
+    .option('--insecure', 'accept TLS certificates that do not verify (self-signed staging); said in the report')
+    .option('--user-agent <text>', 'User-Agent to send instead of draftleak/<version>')
+    .addOption(new Option('--auth-scope <scope>', 'which requests carry --header and URL credentials: crawl, rules or all').choices(['crawl', 'rules', 'all']).default('all'))
     .option('--allow-host <host>', 'also probe this host ("host" or "host:port"; repeatable)', collect)
     .option('--concurrency <n>', 'rules and connections at once per host (default 4)', parseInteger('--concurrency', 1, 64))
     .option('--rate-limit <rps>', 'requests per second per host (default 10; 0 = no limit)', parseNumber('--rate-limit', 0, 1000))
-    .option('--timeout <ms>', 'connect, headers and body timeout in ms (default 10000)', parseInteger('--timeout', 100, 300_000))
+    .option('--timeout <ms>', 'longest one request may take, connect to last body byte, in ms (default 10000)', parseInteger('--timeout', 100, 300_000))
     .option('--header <header>', 'send "Name: value" with every request; never written to reports (repeatable)', collect);
   addOutputOptions(command).action(async (targets: string[], flags: ScanFlags) => {
     const config = toScanConfig(targets, flags);
