@@ -57,11 +57,13 @@ export function normalizeUrl(raw: string, base?: string | URL): string | undefin
       .map((pair) => ({ pair, name: safeDecode(pair.split('=', 1)[0] ?? '') }))
       .filter(({ name }) => !isTrackingParam(name));
     pairs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    url.search = pairs.map(({ pair }) => pair).join('&');
+    // The setter drops one leading "?", which would eat a query that itself starts with "?".
+    url.search = `?${pairs.map(({ pair }) => pair).join('&')}`;
   }
   const text = url.href;
-  // URL keeps a bare "?" when the query became empty after stripping.
-  return text.endsWith('?') ? text.slice(0, -1) : text;
+  // URL keeps a bare "?" when the query is empty ("/page?"); a "?" inside the query ("?a?") is
+  // part of it and stays.
+  return url.search === '' && text.endsWith('?') ? text.slice(0, -1) : text;
 }
 
 /** "http://h:8080" style origin of an http(s) URL, or undefined. */

@@ -68,7 +68,9 @@ export function robotsRuleToUrl(rule: string, origin: string): string | undefine
   const cut = rule.search(/[*$]/);
   const path = cut === -1 ? rule : rule.slice(0, cut);
   if (!path.startsWith('/') || path === '/') return undefined;
-  return resolveHttp(path, origin);
+  // Appended, not resolved: "//host/x" is a path on this site, not a link to another host.
+  const url = resolveHttp(`${origin}${path}`, origin);
+  return url !== undefined && new URL(url).origin === new URL(origin).origin ? url : undefined;
 }
 
 /** True when a body answered for /robots.txt looks like an HTML page (a catch-all site). */

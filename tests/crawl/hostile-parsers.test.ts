@@ -5,7 +5,7 @@ import { FeedParseError, parseFeed } from '../../src/crawl/feeds.js';
 import { extractLinks, maxUrlsPerKind } from '../../src/crawl/html-links.js';
 import { maxInventoryEntries, PublishedInventory } from '../../src/crawl/inventory.js';
 import { normalizeUrl } from '../../src/crawl/normalize.js';
-import { maxRobotsChars, maxRobotsRules, maxRobotsSitemaps, parseRobots } from '../../src/crawl/robots.js';
+import { maxRobotsChars, maxRobotsRules, maxRobotsSitemaps, parseRobots, robotsRuleToUrl } from '../../src/crawl/robots.js';
 import { scanSourceMap, SourceMapError } from '../../src/crawl/script-scan.js';
 import { parseSitemap, SitemapParseError } from '../../src/crawl/sitemap.js';
 import { maxJsonNesting, toResponseDocument } from '../../src/engine/response-document.js';
@@ -177,5 +177,13 @@ describe('garbage bytes', () => {
     }
     const robots = parseRobots(text, 'https://example.com/robots.txt');
     expect(robots.disallow.length).toBeLessThanOrEqual(maxRobotsRules);
+  });
+});
+
+describe('robots rules that look like other hosts', () => {
+  it('keeps "//host/x" and "/\\\\host" on the site as paths', () => {
+    expect(robotsRuleToUrl('//evil.example/x', 'https://example.com')).toBe('https://example.com//evil.example/x');
+    expect(robotsRuleToUrl('/\\evil.example/x', 'https://example.com')).toBe('https://example.com//evil.example/x');
+    expect(robotsRuleToUrl('/@evil.example/', 'https://example.com')).toBe('https://example.com/@evil.example/');
   });
 });

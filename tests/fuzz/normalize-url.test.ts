@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { normalizeUrl, pathPattern, UrlAdmission } from '../../src/crawl/normalize.js';
+import { fuzzParameters, textFrom } from './fuzz-settings.js';
+
+/** The URL normaliser decides what the crawl de-duplicates and requests; it sees every link of every page. */
+
+const urlPieces = [
+  'http://', 'https://', 'HTTP://', 'ftp://', 'javascript:', 'data:', '//', 'example.com', 'xn--bcher-kva.example', 'bücher.example', '127.0.0.1', '[::1]',
+  ':80', ':443', ':8080', ':99999', '@', 'user:pw@', '/', '\\', '..', '.', '%2e', '%2E%2e', '%2f', '%00', '%c0%ae', '%', '%%', '%zz', '%E0%A4%A',
+  '?', '&', '=', '#', 'a', 'b', 'utm_source=x', '%75tm_medium=y', 'fbclid=1', 'preview=true', 'p=12', '+', ' ', '\t', '\n', 'ä', '\u200b', '\ufeff', '\ud800',
+];
+const urlLike = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), textFrom(urlPieces, 24));
+const base = fc.constantFrom(undefined, 'https://example.com/a/b/', 'http://127.0.0.1:8080/x?y=1');
+
+describe('normalizeUrl under generated input', () => {
+  it('never throws, returns http(s) or undefined, and is idempotent', () => {
+    fc.assert(
+      fc.property(urlLike, base, (raw, from) => {
+        const once = normalizeUrl(raw, from);
+        if (once === undefined) return true;
+        const parsed = new URL(once);
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+        if (parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') return false;
+        return normalizeUrl(once) === once;
+      }),
+      fuzzParameters(3000),
+    );
+  });
+
+  it('keeps the origin the URL parser gives: path and query tricks never move a link to another host', () => {
+    fc.assert(
+      fc.property(urlLike, (raw) => {
+        const normalized = normalizeUrl(raw, 'https://example.com/');
+        if (normalized === undefined) return true;
+        return new URL(normalized).origin === new URL(raw.trim(), 'https://example.com/').origin;
+      }),
+      fuzzParameters(2000),
+    );
+  });
+
+  it('feeds pathPattern and UrlAdmission without throwing', () => {
+    fc.assert(
+      fc.property(fc.array(urlLike, { maxLength: 20 }), (raws) => {
+        const admission = new UrlAdmission({ maxQueryVariants: 2, maxPerPattern: 3 });
+        for (const raw of raws) {
+          const url = normalizeUrl(raw, 'https://example.com/');
+          if (url === undefined) continue;
+          pathPattern(url);
+          admission.admit(url);
+        }
+        return true;
+      }),
+      fuzzParameters(500),
+    );
+  });
+});
