@@ -61,7 +61,14 @@ export function parseRuleText(file: string, text: string, options: ParseRuleOpti
   if (yamlErrors.length > 0) {
     return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
   }
-  const input: unknown = source.document.toJS();
+  let input: unknown;
+  try {
+    input = source.document.toJS();
+  } catch (error) {
+    // yaml refuses an alias bomb or an unresolved merge alias (`<<: *a`) only when it builds the
+    // value, and says nothing of where: the file is unreadable as a whole.
+    return { errors: [new RuleError(file, `the YAML cannot be read: ${(error as Error).message}`, { line: 1, column: 1 })] };
+  }
   const parsed = ruleSchema.safeParse(input);
   const problems: YamlProblem[] = parsed.success ? [] : problemsFromZod(parsed.error.issues, input, [], { schema: ruleSchema });
   const said = new Set(problems.map((problem) => `${JSON.stringify(problem.path)} ${problem.message}`));
