@@ -28,6 +28,7 @@ export const probeErrorCodes = [
   'DL_TLS_ERROR', // the certificate was refused (self-signed, expired, wrong name); see --insecure
   'DL_HOST_ERROR_BUDGET', // the host failed too often in a row and is no longer probed
   'DL_REQUEST_BUDGET', // the target's request budget (--max-requests) was spent
+  'DL_BODY_TRUNCATED', // the body was longer than its cap; only the first part was read
   'DL_ABORTED', // the scan was interrupted (signal, --max-duration) before this request ended
 ] as const;
 export type ProbeErrorCode = (typeof probeErrorCodes)[number];

@@ -25,6 +25,8 @@ export interface HttpRequest {
   identity?: 'anonymous' | 'user';
   /** Why it is sent: the discovery crawl or a rule's probe. Default 'rule'. */
   purpose?: 'crawl' | 'rule';
+  /** Read at most this many body bytes (never more than the transport's own cap). */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {

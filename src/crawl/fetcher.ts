@@ -23,6 +23,25 @@ export interface FetcherLimits {
 /** Decoded text of a raw (gzip) body kept in `responses`, like the transport's own body cap. */
 const syntheticBodyCapChars = 5 * 1024 * 1024;
 
+/**
+ * What each kind of crawl request reads at most. A robots file or a page of several megabytes
+ * is a trap, not content; sitemaps and bundles get the transport's full cap.
+ */
+const bodyCapByKind: Partial<Record<FetchKind, number>> = {
+  robots: 512 * 1024,
+  page: 2 * 1024 * 1024,
+  feed: 2 * 1024 * 1024,
+};
+
+/**
+ * `responses` are kept for passive fingerprinting until discovery ends, so each keeps only the
+ * head of its body (where generators, meta tags and framework markers sit), and less once many
+ * are held: memory stays bounded however big the site's answers are.
+ */
+const keptBodyChars = 256 * 1024;
+const keptBodyCharsWhenFull = 16 * 1024;
+const keptCharsBudget = 24 * 1024 * 1024;
+
 interface Slot {
   page?: CrawledPage;
   responses: HttpResponse[];
@@ -39,6 +58,7 @@ export class CrawlFetcher {
   pagesFetched = 0;
   files = 0;
   bytes = 0;
+  private keptChars = 0;
   private readonly spent = new Set<CrawlBudgetName>();
 
   constructor(
@@ -101,9 +121,14 @@ export class CrawlFetcher {
         purpose: 'crawl',
         ...(headers ? { headers } : {}),
         ...(options.binary ? { binary: true } : {}),
+        ...(bodyCapByKind[kind] === undefined ? {} : { maxBodyBytes: bodyCapByKind[kind] }),
       });
       this.bytes += response.bytes;
-      slot.responses.push(response);
+      slot.responses.push(this.keep(response));
+      // Sitemaps say so themselves (they are not read at all when cut); anything else was read in part.
+      if (response.truncated && kind !== 'sitemap') {
+        this.recordFailure({ url, code: 'DL_BODY_TRUNCATED', message: `the ${kind} body was cut at ${response.bytes} bytes; only that much was read for discovery` });
+      }
       slot.page = {
         url,
         ...(response.url !== url ? { finalUrl: response.url } : {}),
@@ -158,11 +183,11 @@ export class CrawlFetcher {
     if (!slot || !last) return;
     const truncated = text.length > syntheticBodyCapChars;
     const { rawBody: _bytes, ...rest } = last;
-    slot.responses[slot.responses.length - 1] = {
+    slot.responses[slot.responses.length - 1] = this.keep({
       ...rest,
       body: truncated ? text.slice(0, syntheticBodyCapChars) : text,
       truncated: truncated || last.truncated,
-    };
+    });
   }
 
   /** Keeps a raw response in `responses` with its decoded text as body, for passive fingerprinting. */
@@ -170,7 +195,7 @@ export class CrawlFetcher {
     const truncated = text.length > syntheticBodyCapChars;
     const slot = this.slotByUrl.get(url) ?? { responses: [] };
     if (!this.slotByUrl.has(url)) this.slots.push(slot);
-    slot.responses.push({
+    slot.responses.push(this.keep({
       requestedUrl: url,
       url: raw.url ?? url,
       status: raw.status,
@@ -181,7 +206,16 @@ export class CrawlFetcher {
       bytes: raw.body.length,
       redirects: [],
       durationMs: 0,
-    });
+    }));
+  }
+
+  /** The copy of a response kept for fingerprinting: the head of its body, no raw bytes. */
+  private keep(response: HttpResponse): HttpResponse {
+    const { rawBody: _raw, ...rest } = response;
+    const limit = this.keptChars > keptCharsBudget ? keptBodyCharsWhenFull : keptBodyChars;
+    const body = rest.body.length > limit ? rest.body.slice(0, limit) : rest.body;
+    this.keptChars += body.length;
+    return body === rest.body ? rest : { ...rest, body, truncated: true };
   }
 
   recordFailure(failure: ProbeFailure): void {
@@ -200,7 +234,10 @@ export class CrawlFetcher {
       this.spent.add(isPage ? 'pages' : 'files');
       return undefined;
     }
-    if (this.bytes >= this.limits.maxBytes) {
+    // The target's own page is always read: robots and sitemaps that ate the byte budget must
+    // not leave the scan without the one page every fingerprint looks at.
+    const firstPage = isPage && this.pagesFetched === 0;
+    if (this.bytes >= this.limits.maxBytes && !firstPage) {
       this.spent.add('bytes');
       return undefined;
     }

@@ -3,7 +3,7 @@ import type { Finding, ProbeFailure } from '../core/finding.js';
 import type { HttpRequest, HttpResponse, Transport } from '../core/http-types.js';
 import type { Rule, Step } from './rule-schema.js';
 import { evaluateLenient, type JSONValue } from './expression.js';
-import { renderTemplate } from './template.js';
+import { renderTemplate, TemplateError } from './template.js';
 import { evaluateMatcher, type MatchTrace } from './matchers.js';
 import { runExtractor } from './extractors.js';
 import { toResponseDocument, type ResponseDocument } from './response-document.js';
@@ -140,18 +140,48 @@ interface StepContext {
   outOfScope: Set<string>;
 }
 
-async function runStep(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, outOfScope }: StepContext): Promise<Branch | null> {
+/**
+ * One step on one branch. Whatever hostile data makes it throw costs only this branch: the
+ * error is recorded as the rule's failure at this step, and the other branches and rules go on.
+ */
+async function runStep(step: Step, branch: Branch, context: StepContext): Promise<Branch | null> {
+  try {
+    return await runStepUnguarded(step, branch, context);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    context.failures.push({ ruleId: context.rule.id, step: step.id, url: context.base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${message}` });
+    context.trace.push({ step: step.id, error: message, stopped: 'the step failed on this branch' });
+    return null;
+  }
+}
+
+async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, outOfScope }: StepContext): Promise<Branch | null> {
   let request: HttpRequest;
   try {
     request = buildRequest(step, base, documentFor(base, branch, undefined, site));
   } catch (error) {
-    failures.push({ ruleId: rule.id, url: base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${(error as Error).message}` });
-    trace.push({ step: step.id, error: (error as Error).message, stopped: 'request could not be built' });
+    const message = (error as Error).message;
+    // An absolute URL that does not parse came from the site (an asset host written as
+    // "http://%%%"), not from a broken rule: the branch is dropped as a bad value, and the rule
+    // is not counted as failed. Anything else is the rule's own fault.
+    const badValueFromSite = error instanceof TemplateError && /gave "https?:\/\/[^"]*", not a URL$/.test(message);
+    failures.push({ ruleId: rule.id, step: step.id, url: base, code: badValueFromSite ? 'DL_INVALID_URL' : 'DL_RULE_RUNTIME', message: `step ${step.id}: ${message}` });
+    trace.push({ step: step.id, error: message, stopped: 'request could not be built' });
+    return null;
+  }
+  let requestOrigin: string;
+  try {
+    requestOrigin = new URL(request.url).origin;
+  } catch {
+    // A value taken from a hostile page (`<img src="http://%%%/x.png">`) is not a URL: this
+    // branch ends, recorded; the rule's other branches still run.
+    failures.push({ ruleId: rule.id, step: step.id, url: request.url, code: 'DL_INVALID_URL', message: `step ${step.id}: "${request.url}" is not a valid URL; this branch was not probed` });
+    trace.push({ step: step.id, url: request.url, stopped: 'not a valid URL' });
     return null;
   }
   if (transport.isInScope && !transport.isInScope(request.url)) {
     // Not a failed probe: the user did not allow this host, so it is not asked at all.
-    outOfScope.add(new URL(request.url).origin);
+    outOfScope.add(requestOrigin);
     trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not probed: the host is out of scope (allow it with --allow-host)' });
     return null;
   }
@@ -161,11 +191,21 @@ async function runStep(step: Step, branch: Branch, { rule, base, site, transport
   } catch (error) {
     const failure: ProbeFailure =
       error instanceof ProbeError
-        ? { ruleId: rule.id, url: error.url, code: error.code, message: error.message }
-        : { ruleId: rule.id, url: request.url, code: 'DL_RULE_RUNTIME', message: String(error) };
+        ? { ruleId: rule.id, step: step.id, url: error.url, code: error.code, message: error.message }
+        : { ruleId: rule.id, step: step.id, url: request.url, code: 'DL_RULE_RUNTIME', message: String(error) };
     failures.push(failure);
     trace.push({ step: step.id, method: request.method, url: request.url, error: `${failure.code}: ${failure.message}`, stopped: 'probe failed' });
     return null;
+  }
+  if (response.truncated) {
+    // Said, not silent: matchers saw only the head of this body, and JSON cut short reads as null.
+    failures.push({
+      ruleId: rule.id,
+      step: step.id,
+      url: response.url,
+      code: 'DL_BODY_TRUNCATED',
+      message: `step ${step.id}: the body was cut at ${response.bytes} bytes; the rule read only that part`,
+    });
   }
   const current = toResponseDocument(response);
   const steps = { ...branch.steps, [step.id]: current };

@@ -25,7 +25,7 @@ const tlsCodes = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 // Malformed answers: the server spoke, but not HTTP we can read.
-const badResponseCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INFO']);
+const badResponseCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INFO', 'UND_ERR_HEADERS_OVERFLOW']);
 
 /** The error code, looking through `cause` and AggregateError (happy-eyeballs connects). */
 export function errorCode(error: unknown): string | undefined {
@@ -74,7 +74,9 @@ export function toProbeError(error: unknown, url: string): ProbeError {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new ProbeError('DL_CONNECTION_FAILED', url, `DNS lookup failed: ${url}`, options);
   }
-  if (code !== undefined && (badResponseCodes.has(code) || code.startsWith('HPE_'))) {
+  // undici's HTTPParserError (bytes that are not HTTP) carries no code of its own.
+  const parserError = error instanceof Error && error.name === 'HTTPParserError';
+  if (parserError || (code !== undefined && (badResponseCodes.has(code) || code.startsWith('HPE_')))) {
     return new ProbeError('DL_BAD_RESPONSE', url, `unreadable response from ${url}: ${detail}`, options);
   }
   return new ProbeError('DL_CONNECTION_FAILED', url, `request to ${url} failed: ${detail}`, options);

@@ -52,6 +52,8 @@ interface Hop {
   body: string | undefined;
   /** Keep the raw bytes of the final answer. */
   binary: boolean;
+  /** Body bytes read at most; the rest is never read. */
+  bodyCapBytes: number;
 }
 
 interface HopAnswer extends CappedBody {
@@ -102,10 +104,11 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       const withIdentity = carriesIdentity(request);
       const headers = headersFor(url, request.headers, withIdentity);
       const binary = request.binary === true;
-      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, withIdentity, body, binary };
+      const bodyCapBytes = Math.min(settings.bodyCapBytes, request.maxBodyBytes ?? Number.POSITIVE_INFINITY);
+      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, withIdentity, body, binary, bodyCapBytes };
       // The fragment never reaches the server, so "/a#x" and "/a" are the same request.
       const wireUrl = url.href.split('#')[0] ?? url.href;
-      const key = cacheKey(method, wireUrl, body, headers) + (binary ? ':binary' : '');
+      const key = `${cacheKey(method, wireUrl, body, headers)}${binary ? ':binary' : ''}:${bodyCapBytes}`;
       const response = await cache.getOrLoad(key, () => followRedirects(request.url, first, life.signal));
       // A cache hit may have been requested under an equivalent spelling of the URL.
       return response.requestedUrl === request.url ? response : { ...response, requestedUrl: request.url };
@@ -171,6 +174,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
         );
       }
       hop = nextHop(hop, answer.status, next, headersFor(next, hop.ruleHeaders, hop.withIdentity));
+      // Every hop passes the read-only policy, not only the first: a same-origin redirect to
+      // "?query=mutation…" must not be followed.
+      allowedMethod({ method: hop.method, url: hop.url.href, ...(hop.body === undefined ? {} : { body: hop.body }), readOnlyGraphql: hop.method === 'POST' });
       redirects.push(next.href);
     }
   }
@@ -334,7 +340,7 @@ class Exchanger {
         await response.body.dump().catch(() => undefined);
         content = emptyBody;
       } else {
-        content = await readCappedBody(response.body, this.settings.bodyCapBytes, hop.binary);
+        content = await readCappedBody(response.body, hop.bodyCapBytes, hop.binary);
       }
       this.settings.logger?.debug(
         {

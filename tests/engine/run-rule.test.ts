@@ -105,7 +105,7 @@ finding:
       },
     };
     const outcome = await runRule(forEach, { target, transport: failing });
-    expect(outcome.failures).toEqual([{ ruleId: 'test-rule', url: `${target}/a`, code: 'DL_HEADERS_TIMEOUT', message: 'no headers within 300 ms' }]);
+    expect(outcome.failures).toEqual([{ ruleId: 'test-rule', step: 'item', url: `${target}/a`, code: 'DL_HEADERS_TIMEOUT', message: 'no headers within 300 ms' }]);
     expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/b`]);
   });
 
@@ -161,5 +161,43 @@ finding:
     const outcome = await runRule(baselineVsPreview, { target, transport });
     expect(outcome.findings).toEqual([]);
     expect(outcome.failures).toEqual([]);
+  });
+
+  it('a value that is not a URL (<img src="http://%%%/x.png">) costs only its branch; the real bucket finding stays', async () => {
+    const { builtinRulesDir, loadRules } = await import('../../src/engine/index.js');
+    const { rules } = await loadRules([`${builtinRulesDir}generic/s3-bucket-listing.yaml`]);
+    const bucket = 'http://127.0.0.1:65534';
+    const transport: Transport = {
+      isInScope: (url) => url.startsWith(target) || url.startsWith(bucket),
+      send: (request) => new MswTransport([
+        http.get(`${target}/`, () => HttpResponse.html(`<img src="http://%%%/x.png"><img src="${bucket}/uploads/a.png">`)),
+        http.get(`${bucket}/`, () => HttpResponse.xml('<ListBucketResult><Key>uploads/draft-launch.png</Key></ListBucketResult>')),
+      ]).send(request),
+    };
+    const outcome = await runRule(rules[0]!.rule, { target, transport });
+    expect(outcome.findings.map((finding) => finding.items.map((item) => item.url))).toEqual([[`${bucket}/uploads/draft-launch.png`]]);
+    expect(outcome.failures).toEqual([expect.objectContaining({ code: 'DL_INVALID_URL', step: 'bucket' })]);
+  });
+
+  it('a step that throws on hostile data is recorded with its step, and the other branches go on', async () => {
+    const throwing = rule(`steps:
+  - id: list
+    for_each: { in: '\`["/a", "/b"]\`', as: p, max: 5 }
+    request: { path: "{{p}}" }
+    match:
+      all:
+        - status: 200
+finding:
+  message: "{{p}} answered"
+`, 'throwing-rule');
+    const transport: Transport = {
+      send: async (request) => {
+        if (request.url.endsWith('/a')) throw new TypeError('hostile data broke a parser');
+        return new MswTransport([http.get(`${target}/b`, () => HttpResponse.text('ok'))]).send(request);
+      },
+    };
+    const outcome = await runRule(throwing, { target, transport });
+    expect(outcome.findings).toHaveLength(1);
+    expect(outcome.failures).toEqual([expect.objectContaining({ code: 'DL_RULE_RUNTIME', step: 'list', url: `${target}/a` })]);
   });
 });

@@ -79,7 +79,10 @@ describe.concurrent('hostile servers: bombs, huge bodies and parser traps', () =
     expectValidReports(reports);
     expectScanned(reports.sarif);
     expect(reports.sarif.runs[0]?.results.map((result) => result.ruleId)).toContain('wp-debug-log-exposed');
-    expectFailureRecorded(reports, server.url('/trap/huge.json'), cutShortCodes);
+    // The crawl never fetches a .json link as a page; the rules' API probes get the 50 MB body,
+    // read only up to the cap, and say so.
+    const cut = (reports.json?.targets[0]?.failures ?? []).filter((failure) => failure.code === 'DL_BODY_TRUNCATED');
+    expect(cut.length, JSON.stringify(reports.json?.targets[0]?.failures)).toBeGreaterThan(0);
   }, hangGuardMs);
 
   it('JSON nested 200,000 deep on every API path: no crash, the other rules still report', async (context) => {
