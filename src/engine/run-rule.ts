@@ -164,7 +164,7 @@ async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, 
     // An absolute URL that does not parse came from the site (an asset host written as
     // "http://%%%"), not from a broken rule: the branch is dropped as a bad value, and the rule
     // is not counted as failed. Anything else is the rule's own fault.
-    const badValueFromSite = error instanceof TemplateError && /gave "https?:\/\/[^"]*", not a URL$/.test(message);
+    const badValueFromSite = error instanceof TemplateError && error.malformedUrl !== undefined;
     failures.push({ ruleId: rule.id, step: step.id, url: base, code: badValueFromSite ? 'DL_INVALID_URL' : 'DL_RULE_RUNTIME', message: `step ${step.id}: ${message}` });
     trace.push({ step: step.id, error: message, stopped: 'request could not be built' });
     return null;

@@ -21,9 +21,15 @@ export type TemplateKind = 'url' | 'path' | 'header' | 'text';
 
 /** A template that cannot give a usable value: names the template and what it gave. */
 export class TemplateError extends Error {
-  constructor(message: string) {
+  /**
+   * Set when the template rendered to an absolute http(s) URL that does not parse: the rule is
+   * sound and a value taken from the site is malformed (an asset host written "http://%%%").
+   */
+  readonly malformedUrl: string | undefined;
+  constructor(message: string, malformedUrl?: string) {
     super(message);
     this.name = 'TemplateError';
+    this.malformedUrl = malformedUrl;
   }
 }
 
@@ -137,7 +143,9 @@ export function renderTemplate(template: string, document: JSONValue, kind: Temp
     }
   }
   produced += template.slice(last);
-  if (kind === 'url' && !isHttpUrl(produced)) throw new TemplateError(`template ${quote(template)} gave ${quote(produced)}, not a URL`);
+  if (kind === 'url' && !isHttpUrl(produced)) {
+    throw new TemplateError(`template ${quote(template)} gave ${quote(produced)}, not a URL`, /^https?:\/\//i.test(produced) ? produced : undefined);
+  }
   if (kind === 'path' && !produced.startsWith('/')) throw new TemplateError(`template ${quote(template)} gave ${quote(produced)}, not a URL path`);
   if (kind === 'header' && /[\r\n\0]/.test(produced)) throw new TemplateError(`template ${quote(template)} gave ${quote(produced)}, with a line break, not a header value`);
   return produced;
