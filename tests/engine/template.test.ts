@@ -74,7 +74,7 @@ finding:
     const outcome = await runRule(rule as Rule, { target: 'http://127.0.0.1:65535', transport });
     expect(outcome.findings).toEqual([]);
     expect(outcome.failures).toEqual([
-      { ruleId: 'list-of-lists', url: 'http://127.0.0.1:65535', code: 'DL_RULE_RUNTIME', message: 'step probe: template "{{route}}" gave "/v1/a", not a URL' },
+      { ruleId: 'list-of-lists', step: 'probe', url: 'http://127.0.0.1:65535', code: 'DL_RULE_RUNTIME', message: 'step probe: template "{{route}}" gave "/v1/a", not a URL' },
     ]);
   });
 });
