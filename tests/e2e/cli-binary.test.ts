@@ -56,7 +56,7 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     expect(sarif.runs).toHaveLength(3);
     expect(new Set(sarif.runs.map((sarifRun) => sarifRun.automationDetails.id)).size).toBe(3);
     const ruleIds = sarif.runs.flatMap((sarifRun) => sarifRun.results.map((result) => result.ruleId)).sort();
-    expect(ruleIds).toEqual(['directus-public-files-list', 'strapi-v5-public-drafts', 'wp-rest-unpublished-posts', 'wp-uploads-directory-listing']);
+    expect(ruleIds).toEqual(['directus-public-files-list', 'strapi-v5-public-draft-edits', 'strapi-v5-public-drafts', 'wp-rest-unpublished-posts', 'wp-uploads-directory-listing']);
     for (const sarifRun of sarif.runs) {
       expect(sarifRun.invocations[0]?.executionSuccessful).toBe(true);
       expect(sarifRun.tool.driver.rules.length).toBeGreaterThanOrEqual(6);
@@ -76,14 +76,14 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     const second = await draftleak(['scan', demo.origin('strapi'), '--format', 'sarif', '--rate-limit', '0']);
     const prints = (text: string) => (JSON.parse(text) as { runs: SarifRun[] }).runs[0]?.results.map((result) => result.partialFingerprints);
     expect(prints(first.stdout)).toEqual(prints(second.stdout));
-    expect(prints(first.stdout)?.length).toBe(1);
+    expect(prints(first.stdout)?.length).toBe(2);
   });
 
   it('`demo` starts its own sites, prints findings and exits 0', async () => {
     const result = await draftleak(['demo']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('CRITICAL');
-    expect(result.stdout).toMatch(/Total: 5 findings/);
+    expect(result.stdout).toMatch(/Total: 6 findings/);
     expect(result.stderr).toContain('draftleak demo: scanning');
   });
 
