@@ -6,7 +6,7 @@
  * half its URLs. The crawl must instead report such a sitemap as a failed probe, which needs a
  * reader that knows when a document is not well-formed. Sitemaps and feeds use a tiny subset of
  * XML, so this reader handles elements, attributes, text, CDATA, comments, processing
- * instructions and a skipped DOCTYPE. It never expands DTD entities (no entity bombs).
+ * instructions and a skipped DOCTYPE. It never expands DTD entities, and refuses documents that declare any.
  */
 
 export interface XmlElement {
@@ -215,9 +215,10 @@ function findTagEnd(text: string, open: number): number {
 }
 
 /**
- * Skips <!DOCTYPE ...> including an internal subset in brackets. Entities declared there are
- * never defined, so neither a billion-laughs expansion nor an external (SYSTEM) entity can be
- * triggered: a reference to one stays as written.
+ * Skips <!DOCTYPE ...> (a public DTD reference is never fetched) including an internal subset in
+ * brackets, but refuses one that declares entities: nothing is ever expanded or read (no billion
+ * laughs, no external SYSTEM entity), and the refusal is recorded as a failed probe instead of
+ * reading the document with its entity references left as written.
  */
 function skipDeclaration(text: string, open: number, fail: (message: string, at: number) => never): number {
   let depth = 0;
@@ -229,6 +230,9 @@ function skipDeclaration(text: string, open: number, fail: (message: string, at:
       if (char === quote) quote = '';
     } else if (char === '"' || char === "'") quote = char;
     else if (char === '[') depth++;
+    else if (depth > 0 && char === '<' && text.startsWith('<!ENTITY', index)) {
+      return fail('the DOCTYPE declares entities (<!ENTITY>): a sitemap or feed never needs them, and they are the shape of an entity-expansion or external-entity attack; the document is refused, nothing was expanded or read', index);
+    }
     else if (char === ']') depth--;
     else if (char === '>' && depth <= 0) return index + 1;
   }

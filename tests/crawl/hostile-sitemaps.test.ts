@@ -4,12 +4,12 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeDiscoveryCaps } from '../../src/crawl/cap-notes.js';
 import { crawl } from '../../src/crawl/crawl.js';
-import { parseFeed } from '../../src/crawl/feeds.js';
+import { FeedParseError, parseFeed } from '../../src/crawl/feeds.js';
 import { CrawlFetcher } from '../../src/crawl/fetcher.js';
 import { PublishedInventory } from '../../src/crawl/inventory.js';
 import { maxSitemapEntries, readSitemaps } from '../../src/crawl/sitemap-fetch.js';
-import { parseSitemap } from '../../src/crawl/sitemap.js';
-import { parseXml, streamXml, textOf } from '../../src/crawl/xml.js';
+import { parseSitemap, SitemapParseError } from '../../src/crawl/sitemap.js';
+import { parseXml, streamXml, textOf, XmlSyntaxError } from '../../src/crawl/xml.js';
 import { Cleanup } from '../support/loopback-server.js';
 import { tempDir } from '../support/temp-dir.js';
 import { FetchTransport } from './support/fetch-transport.js';
@@ -39,7 +39,6 @@ const billionLaughs = `<?xml version="1.0"?>
  <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
- <!ENTITY tricky "]> <urlset>">
 ]>`;
 
 describe('a sitemap of a million entries', () => {
@@ -124,33 +123,48 @@ describe('a sitemap of a million entries', () => {
 });
 
 describe('entity attacks', () => {
-  it('never expands a billion-laughs entity: the reference stays as written and the entry is skipped', () => {
+  it('refuses a billion-laughs document before expanding anything', () => {
     const started = process.memoryUsage().heapUsed;
-    const document = parseSitemap(`${billionLaughs}<urlset><url><loc>&lol9;</loc></url><url><loc>https://example.com/ok</loc></url></urlset>`);
-    expect(document).toEqual({ kind: 'urlset', skipped: 1, truncated: false, entries: [{ loc: 'https://example.com/ok', images: [] }] });
-    const root = parseXml(`${billionLaughs}<urlset><x>&lol9;</x></urlset>`);
-    expect(textOf(root)).toBe('&lol9;');
+    expect(() => parseSitemap(`${billionLaughs}<urlset><url><loc>https://example.com/&lol9;</loc></url></urlset>`)).toThrow(
+      /malformed sitemap XML: the DOCTYPE declares entities .* nothing was expanded or read \(line 3\)/,
+    );
+    expect(() => parseXml(`${billionLaughs}<urlset><x>&lol9;</x></urlset>`)).toThrow(XmlSyntaxError);
     // A real expansion would be 3 GB; allow generous noise from the test runner.
     expect(process.memoryUsage().heapUsed - started).toBeLessThan(64 * 1024 * 1024);
   });
 
-  it('never reads an external entity (file or URL): the reference stays literal', async () => {
+  it('refuses external entities (file or URL) without reading them, in sitemaps and feeds', async () => {
     const secretFile = path.join(await tempDir('xxe'), 'secret.txt');
     await writeFile(secretFile, 'TOP-SECRET-CONTENT');
-    const doctype = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file://${secretFile}"><!ENTITY web SYSTEM "http://127.0.0.1:9/x"><!ENTITY % p SYSTEM "file://${secretFile}"> %p;]>`;
-
-    const sitemap = parseSitemap(`${doctype}<urlset><url><loc>https://example.com/&xxe;</loc><lastmod>&web;</lastmod></url></urlset>`);
-    expect(sitemap).toEqual({ kind: 'urlset', skipped: 0, truncated: false, entries: [{ loc: 'https://example.com/&xxe;', lastmod: '&web;', images: [] }] });
-    expect(JSON.stringify(sitemap)).not.toContain('TOP-SECRET');
-
-    const rss = parseFeed(`${doctype}<rss><channel><title>&xxe;</title><item><link>https://example.com/a</link><title>&xxe;</title></item></channel></rss>`, 'https://example.com/feed');
-    expect(rss.title).toBe('&xxe;');
-    expect(JSON.stringify(rss)).not.toContain('TOP-SECRET');
+    const doctype = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file://${secretFile}"><!ENTITY web SYSTEM "http://127.0.0.1:9/x">]>`;
+    const messages: string[] = [];
+    try {
+      parseSitemap(`${doctype}<urlset><url><loc>https://example.com/&xxe;</loc><lastmod>&web;</lastmod></url></urlset>`);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SitemapParseError);
+      messages.push((error as Error).message);
+    }
+    try {
+      parseFeed(`${doctype}<rss><channel><title>&xxe;</title><item><link>https://example.com/a</link></item></channel></rss>`, 'https://example.com/feed');
+    } catch (error) {
+      expect(error).toBeInstanceOf(FeedParseError);
+      messages.push((error as Error).message);
+    }
+    expect(messages).toHaveLength(2);
+    for (const message of messages) {
+      expect(message).toContain('declares entities');
+      expect(message).not.toContain('TOP-SECRET');
+    }
   });
 
-  it('skips an internal subset whose entity values hold "]>" without losing the document', () => {
-    const document = parseSitemap(`${billionLaughs}<urlset><url><loc>https://example.com/a</loc></url></urlset>`);
-    expect(document).toMatchObject({ kind: 'urlset', entries: [{ loc: 'https://example.com/a' }] });
+  it('still reads a document with a DOCTYPE that declares no entities, and leaves undeclared references as written', () => {
+    const rss091 = '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">';
+    expect(parseFeed(`${rss091}<rss><channel><title>T &nbsp; &xxe;</title><item><link>https://example.com/a</link></item></channel></rss>`, 'https://example.com/feed')).toEqual({
+      kind: 'rss',
+      title: 'T &nbsp; &xxe;',
+      items: [{ url: 'https://example.com/a' }],
+    });
+    expect(parseSitemap('<!DOCTYPE urlset [ <!-- "]>" --> ]><urlset><url><loc>https://example.com/a</loc></url></urlset>')).toMatchObject({ entries: [{ loc: 'https://example.com/a' }] });
   });
 });
 
