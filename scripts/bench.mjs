@@ -86,3 +86,7 @@ console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} Mi
     return found.anchors.length + found.scripts.length + found.linkTags.length;
   });
 }
+
+// Bounded whatever the server does: the trap site, scanned in a child process of its own.
+const { benchHostile } = await import('./bench-hostile.mjs');
+await benchHostile();

@@ -1,3 +1,4 @@
+import { detachedHead } from '../core/detach.js';
 import { ProbeError } from '../core/errors.js';
 import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse } from '../core/http-types.js';
@@ -213,7 +214,7 @@ export class CrawlFetcher {
   private keep(response: HttpResponse): HttpResponse {
     const { rawBody: _raw, ...rest } = response;
     const limit = this.keptChars > keptCharsBudget ? keptBodyCharsWhenFull : keptBodyChars;
-    const body = rest.body.length > limit ? rest.body.slice(0, limit) : rest.body;
+    const body = detachedHead(rest.body, limit);
     this.keptChars += body.length;
     return body === rest.body ? rest : { ...rest, body, truncated: true };
   }

@@ -33,9 +33,22 @@ export async function readCappedBody(stream: Readable, capBytes: number, keepRaw
   return { body: decodeUtf8(buffer, truncated), bytes, truncated, ...(keepRaw ? { raw: buffer } : {}) };
 }
 
-// A cut at the cap can split a multi-byte character; in streaming mode the decoder holds the
-// incomplete tail back instead of emitting a U+FFFD for a character the server sent whole.
+// A cut at the cap can split a multi-byte character: the incomplete tail is left out rather than
+// decoded as U+FFFD for a character the server sent whole. (Not TextDecoder's stream mode: on
+// megabyte bodies it goes through ICU and leaves the scanner's memory fragmented.)
 function decodeUtf8(buffer: Buffer, truncated: boolean): string {
   const decoder = new TextDecoder('utf-8');
-  return truncated ? decoder.decode(buffer, { stream: true }) : decoder.decode(buffer);
+  return decoder.decode(truncated ? buffer.subarray(0, completeUtf8Length(buffer)) : buffer);
+}
+
+/** The length of `buffer` without a multi-byte UTF-8 sequence cut off at its end. */
+export function completeUtf8Length(buffer: Uint8Array): number {
+  let start = buffer.length;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte of the last sequence.
+  for (let back = 0; back < 3 && start > 0 && ((buffer[start - 1] ?? 0) & 0xc0) === 0x80; back += 1) start -= 1;
+  if (start === 0) return buffer.length;
+  const lead = buffer[start - 1] ?? 0;
+  const expected = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  const present = buffer.length - (start - 1);
+  return expected > present ? start - 1 : buffer.length;
 }
