@@ -1,17 +1,22 @@
-import { exitCodes } from './exit-codes.js';
-import { processIo } from './io.js';
-import { runCli } from './program.js';
-
+// exit-codes is tiny; everything heavy is imported below, once the handlers are in place.
+// The signal handlers come first, before the rest of the CLI is loaded (that takes a moment on a
+// busy machine), so a SIGINT during start-up is not a silent kill.
+//
 // The first SIGINT/SIGTERM asks the scan to stop and write what it found; a second one means
-// "now": exit at once, as a user pressing Ctrl-C twice expects.
+// "now": exit at once, as a user pressing Ctrl-C twice expects. (128 + signal number.)
+import { exitCodes } from './exit-codes.js';
+
+const exitCodeOf = { SIGINT: exitCodes.sigint, SIGTERM: exitCodes.sigterm } as const;
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    const code = signal === 'SIGINT' ? exitCodes.sigint : exitCodes.sigterm;
-    if (stop.signal.aborted) process.exit(code);
+    if (stop.signal.aborted) process.exit(exitCodeOf[signal]);
     process.stderr.write(`draftleak: ${signal}: stopping and writing the report of what was found so far (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)\n`);
     stop.abort(signal);
   });
 }
 
-process.exitCode = await runCli(process.argv.slice(2), { ...processIo, stop: stop.signal });
+const [{ runCli }, { processIo }] = await Promise.all([import('./program.js'), import('./io.js')]);
+const exitCode = await runCli(process.argv.slice(2), { ...processIo, stop: stop.signal });
+// A signal that arrived before any scan started still ends the run with its own exit code.
+process.exitCode = stop.signal.aborted && exitCode === 0 ? exitCodeOf[stop.signal.reason as keyof typeof exitCodeOf] : exitCode;

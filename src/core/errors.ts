@@ -36,9 +36,12 @@ export type ProbeErrorCode = (typeof probeErrorCodes)[number];
 export class ProbeError extends DraftleakError {
   declare readonly code: ProbeErrorCode;
   readonly url: string;
-  constructor(code: ProbeErrorCode, url: string, message: string, options?: { cause?: unknown }) {
+  /** For DL_REDIRECT_OUT_OF_SCOPE: the absolute URL the redirect pointed to. */
+  readonly redirectTo: string | undefined;
+  constructor(code: ProbeErrorCode, url: string, message: string, options?: { cause?: unknown; redirectTo?: string }) {
     super(code, message, options);
     this.url = url;
+    this.redirectTo = options?.redirectTo;
   }
 }
 

@@ -81,6 +81,9 @@ function normalizeHost(hostname: string): string {
 /** Accepts "host", "host:port", "[v6]" and "[v6]:port"; anything else is a usage error. */
 function parseAllowedHost(entry: string): { host: string; port: string | undefined } {
   const trimmed = entry.trim();
+  if (trimmed.includes('*')) {
+    throw new UsageError(`allowed host "${entry}": wildcards are not supported; name each host (and port) to allow`);
+  }
   // A bare IPv6 address ("::1") has colons but no port; bracket it so URL can parse it.
   const authority = !trimmed.startsWith('[') && trimmed.split(':').length > 2 ? `[${trimmed}]` : trimmed;
   let parsed: URL | undefined;

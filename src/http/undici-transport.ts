@@ -164,6 +164,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           'DL_REDIRECT_OUT_OF_SCOPE',
           hop.url.href,
           `${hop.url.href} redirects to ${location}, which is out of scope; not followed`,
+          { redirectTo: next.href },
         );
       }
       if (redirects.length >= settings.maxRedirects) {

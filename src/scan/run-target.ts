@@ -38,6 +38,8 @@ export interface TargetRun {
   outcomes: RuleOutcome[];
   /** Set when the target could not be reached at all. */
   unreachable?: string;
+  /** Set when the target's own page redirects out of scope: where to (nothing else was run). */
+  redirectedTo?: string;
 }
 
 /** Checks that the target answers at all; a dead target is reported once, not once per rule. */
@@ -46,6 +48,7 @@ async function reach(target: string, transport: Transport, logger: Logger): Prom
     await transport.send({ method: 'GET', url: `${targetBase(target)}/`, purpose: 'crawl' });
   } catch (error) {
     if (error instanceof ProbeError && unreachableCodes.has(error.code)) return error;
+    if (error instanceof ProbeError && error.code === 'DL_REDIRECT_OUT_OF_SCOPE' && error.redirectTo !== undefined) return error;
     // A redirect out of scope or a timeout on the home page alone does not stop the rules.
     logger.info({ target, code: error instanceof ProbeError ? error.code : 'unknown' }, 'base URL probe failed');
   }
@@ -65,6 +68,15 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   const stopped = options.stopped ?? (() => undefined);
   const startedAt = new Date().toISOString();
   const dead = await reach(target, transport, logger);
+  if (dead?.redirectTo !== undefined) {
+    // The caller decides whether this is the site's canonical origin (followed) or another site.
+    const failure: ProbeFailure = { url: dead.url, code: dead.code, message: dead.message };
+    return {
+      result: { target, startedAt, endedAt: new Date().toISOString(), findings: [], failures: [failure], rulesRun: [], requestsSent: traffic().requestsSent, executionSuccessful: false },
+      outcomes: [],
+      redirectedTo: dead.redirectTo,
+    };
+  }
   if (dead) {
     const failure: ProbeFailure = { url: `${targetBase(target)}/`, code: dead.code, message: dead.message };
     return {

@@ -6,8 +6,8 @@ import { toolInfo } from '../core/version.js';
 import type { ScanConfig } from '../config/scan-config.js';
 import { builtinRulesDir, loadRules, type LoadedRule, type RuleOutcome } from '../engine/index.js';
 import { loadFingerprints, type LoadedFingerprint } from '../fingerprint/index.js';
-import { createUndiciTransport } from '../http/index.js';
-import { runTarget } from './run-target.js';
+import { createUndiciTransport, type UndiciTransport } from '../http/index.js';
+import { runTarget, type TargetRun } from './run-target.js';
 
 /** Several rule files failed to load; every problem is listed. */
 export class RuleLoadError extends DraftleakError {
@@ -68,12 +68,13 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
     maxDurationMs === undefined ? undefined : setTimeout(() => scanStop.stop(`--max-duration ${seconds(maxDurationMs)} reached`), maxDurationMs);
   try {
     for (const given of config.targets) {
-      const { target, headers } = withUrlCredentials(given, config.headers);
+      const credentials = withUrlCredentials(given, config.headers);
+      const { headers } = credentials;
       if (scanStop.reason !== undefined) {
-        targets.push(notStarted(target, scanStop.reason));
+        targets.push(notStarted(credentials.target, scanStop.reason));
         continue;
       }
-      const transport = createUndiciTransport({
+      const transportFor = (target: string): UndiciTransport => createUndiciTransport({
         target,
         allowedHosts: config.allowHosts,
         concurrencyPerHost: config.concurrency,
@@ -87,6 +88,8 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
         ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
         logger,
       });
+      let target = credentials.target;
+      let transport = transportFor(target);
       const targetStop = new StopLatch();
       const stopTarget = (reason: string): void => {
         targetStop.stop(reason);
@@ -99,7 +102,7 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
           ? undefined
           : setTimeout(() => stopTarget(`--max-target-duration ${seconds(maxTargetDurationMs)} reached`), maxTargetDurationMs);
       try {
-        const run = await runTarget({
+        const runOnce = (): Promise<TargetRun> => runTarget({
           target,
           rules,
           fingerprints,
@@ -117,6 +120,30 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
           spentBudgets: () => transport.spentBudgets(),
           stopped: () => targetStop.reason,
         });
+        let run = await runOnce();
+        // The target's own redirect to its canonical origin is followed once (see sameSite).
+        let note: string | undefined;
+        if (run.redirectedTo !== undefined) {
+          const next = new URL(run.redirectedTo);
+          next.search = '';
+          next.hash = '';
+          if (sameSite(new URL(target), next) && targetStop.reason === undefined) {
+            note = `the target ${target} redirects to ${next.href} (same site); ${next.origin} was scanned instead`;
+            await transport.close();
+            target = next.href;
+            transport = transportFor(target);
+            run = await runOnce();
+          } else if (!sameSite(new URL(target), next)) {
+            run = { ...run, result: { ...run.result, executionSuccessful: false, incomplete: `not scanned: ${target} redirects to another site (${next.origin}); scan that URL directly if it is yours` } };
+            unreachable.push({ target, reason: run.result.incomplete ?? '' });
+          }
+        }
+        if (run.redirectedTo !== undefined && run.result.incomplete === undefined) {
+          // Redirected again (a loop between origins), or stopped before the second try.
+          run = { ...run, result: { ...run.result, incomplete: `not scanned: ${target} redirects to ${run.redirectedTo}, which is out of scope` } };
+          unreachable.push({ target, reason: run.result.incomplete ?? '' });
+        }
+        if (note !== undefined) run.result.discovery?.notes.unshift(note);
         targets.push(run.result);
         outcomes.set(target, run.outcomes);
         if (run.unreachable !== undefined) unreachable.push({ target, reason: run.unreachable });
@@ -142,6 +169,23 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
     outcomes,
     unreachable,
   };
+}
+
+// The most common first answer of a real site is a redirect to its canonical origin (http to
+// https, apex to www). Scanning only the origin the user typed would fail every probe and read as
+// clean, so that redirect is followed once when it stays on the same site, and said in the report;
+// a redirect to another site is not followed, and the target is reported as not scanned.
+
+/**
+ * The same host, or the host with or without "www.", either on the same scheme and port or
+ * moving between the default ports (http:80 to https:443). Another explicit port is another
+ * service, so it is not the same site (the scope rule is the same).
+ */
+function sameSite(from: URL, to: URL): boolean {
+  const bare = (host: string): string => host.toLowerCase().replace(/\.$/, '').replace(/^www\./, '');
+  if (bare(from.hostname) !== bare(to.hostname)) return false;
+  const samePort = from.protocol === to.protocol && from.port === to.port;
+  return samePort || (from.port === '' && to.port === '');
 }
 
 /** Remembers the first reason to stop and tells whoever listens. */
