@@ -18,6 +18,7 @@ export const probeErrorCodes = [
   'DL_METHOD_NOT_ALLOWED', // the safety policy forbids this method
   'DL_REDIRECT_OUT_OF_SCOPE', // a redirect pointed outside scope and was not followed
   'DL_TOO_MANY_REDIRECTS',
+  'DL_REDIRECT_REFUSED', // an in-scope redirect the caller's policy refused (the crawl's link policy)
   'DL_CONNECT_TIMEOUT',
   'DL_HEADERS_TIMEOUT',
   'DL_BODY_TIMEOUT',

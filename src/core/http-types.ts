@@ -27,6 +27,11 @@ export interface HttpRequest {
   purpose?: 'crawl' | 'rule';
   /** Read at most this many body bytes (never more than the transport's own cap). */
   maxBodyBytes?: number;
+  /**
+   * Asked before each in-scope redirect hop is followed; false refuses the hop (DL_REDIRECT_REFUSED).
+   * The crawl passes its link policy here, so a page redirecting to "?action=delete" is not obeyed.
+   */
+  allowRedirect?: (url: string) => boolean;
 }
 
 export interface HttpResponse {

@@ -60,6 +60,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   );
   const admission = new UrlAdmission({ maxQueryVariants: settings.maxQueryVariants, maxPerPattern: settings.maxPerPattern });
   const frontier = new Frontier(origin, admission, settings.maxDepth);
+  fetcher.usePolicy((url) => frontier.allows(url));
   const inventory = new PublishedInventory();
   const discoveries = new Discoveries(
     new FetchQueue(settings.maxFeeds),

@@ -62,12 +62,22 @@ export class CrawlFetcher {
   private keptChars = 0;
   private readonly spent = new Set<CrawlBudgetName>();
 
+  /**
+   * The crawl's link policy. Every crawl request passes it, whatever queued it (a page link, a
+   * sitemap child, a robots Sitemap line, a source map), and so does every redirect hop.
+   */
+  private allows: (url: string) => boolean = () => true;
+
   constructor(
     private readonly transport: RawCapableTransport,
     readonly origin: string,
     private readonly limits: FetcherLimits,
     private readonly logger?: Logger,
   ) {}
+
+  usePolicy(allows: (url: string) => boolean): void {
+    this.allows = allows;
+  }
 
   get pages(): CrawledPage[] {
     return this.slots.flatMap((slot) => (slot.page ? [slot.page] : []));
@@ -112,6 +122,7 @@ export class CrawlFetcher {
     headers?: Record<string, string>,
     options: { binary?: boolean } = {},
   ): Promise<HttpResponse | undefined> {
+    if (!this.allows(url)) return undefined;
     const slot = this.reserve(url, kind);
     if (!slot) return undefined;
     this.slotByUrl.set(url, slot);
@@ -120,6 +131,7 @@ export class CrawlFetcher {
         method: 'GET',
         url,
         purpose: 'crawl',
+        allowRedirect: this.allows,
         ...(headers ? { headers } : {}),
         ...(options.binary ? { binary: true } : {}),
         ...(bodyCapByKind[kind] === undefined ? {} : { maxBodyBytes: bodyCapByKind[kind] }),
@@ -151,11 +163,12 @@ export class CrawlFetcher {
   async getRaw(url: string, kind: FetchKind, headers?: Record<string, string>): Promise<RawHttpResponse | undefined> {
     const sendRaw = this.transport.sendRaw;
     if (!sendRaw) return undefined;
+    if (!this.allows(url)) return undefined;
     const slot = this.reserve(url, kind);
     if (!slot) return undefined;
     this.slotByUrl.set(url, slot);
     try {
-      const response = await sendRaw.call(this.transport, { method: 'GET', url, purpose: 'crawl', ...(headers ? { headers } : {}) });
+      const response = await sendRaw.call(this.transport, { method: 'GET', url, purpose: 'crawl', allowRedirect: this.allows, ...(headers ? { headers } : {}) });
       this.bytes += response.body.length;
       slot.page = {
         url,

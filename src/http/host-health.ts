@@ -20,7 +20,7 @@ export class HostHealth {
   failed(origin: string, code: ProbeErrorCode): void {
     // Our own refusals say nothing about the host.
     if (code === 'DL_OUT_OF_SCOPE' || code === 'DL_METHOD_NOT_ALLOWED' || code === 'DL_INVALID_URL' || code === 'DL_ABORTED') return;
-    if (code === 'DL_REDIRECT_OUT_OF_SCOPE' || code === 'DL_TOO_MANY_REDIRECTS') return;
+    if (code === 'DL_REDIRECT_OUT_OF_SCOPE' || code === 'DL_TOO_MANY_REDIRECTS' || code === 'DL_REDIRECT_REFUSED') return;
     const count = (this.failuresInARow.get(origin) ?? 0) + 1;
     this.failuresInARow.set(origin, count);
     if (this.maxInARow > 0 && count >= this.maxInARow && !this.abandoned.has(origin)) this.abandoned.set(origin, code);

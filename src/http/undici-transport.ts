@@ -109,7 +109,8 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       // The fragment never reaches the server, so "/a#x" and "/a" are the same request.
       const wireUrl = url.href.split('#')[0] ?? url.href;
       const key = `${cacheKey(method, wireUrl, body, headers)}${binary ? ':binary' : ''}:${bodyCapBytes}`;
-      const response = await cache.getOrLoad(key, () => followRedirects(request.url, first, life.signal));
+      const guarded = request.allowRedirect;
+      const response = await cache.getOrLoad(guarded ? `${key}:guarded` : key, () => followRedirects(request.url, first, life.signal, guarded));
       // A cache hit may have been requested under an equivalent spelling of the URL.
       return response.requestedUrl === request.url ? response : { ...response, requestedUrl: request.url };
     } catch (error) {
@@ -136,7 +137,12 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     return buildRequestHeaders(ruleHeaders, userHeaders, settings.userAgent);
   }
 
-  async function followRedirects(requestedUrl: string, first: Hop, signal: AbortSignal): Promise<HttpResponse> {
+  async function followRedirects(
+    requestedUrl: string,
+    first: Hop,
+    signal: AbortSignal,
+    allowRedirect: ((url: string) => boolean) | undefined,
+  ): Promise<HttpResponse> {
     const started = performance.now();
     const redirects: string[] = [];
     let hop = first;
@@ -166,6 +172,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           `${hop.url.href} redirects to ${location}, which is out of scope; not followed`,
           { redirectTo: next.href },
         );
+      }
+      if (allowRedirect !== undefined && !allowRedirect(next.href)) {
+        throw new ProbeError('DL_REDIRECT_REFUSED', hop.url.href, `${hop.url.href} redirects to ${next.href}, which the crawl's link policy refuses; not followed`);
       }
       if (redirects.length >= settings.maxRedirects) {
         throw new ProbeError(

@@ -161,5 +161,23 @@ describe('a crawl that cannot act', () => {
     for (const path of ['/staging/', '/drafts/', '/wp-admin/admin-ajax.php']) expect(requested).not.toContain(path);
   });
 
-  it.todo('a same-origin redirect into an acting URL is not followed (the transport follows in-scope redirects itself, before the policy can see them)');
+  it('a same-origin redirect into an acting URL is not followed, and a sitemap child or feed that is one is not fetched', async () => {
+    const site = cleanup.add(
+      await startSite({
+        '/robots.txt': { type: 'text/plain', body: 'User-agent: *\nSitemap: /wp-admin/sitemap.xml?_wpnonce=1\n' },
+        '/': html(links(['/go/', '/about/']), 'Home'),
+        '/about/': html('about', 'About'),
+        '/go/': { status: 302, type: 'text/html', body: '', headers: { location: '/wp-admin/?action=delete_all' } },
+      }),
+    );
+    const transport = cleanup.add(createUndiciTransport({ target: site.origin, rateLimitPerHost: 0 }));
+
+    const result = await crawl({ target: site.origin, transport });
+
+    const requested = site.requests.map((request) => request.url);
+    expect(requested).toContain('/go/');
+    expect(requested).toContain('/about/');
+    expect(requested.filter((url) => url.startsWith('/wp-admin'))).toEqual([]);
+    expect(result.failures).toContainEqual(expect.objectContaining({ code: 'DL_REDIRECT_REFUSED', url: `${site.origin}/go/` }));
+  });
 });
