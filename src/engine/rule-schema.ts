@@ -99,6 +99,13 @@ export const requestSchema = z
     headers: z.record(z.string(), z.string()).default({}),
     /** Body of a read-only GraphQL POST. */
     graphql: z.strictObject({ query: z.string().min(1), variables: z.record(z.string(), z.unknown()).optional() }).optional(),
+    /**
+     * `anonymous`: never carries the user's credentials, whatever --header and --auth-scope say,
+     * so a rule can ask the same thing as a visitor and as the user and compare the answers
+     * ("the anonymous answer holds items the editor sees"). `user` (the default): the user's
+     * identity where --auth-scope covers rule probes.
+     */
+    identity: z.enum(['anonymous', 'user']).default('user').describe('anonymous: never send the user\'s credentials; user (default): send them where --auth-scope covers rules.'),
   })
   .refine((request) => (request.path === undefined) !== (request.url === undefined), {
     message: 'give exactly one of path or url',

@@ -62,9 +62,10 @@ function buildRequest(step: Step, base: string, document: JSONValue): HttpReques
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify(request.graphql),
       readOnlyGraphql: true,
+      identity: request.identity,
     };
   }
-  return { method: request.method, url, headers };
+  return { method: request.method, url, headers, identity: request.identity };
 }
 
 export interface RunRuleOptions {
