@@ -62,7 +62,7 @@ describe('draftleak scan (in-process, through the program factory)', () => {
     const code = await runCli(['scan', site.origin, '--fail-on', 'critical', '--format', 'json', '--rate-limit', '0'], io);
     expect(code).toBe(0);
     const report = JSON.parse(io.out) as { targets: { findings: { ruleId: string; severity: string }[] }[] };
-    expect(report.targets[0]?.findings.map((finding) => [finding.ruleId, finding.severity])).toEqual([['wp-uploads-directory-listing', 'high']]);
+    expect(report.targets[0]?.findings.map((finding) => [finding.ruleId, finding.severity])).toEqual([['wp-uploads-directory-listing', 'medium']]);
     // and the same site fails the default threshold
     expect(await runCli(['scan', site.origin, '--format', 'json', '--rate-limit', '0'], captureIo())).toBe(1);
   });
