@@ -182,6 +182,11 @@ describe('built-in rules against the demo sites', () => {
     'payload-public-drafts': null,
     'ghost-preview-link-leaked': null,
     'ghost-draft-images-public': null,
+    // No demo site runs Drupal or Joomla; their rules fire on no demo site:
+    'drupal-jsonapi-unpublished-nodes': null,
+    'drupal-unpublished-node-class': null,
+    'joomla-cve-2023-23752-config': null,
+    'joomla-api-unpublished-articles': null,
     'wp-rest-unpublished-posts': 'wordpress',
     'wp-uploads-directory-listing': 'wordpress',
     'strapi-v5-public-drafts': 'strapi',
