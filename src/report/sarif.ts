@@ -74,7 +74,8 @@ function toNotification(failure: ProbeFailure, executionSuccessful: boolean, rul
   const notification: SarifNotification = {
     // A failed probe in a scan that otherwise ran is a gap in coverage; in a scan that could not
     // run at all it is the reason why.
-    level: executionSuccessful ? 'warning' : 'error',
+    // A body read only up to its cap is a limit on depth, not a probe that failed.
+    level: failure.code === 'DL_BODY_TRUNCATED' ? 'note' : executionSuccessful ? 'warning' : 'error',
     message: { text: `${failure.code} ${failure.url}: ${failure.message}` },
     descriptor: { id: failure.code },
   };

@@ -69,10 +69,12 @@ function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>,
   const skippedRules = target.discovery?.skippedRules.length ?? 0;
   if (target.findings.length === 0) {
     // "No exposure found" only when every selected rule ran to its end; otherwise say what ran.
-    const clean = target.executionSuccessful && failedRules.size === 0 && target.failures.length === 0;
+    // A body read up to its cap (a big bundle) limits depth but is no failed probe.
+    const failedProbes = target.failures.filter((failure) => failure.code !== 'DL_BODY_TRUNCATED').length;
+    const clean = target.executionSuccessful && failedRules.size === 0 && failedProbes === 0;
     const coverage = `${target.rulesRun.length} rule(s) ran, ${failedRules.size} failed, ${skippedRules} skipped (CMS not detected)`;
     if (clean) lines.push(`  ${paint('No exposure found', 'green')} (${coverage}).`);
-    else lines.push(`  ${paint('No exposure found by what could run', 'yellow')}: ${coverage}; ${target.failures.length} probe(s) failed (listed below).`);
+    else lines.push(`  ${paint('No exposure found by what could run', 'yellow')}: ${coverage}; ${failedProbes} probe(s) failed (listed below).`);
   } else {
     for (const finding of sortFindings(target.findings)) lines.push(...findingLines(finding, rules, paint), '');
   }
