@@ -189,6 +189,8 @@ describe('built-in rules against the demo sites', () => {
     'joomla-api-unpublished-articles': null,
     'wp-rest-unpublished-posts': 'wordpress',
     'wp-uploads-directory-listing': 'wordpress',
+    // The pre_get_posts snippet widens the home page's query too: its post_class() says so.
+    'wp-unpublished-status-classes': 'wordpress',
     'strapi-v5-public-drafts': 'strapi',
     'strapi-v5-public-draft-edits': 'strapi',
     'directus-public-files-list': 'directus',
@@ -229,6 +231,16 @@ describe('built-in rules against the demo sites', () => {
       { id: '61', status: 'future', date: '2031-03-02T09:00:00', url: `${wp}/?p=61` },
       { id: '59', status: 'draft', date: '2026-11-27T18:40:05', url: `${wp}/?p=59` },
       { id: '57', status: 'draft', date: '2026-11-20T11:25:43', url: `${wp}/?p=57` },
+    ]);
+
+    // The home page shows the scheduled post and both drafts; the two published posts beside them
+    // are not named.
+    const classes = await run('wp-unpublished-status-classes', 'wordpress');
+    expect(classes.url).toBe(`${wp}/`);
+    expect(classes.items).toEqual([
+      { id: '61', status: 'future', url: `${wp}/` },
+      { id: '59', status: 'draft', url: `${wp}/` },
+      { id: '57', status: 'draft', url: `${wp}/` },
     ]);
 
     const uploads = await run('wp-uploads-directory-listing', 'wordpress');

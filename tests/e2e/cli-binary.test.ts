@@ -56,7 +56,7 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     expect(sarif.runs).toHaveLength(3);
     expect(new Set(sarif.runs.map((sarifRun) => sarifRun.automationDetails.id)).size).toBe(3);
     const ruleIds = sarif.runs.flatMap((sarifRun) => sarifRun.results.map((result) => result.ruleId)).sort();
-    expect(ruleIds).toEqual(['directus-public-files-list', 'strapi-v5-public-draft-edits', 'strapi-v5-public-drafts', 'wp-rest-unpublished-posts', 'wp-uploads-directory-listing']);
+    expect(ruleIds).toEqual(['directus-public-files-list', 'strapi-v5-public-draft-edits', 'strapi-v5-public-drafts', 'wp-rest-unpublished-posts', 'wp-unpublished-status-classes', 'wp-uploads-directory-listing']);
     for (const sarifRun of sarif.runs) {
       expect(sarifRun.invocations[0]?.executionSuccessful).toBe(true);
       expect(sarifRun.tool.driver.rules.length).toBeGreaterThanOrEqual(6);
@@ -83,7 +83,7 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     const result = await draftleak(['demo']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('CRITICAL');
-    expect(result.stdout).toMatch(/Total: 6 findings/);
+    expect(result.stdout).toMatch(/Total: 7 findings/);
     expect(result.stderr).toContain('draftleak demo: scanning');
   });
 
