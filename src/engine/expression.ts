@@ -36,6 +36,18 @@ export function evaluateLenient(expression: string, document: JSONValue): JSONVa
   }
 }
 
+/**
+ * For a matcher, where a runtime error must not read as "false" (`not` would turn it into
+ * "true"): the error is returned so the caller can treat the answer as unknown and say why.
+ */
+export function evaluateChecked(expression: string, document: JSONValue): { value: JSONValue } | { error: string } {
+  try {
+    return { value: evaluate(expression, document) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** JMESPath truthiness: false, null, empty string, empty list and empty object are false. */
 export function isTruthy(value: JSONValue): boolean {
   if (value === null || value === false || value === '') return false;

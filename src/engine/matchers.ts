@@ -1,5 +1,5 @@
 import type { Matcher } from './rule-schema.js';
-import { evaluateLenient, isTruthy, type JSONValue } from './expression.js';
+import { evaluateChecked, isTruthy, type JSONValue } from './expression.js';
 import { compileRegex } from './safe-regex.js';
 import { loadHtml } from './html.js';
 import type { ResponseDocument } from './response-document.js';
@@ -7,8 +7,23 @@ import type { ResponseDocument } from './response-document.js';
 /** What one matcher decided, kept for --explain. */
 export interface MatchTrace {
   matcher: string;
+  /** True only when the matcher holds; false when it does not hold or is unknown. */
   ok: boolean;
+  /**
+   * Set when the answer is unknown: an expression failed at run time (the error text). An
+   * unknown is neither true nor false, so `not` of it stays unknown instead of becoming true.
+   */
+  unknown?: string;
   children?: MatchTrace[];
+}
+
+/** Three-valued logic: false beats unknown in `all`, true beats unknown in `any`. */
+function combine(matcher: 'all' | 'any', children: MatchTrace[]): MatchTrace {
+  const decisive = matcher === 'all' ? false : true;
+  if (children.some((child) => child.ok === decisive && child.unknown === undefined)) return { matcher, ok: decisive, children };
+  const unknown = children.find((child) => child.unknown !== undefined)?.unknown;
+  if (unknown !== undefined) return { matcher, ok: false, unknown, children };
+  return { matcher, ok: !decisive, children };
 }
 
 /** The text a body/headers/all matcher or extractor reads. */
@@ -37,16 +52,22 @@ function describe(matcher: Matcher): string {
  */
 export function evaluateMatcher(matcher: Matcher, response: ResponseDocument, document: JSONValue): MatchTrace {
   if ('all' in matcher) {
-    const children = matcher.all.map((child) => evaluateMatcher(child, response, document));
-    return { matcher: 'all', ok: children.every((child) => child.ok), children };
+    return combine('all', matcher.all.map((child) => evaluateMatcher(child, response, document)));
   }
   if ('any' in matcher) {
-    const children = matcher.any.map((child) => evaluateMatcher(child, response, document));
-    return { matcher: 'any', ok: children.some((child) => child.ok), children };
+    return combine('any', matcher.any.map((child) => evaluateMatcher(child, response, document)));
   }
   if ('not' in matcher) {
     const child = evaluateMatcher(matcher.not, response, document);
+    if (child.unknown !== undefined) return { matcher: 'not', ok: false, unknown: child.unknown, children: [child] };
     return { matcher: 'not', ok: !child.ok, children: [child] };
+  }
+  if ('json' in matcher) {
+    // A body that is not JSON is no error (the expression sees json: null); a function called
+    // with the wrong type is, and leaves the answer unknown.
+    const result = evaluateChecked(matcher.json, document);
+    if ('error' in result) return { matcher: describe(matcher), ok: false, unknown: `"${matcher.json}": ${result.error}` };
+    return { matcher: describe(matcher), ok: isTruthy(result.value) };
   }
   return { matcher: describe(matcher), ok: evaluateLeaf(matcher, response, document) };
 }
@@ -75,7 +96,6 @@ function evaluateLeaf(matcher: Matcher, response: ResponseDocument, document: JS
     const patterns = list(matcher.regex);
     return matcher.condition === 'all' ? patterns.every(hit) : patterns.some(hit);
   }
-  if ('json' in matcher) return isTruthy(evaluateLenient(matcher.json, document));
   if ('css' in matcher) return response.body.length > 0 && loadHtml(response.body)(matcher.css).length > 0;
   if ('size' in matcher) {
     const size = Buffer.byteLength(response.body);

@@ -223,6 +223,13 @@ async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, 
   trace.push(stepTrace);
   if (step.match) {
     stepTrace.match = evaluateMatcher(step.match, current, document);
+    const { unknown } = stepTrace.match;
+    if (unknown !== undefined) {
+      // Neither a match nor a miss: the rule could not decide, which is its failure, not "clean".
+      failures.push({ ruleId: rule.id, step: step.id, url: response.url, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: match is unknown: ${unknown}` });
+      stepTrace.stopped = 'match is unknown (an expression failed)';
+      return null;
+    }
     if (!stepTrace.match.ok) {
       stepTrace.stopped = 'match did not hold';
       return null;

@@ -33,7 +33,7 @@ const baselineVsPreview = rule(
     match:
       all:
         - status: 200
-        - json: "let $p = public_ids in length(json[?!contains($p, id)]) > \`0\`"
+        - json: "let $p = public_ids in type(json) == 'array' && length(json[?!contains($p, id)]) > \`0\`"
 finding:
   message: "{{count}} item(s) only in the preview list"
   items: "let $p = public_ids in json[?!contains($p, id)].{id: to_string(id), status: state}"
@@ -161,6 +161,48 @@ finding:
     const outcome = await runRule(baselineVsPreview, { target, transport });
     expect(outcome.findings).toEqual([]);
     expect(outcome.failures).toEqual([]);
+  });
+
+  describe('an expression that fails at run time leaves its matcher unknown', () => {
+    const html = () => new MswTransport([http.get(`${target}/api/items`, () => HttpResponse.html('<html>error</html>'))]);
+    const single = (match: string) =>
+      rule(
+        `steps:
+  - id: items
+    request: { path: /api/items }
+    match:
+${match}
+finding:
+  message: "found"
+`,
+      );
+
+    it('not of an unknown is unknown: no finding on an HTML error page, and the error is the rule\'s failure at that step', async () => {
+      const outcome = await runRule(single(`      not: { json: "length(json.items) > \`0\`" }`), { target, transport: html() });
+      expect(outcome.findings).toEqual([]);
+      expect(outcome.failures).toHaveLength(1);
+      expect(outcome.failures[0]).toMatchObject({ ruleId: 'test-rule', step: 'items', code: 'DL_RULE_RUNTIME' });
+      expect(outcome.failures[0]?.message).toContain('length()');
+      expect(outcome.trace.find((step) => step.step === 'items')?.stopped).toMatch(/unknown/);
+    });
+
+    it('a JSON matcher on a body that is not JSON only sees null: false, and no failure', async () => {
+      const outcome = await runRule(single(`      not: { json: "json.items" }`), { target, transport: html() });
+      expect(outcome.findings).toHaveLength(1);
+      expect(outcome.failures).toEqual([]);
+    });
+
+    it('false beats unknown in all, true beats unknown in any', async () => {
+      const allFalse = await runRule(single(`      all: [ { status: 404 }, { json: "length(json.items) > \`0\`" } ]`), { target, transport: html() });
+      expect(allFalse.findings).toEqual([]);
+      expect(allFalse.failures).toEqual([]);
+      const anyTrue = await runRule(single(`      any: [ { status: 200 }, { json: "length(json.items) > \`0\`" } ]`), { target, transport: html() });
+      expect(anyTrue.findings).toHaveLength(1);
+      expect(anyTrue.failures).toEqual([]);
+      const anyUnknown = await runRule(single(`      any: [ { status: 404 }, { json: "length(json.items) > \`0\`" } ]`), { target, transport: html() });
+      expect(anyUnknown.findings).toEqual([]);
+      expect(anyUnknown.failures.map((failure) => failure.code)).toEqual(['DL_RULE_RUNTIME']);
+    });
   });
 
   it('a value that is not a URL (<img src="http://%%%/x.png">) costs only its branch; the real bucket finding stays', async () => {
