@@ -8,8 +8,12 @@ export interface ResponseDocument {
   status: number;
   headers: Record<string, string>;
   body: string;
-  /** The body parsed as JSON, or null when it is not JSON. */
+  /** The body parsed as JSON, or null when it is not JSON (or was cut at the cap). */
   json: JSONValue;
+  /** True when the body was longer than the cap: `body` is only its head, and `json` is null. */
+  truncated: boolean;
+  /** Each redirect followed to reach `url`, in order (empty when the first URL answered). */
+  redirects: string[];
 }
 
 /**
@@ -57,9 +61,12 @@ export function toResponseDocument(response: HttpResponse): ResponseDocument {
     status: response.status,
     headers: response.headers,
     body: response.body,
-    json: parseJson(response.body),
+    // The head of a cut body can still parse (a list cut between items): it is not the answer.
+    json: response.truncated ? null : parseJson(response.body),
+    truncated: response.truncated,
+    redirects: [...response.redirects],
   };
 }
 
 /** Names the document reserves; variables may not use them. */
-export const reservedNames = ['target', 'site', 'steps', 'url', 'status', 'headers', 'body', 'json', 'count'] as const;
+export const reservedNames = ['target', 'site', 'steps', 'url', 'status', 'headers', 'body', 'json', 'truncated', 'redirects', 'count'] as const;

@@ -205,6 +205,40 @@ finding:
     });
   });
 
+  it('the response document shows truncated, the redirects taken and the final url', async () => {
+    const seen: Transport = {
+      async send(request) {
+        return {
+          requestedUrl: request.url,
+          url: `${target}/final`,
+          status: 200,
+          statusText: 'OK',
+          headers: { 'content-type': 'application/json' },
+          body: '[1,2]',
+          truncated: true,
+          bytes: 5,
+          redirects: [`${target}/moved`, `${target}/final`],
+          durationMs: 0,
+        };
+      },
+    };
+    const probe = rule(
+      `steps:
+  - id: page
+    request: { path: /start }
+    extract:
+      - { name: seen, json: "{url: url, truncated: truncated, redirects: redirects, json: json}", first: true }
+    match:
+      json: "truncated && length(redirects) == \`2\` && url == '${target}/final'"
+finding:
+  message: "{{seen.url}}"
+`,
+    );
+    const outcome = await runRule(probe, { target, transport: seen });
+    expect(outcome.findings).toHaveLength(1);
+    expect(outcome.trace[0]?.extracted?.seen).toEqual({ url: `${target}/final`, truncated: true, redirects: [`${target}/moved`, `${target}/final`], json: null });
+  });
+
   it('a value that is not a URL (<img src="http://%%%/x.png">) costs only its branch; the real bucket finding stays', async () => {
     const { builtinRulesDir, loadRules } = await import('../../src/engine/index.js');
     const { rules } = await loadRules([`${builtinRulesDir}generic/s3-bucket-listing.yaml`]);
