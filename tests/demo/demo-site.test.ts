@@ -191,6 +191,12 @@ describe('built-in rules against the demo sites', () => {
     'wp-uploads-directory-listing': 'wordpress',
     // The pre_get_posts snippet widens the home page's query too: its post_class() says so.
     'wp-unpublished-status-classes': 'wordpress',
+    // The demo WordPress has pretty permalinks and answers /wp-json/ itself, so the ?rest_route=
+    // form is not asked for its lists (wp-rest-unpublished-posts judges them).
+    'wp-rest-route-unpublished-posts': null,
+    // Needs the published ids discovery reads (no site document here); the demo serves no
+    // single-item routes. Shown by its cases and by the lab's rest-drafts state.
+    'wp-rest-single-unpublished-by-id': null,
     'strapi-v5-public-drafts': 'strapi',
     'strapi-v5-public-draft-edits': 'strapi',
     'directus-public-files-list': 'directus',

@@ -70,6 +70,14 @@ const expectations: Record<Misconfig, (target: TargetResult) => void> = {
     for (const key of publishedKeys) {
       expect(finding.items.map((item) => item.id), `published ${key} is not an exposure`).not.toContain(String(state.posts[key].id));
     }
+    // The same snippet opens the single-item read: the draft's id sits in a gap of the published
+    // ids the feed gives discovery, and /posts/<id> answers it with its draft status.
+    const byId = target.findings.filter((entry) => entry.ruleId === 'wp-rest-single-unpublished-by-id');
+    const namedById = byId.flatMap((entry) => entry.items.map((item) => `${item.id}:${item.status}`));
+    expect(namedById, `by-id findings: ${describeFindings(byId)}`).toContain(`${state.posts['draft-1'].id}:draft`);
+    for (const key of publishedKeys) {
+      expect(byId.flatMap((entry) => entry.items.map((item) => item.id)), `published ${key} is not read by id as unpublished`).not.toContain(String(state.posts[key].id));
+    }
   },
   'sched-public': (target) => {
     const finding = findingOf(target, ruleFor['sched-public']);
