@@ -29,7 +29,19 @@ export interface RuleOutcome {
   trace: StepTrace[];
   /** Origins a step would have probed but that are out of scope (not allowed by the user). */
   outOfScope?: string[];
+  /**
+   * What the rule left unprobed on purpose, for the report (`step <id>: ...`): items past a
+   * for_each cap, branches past the request budget. Absent when nothing was dropped.
+   */
+  notes?: string[];
 }
+
+/**
+ * Requests one rule may send to one target. Nested for_each caps multiply (100 x 100 x ...),
+ * so a cap per step does not bound a rule; this does. Branches past it are not probed, and
+ * the report says how many.
+ */
+export const maxRequestsPerRule = 200;
 
 /** One line of evaluation: a for_each step forks a branch per item. */
 interface Branch {
@@ -92,6 +104,8 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
   const failures: ProbeFailure[] = [];
   const trace: StepTrace[] = [];
   const outOfScope = new Set<string>();
+  const budget: RequestBudget = { left: maxRequestsPerRule, dropped: new Map() };
+  const capped = new Map<string, { dropped: number; total: number; max: number }>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
 
   for (const step of rule.steps) {
@@ -105,13 +119,15 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
       const items = Array.isArray(value) ? value : value === null ? [] : [value];
       if (items.length === 0) trace.push({ step: step.id, stopped: `for_each: "${step.for_each.in}" gave no items` });
       if (items.length > step.for_each.max) {
+        const seen = capped.get(step.id) ?? { dropped: 0, total: 0, max: step.for_each.max };
+        capped.set(step.id, { ...seen, dropped: seen.dropped + items.length - step.for_each.max, total: seen.total + items.length });
         trace.push({ step: step.id, stopped: `for_each: ${items.length - step.for_each.max} of ${items.length} items skipped (max ${step.for_each.max})` });
       }
       for (const item of items.slice(0, step.for_each.max)) {
         forks.push({ ...branch, variables: { ...branch.variables, [step.for_each.as]: item } });
       }
     }
-    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope };
+    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget };
     const survivors = await Promise.all(forks.map((branch) => runStep(step, branch, context)));
     branches = survivors.filter((branch): branch is Branch => branch !== null);
     if (branches.length === 0) break;
@@ -128,7 +144,25 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
     const finding = buildFinding({ rule, target, ...branch.last, urls: branch.urls });
     if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
   }
-  return { ruleId: rule.id, findings: [...findings.values()], failures, trace, ...(outOfScope.size > 0 ? { outOfScope: [...outOfScope] } : {}) };
+  const notes = [
+    ...[...capped].map(([step, { dropped, total, max }]) => `step ${step}: ${dropped} of ${total} items not probed (for_each max ${max})`),
+    ...[...budget.dropped].map(([step, dropped]) => `step ${step}: ${dropped} request(s) not sent (budget of ${maxRequestsPerRule} requests per rule spent)`),
+  ];
+  return {
+    ruleId: rule.id,
+    findings: [...findings.values()],
+    failures,
+    trace,
+    ...(outOfScope.size > 0 ? { outOfScope: [...outOfScope] } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+/** Shared by every branch of one rule run; counts down as requests are sent. */
+interface RequestBudget {
+  left: number;
+  /** Requests not sent because the budget was spent, per step id. */
+  dropped: Map<string, number>;
 }
 
 interface StepContext {
@@ -139,6 +173,7 @@ interface StepContext {
   failures: ProbeFailure[];
   trace: StepTrace[];
   outOfScope: Set<string>;
+  budget: RequestBudget;
 }
 
 /**
@@ -156,7 +191,7 @@ async function runStep(step: Step, branch: Branch, context: StepContext): Promis
   }
 }
 
-async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, outOfScope }: StepContext): Promise<Branch | null> {
+async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, outOfScope, budget }: StepContext): Promise<Branch | null> {
   let request: HttpRequest;
   try {
     request = buildRequest(step, base, documentFor(base, branch, undefined, site));
@@ -186,6 +221,13 @@ async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, 
     trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not probed: the host is out of scope (allow it with --allow-host)' });
     return null;
   }
+  // Taken before the first await, so branches spend the budget in their order, every run alike.
+  if (budget.left <= 0) {
+    budget.dropped.set(step.id, (budget.dropped.get(step.id) ?? 0) + 1);
+    trace.push({ step: step.id, method: request.method, url: request.url, stopped: `not probed: the rule's budget of ${maxRequestsPerRule} requests is spent` });
+    return null;
+  }
+  budget.left--;
   let response: HttpResponse;
   try {
     response = await transport.send(request);

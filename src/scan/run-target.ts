@@ -136,6 +136,8 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   if (outOfScope.length > 0) {
     notes.push(`not probed, out of scope (allow with --allow-host to include them): ${outOfScope.join(', ')}`);
   }
+  // What a rule left unprobed on purpose (for_each caps, its request budget) is part of the result.
+  for (const outcome of outcomes) for (const note of outcome.notes ?? []) notes.push(`rule ${outcome.ruleId} ${note}`);
   const allFailures = [...discovered.failures, ...outcomes.flatMap((outcome) => outcome.failures)];
   const failures = allFailures.filter((failure) => !notSentCodes.has(failure.code));
   const notSent = allFailures.length - failures.length;
