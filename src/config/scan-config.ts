@@ -25,6 +25,16 @@ export const scanConfigSchema = z.strictObject({
   allowHosts: z.array(z.string().min(1)).default([]),
   /** Run every rule whatever CMS was detected. */
   allRules: z.boolean().default(false),
+  /** `--rule`: run only the rules with these ids (checked against the rules loaded). */
+  onlyRules: z.array(z.string().min(1)).default([]),
+  /** `--exclude-rule`: never run the rules with these ids. */
+  excludeRules: z.array(z.string().min(1)).default([]),
+  /** `--tags`: run only rules with any of these tags. */
+  tags: z.array(z.string().min(1)).default([]),
+  /** `--severity`: run only rules of at least this severity. */
+  minSeverity: severitySchema.optional(),
+  /** `--cms`: treat these CMS as detected, for a site whose fingerprints the scan misses. */
+  forceCms: z.array(z.string().min(1)).default([]),
   /** HTML pages the discovery crawl fetches per target. */
   maxPages: limit('maxPages', 1, 1_000_000),
   /** robots.txt, sitemaps, feeds, scripts and source maps the crawl fetches per target. */

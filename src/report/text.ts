@@ -72,7 +72,7 @@ function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>,
     // A body read up to its cap (a big bundle) limits depth but is no failed probe.
     const failedProbes = target.failures.filter((failure) => failure.code !== 'DL_BODY_TRUNCATED').length;
     const clean = target.executionSuccessful && failedRules.size === 0 && failedProbes === 0;
-    const coverage = `${target.rulesRun.length} rule(s) ran, ${failedRules.size} failed, ${skippedRules} skipped (CMS not detected)`;
+    const coverage = `${target.rulesRun.length} rule(s) ran, ${failedRules.size} failed, ${skippedRules} skipped${skippedWhy(target)}`;
     if (clean) lines.push(`  ${paint('No exposure found', 'green')} (${coverage}).`);
     else lines.push(`  ${paint('No exposure found by what could run', 'yellow')}: ${coverage}; ${failedProbes} probe(s) failed (listed below).`);
   } else {
@@ -84,6 +84,15 @@ function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>,
   }
   lines.push(`  ${summaryLine(target.findings, target.failures.length)}`);
   return lines;
+}
+
+/** Why rules were skipped, by kind: the CMS gate, or the user's own choice (--rule, --tags …). */
+function skippedWhy(target: TargetResult): string {
+  const skipped = target.discovery?.skippedRules ?? [];
+  if (skipped.length === 0) return '';
+  const byCms = skipped.filter((skip) => skip.reason.startsWith('CMS not detected')).length;
+  const parts = [...(byCms > 0 ? [`${byCms} CMS not detected`] : []), ...(skipped.length > byCms ? [`${skipped.length - byCms} left out by the rule flags`] : [])];
+  return ` (${parts.join(', ')})`;
 }
 
 export function renderText(result: ScanResult, options: TextOptions): string {

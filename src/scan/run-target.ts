@@ -6,7 +6,7 @@ import type { SpentBudget, Transport } from '../core/http-types.js';
 import { runRule, targetBase, type LoadedRule, type RuleOutcome } from '../engine/index.js';
 import type { LoadedFingerprint } from '../fingerprint/index.js';
 import { discoverTarget, type CrawlLimits } from './discover.js';
-import { selectRules } from './select-rules.js';
+import { selectRules, type RuleChoice } from './select-rules.js';
 
 /** Codes that mean the target itself did not answer, not that one probe went wrong. */
 const unreachableCodes = new Set(['DL_CONNECTION_FAILED', 'DL_CONNECT_TIMEOUT', 'DL_INVALID_URL', 'DL_TLS_ERROR']);
@@ -25,7 +25,8 @@ export interface RunTargetOptions {
   transport: Transport;
   concurrency: number;
   crawlLimits: CrawlLimits;
-  allRules: boolean;
+  /** Which rules the user chose (--all-rules, --rule, --tags, --cms …). */
+  choice: RuleChoice;
   logger: Logger;
   traffic: () => TrafficStats;
   spentBudgets?: () => SpentBudget[];
@@ -97,7 +98,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   }
 
   const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, ...options.crawlLimits, logger });
-  const { selected, skipped } = selectRules(rules, discovered.detect.detections.map((detection) => detection.cms), options.allRules);
+  const { selected, skipped } = selectRules(rules, discovered.detect.detections.map((detection) => detection.cms), options.choice);
   logger.info({ target, detected: discovered.detect.detections.map((detection) => detection.cms), rules: selected.length }, 'discovery done');
 
   const limit = pLimit(concurrency);
@@ -133,6 +134,8 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   const findings: Finding[] = outcomes.flatMap((outcome) => outcome.findings);
   const outOfScope = [...new Set(outcomes.flatMap((outcome) => outcome.outOfScope ?? []))].sort();
   const notes = [...discovered.notes];
+  const forced = options.choice.forceCms ?? [];
+  if (forced.length > 0) notes.push(`--cms ${forced.join(', ')}: rules for it run as if it was detected`);
   if (outOfScope.length > 0) {
     notes.push(`not probed, out of scope (allow with --allow-host to include them): ${outOfScope.join(', ')}`);
   }

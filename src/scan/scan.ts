@@ -8,6 +8,7 @@ import { builtinRulesDir, loadRules, type LoadedRule, type RuleOutcome } from '.
 import { loadFingerprints, type LoadedFingerprint } from '../fingerprint/index.js';
 import { createUndiciTransport, type UndiciTransport } from '../http/index.js';
 import { runTarget, type TargetRun } from './run-target.js';
+import { checkRuleChoice, type RuleChoice } from './select-rules.js';
 
 /** Several rule files failed to load; every problem is listed. */
 export class RuleLoadError extends DraftleakError {
@@ -56,6 +57,18 @@ export interface ScanControl {
 export async function scan(config: ScanConfig, logger: Logger, commandLine: string, control: ScanControl = {}): Promise<ScanOutput> {
   const rules = await loadConfiguredRules(config);
   const fingerprints = await loadBuiltinFingerprints();
+  const choice: RuleChoice = {
+    allRules: config.allRules,
+    onlyRules: config.onlyRules,
+    excludeRules: config.excludeRules,
+    tags: config.tags,
+    forceCms: config.forceCms,
+    ...(config.minSeverity === undefined ? {} : { minSeverity: config.minSeverity }),
+  };
+  // A CMS can be forced when a fingerprint knows it or a loaded rule is written for it.
+  const knownCms = new Set([...fingerprints.map(({ fingerprint }) => fingerprint.cms), ...rules.flatMap(({ rule }) => rule.cms)]);
+  knownCms.delete('generic');
+  checkRuleChoice(rules, knownCms, choice);
   const outcomes = new Map<string, RuleOutcome[]>();
   const unreachable: { target: string; reason: string }[] = [];
   const targets: TargetResult[] = [];
@@ -114,7 +127,7 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
             maxCrawlBytes: config.maxCrawlBytes,
             maxDepth: config.maxDepth,
           },
-          allRules: config.allRules,
+          choice,
           logger,
           traffic: () => transport.stats(),
           spentBudgets: () => transport.spentBudgets(),

@@ -29,11 +29,11 @@ describe('renderText', () => {
     const clean = plain.slice(plain.indexOf('Target: https://clean.example.org/'));
     // A failed probe means not everything could be checked: never the plain "No exposure found".
     expect(clean).not.toContain('No exposure found (');
-    expect(clean).toMatch(/No exposure found by what could run: \d+ rule\(s\) ran, 0 failed, \d+ skipped \(CMS not detected\); 1 probe\(s\) failed/);
+    expect(clean).toMatch(/No exposure found by what could run: \d+ rule\(s\) ran, 0 failed, 0 skipped; 1 probe\(s\) failed/);
     expect(clean).toContain('DL_CONNECT_TIMEOUT https://clean.example.org/ghost/api/content/posts/: connect timed out');
     expect(clean).toContain('0 findings, 1 failed probe');
     const fullyClean = renderText(scanResult([{ ...cleanTarget, failures: [] }]), { color: false });
-    expect(fullyClean).toMatch(/No exposure found \(\d+ rule\(s\) ran, 0 failed, \d+ skipped \(CMS not detected\)\)\./);
+    expect(fullyClean).toMatch(/No exposure found \(\d+ rule\(s\) ran, 0 failed, 0 skipped\)\./);
     const unscanned = renderText(scanResult([{ ...cleanTarget, executionSuccessful: false, incomplete: 'not scanned: all 4 answer(s) were refusals' }]), { color: false });
     expect(unscanned).toContain('Not a clean result: not scanned: all 4 answer(s) were refusals.');
     expect(unscanned).not.toContain('No exposure found (');

@@ -30,6 +30,11 @@ interface ScanFlags extends OutputFlags {
   timeout?: number;
   header?: string[];
   allRules?: boolean;
+  rule?: string[];
+  excludeRule?: string[];
+  tags?: string[];
+  severity?: ScanConfig['minSeverity'];
+  cms?: string[];
   maxPages?: number;
   maxDiscoveryFiles?: number;
   maxCrawlBytes?: number;
@@ -51,6 +56,11 @@ export function toScanConfig(targets: string[], flags: ScanFlags): ScanConfig {
     builtinRules: flags.builtinRules,
     allowHosts: flags.allowHost ?? [],
     allRules: flags.allRules === true,
+    onlyRules: flags.rule ?? [],
+    excludeRules: flags.excludeRule ?? [],
+    tags: flags.tags ?? [],
+    forceCms: flags.cms ?? [],
+    ...(flags.severity !== undefined ? { minSeverity: flags.severity } : {}),
     ...(flags.maxPages !== undefined ? { maxPages: flags.maxPages } : {}),
     ...(flags.maxDiscoveryFiles !== undefined ? { maxDiscoveryFiles: flags.maxDiscoveryFiles } : {}),
     ...(flags.maxCrawlBytes !== undefined ? { maxCrawlBytes: flags.maxCrawlBytes } : {}),
@@ -140,6 +150,11 @@ export function scanCommand(io: CliIo, argv: readonly string[], setExitCode: (co
     .option('--rules <path>', 'load rules from this file or folder too (repeatable)', collect)
     .option('--no-builtin-rules', 'run only the rules given with --rules')
     .option('--all-rules', 'run every rule, not only those for the CMS detected')
+    .option('--rule <id>', 'run only the rule with this id (repeatable)', collect)
+    .option('--exclude-rule <id>', 'never run the rule with this id (repeatable)', collect)
+    .option('--tags <tag>', 'run only rules with this tag (repeatable: any of them)', collect)
+    .addOption(new Option('--severity <level>', 'run only rules of at least this severity').choices(['info', 'low', 'medium', 'high', 'critical']))
+    .option('--cms <name>', 'run the rules for this CMS as if it was detected (repeatable)', collect)
     .option('--max-pages <n>', `HTML pages the discovery crawl fetches per target (default ${scanLimits.maxPages.default})`, parseInteger('--max-pages', 1, 1_000_000))
     .option('--max-discovery-files <n>', `robots, sitemap, feed, script and source-map files fetched per target (default ${scanLimits.maxDiscoveryFiles.default})`, parseInteger('--max-discovery-files', 0, 100_000))
     .option('--max-crawl-bytes <n>', `body bytes the crawl reads per target (default ${scanLimits.maxCrawlBytes.default})`, parseInteger('--max-crawl-bytes', 1024, 10 * 1024 ** 3))
