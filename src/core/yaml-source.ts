@@ -21,6 +21,8 @@ export interface YamlProblem {
   atKey?: boolean;
   /** A position inside the string value at `path` (1-based, in the string's own lines). */
   within?: Position;
+  /** A warning says the file probably does not mean what it says; it does not refuse the file. */
+  severity?: 'warning';
 }
 
 export function parseYamlSource(file: string, text: string): { source: YamlSource; errors: { position: Position; message: string }[] } {

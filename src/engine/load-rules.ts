@@ -56,7 +56,7 @@ function field(input: unknown, key: string): unknown {
  * error does not stop the checks: the parts the schema refused are set aside (see
  * parseRepairing) and the rest is checked as if they were fine.
  */
-export function parseRuleText(file: string, text: string, options: ParseRuleOptions = {}): { rule?: Rule; errors: RuleError[] } {
+export function parseRuleText(file: string, text: string, options: ParseRuleOptions = {}): { rule?: Rule; errors: RuleError[]; warnings?: RuleError[] } {
   const { source, errors: yamlErrors } = parseYamlSource(file, text);
   if (yamlErrors.length > 0) {
     return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
@@ -93,10 +93,15 @@ export function parseRuleText(file: string, text: string, options: ParseRuleOpti
       if (knownCms && typeof name === 'string' && !knownCms.has(name)) problems.push({ path: ['cms', index], message: unknownCmsMessage(name, knownCms) });
     });
   }
-  const errors = problems
-    .map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey, problem.within))
-    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return parsed.success && errors.length === 0 ? { rule: parsed.data, errors } : { errors };
+  const located = (list: YamlProblem[]) =>
+    list
+      .map((problem) => toRuleError(source, problem.path, problem.message, problem.atKey, problem.within))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  // Warnings do not refuse the rule: it loads and runs, and validate shows them.
+  const errors = located(problems.filter((problem) => problem.severity !== 'warning'));
+  const warnings = located(problems.filter((problem) => problem.severity === 'warning'));
+  const warned = warnings.length > 0 ? { warnings } : {};
+  return parsed.success && errors.length === 0 ? { rule: parsed.data, errors, ...warned } : { errors, ...warned };
 }
 
 /** Why a CMS name is refused, with the closest known one. */
@@ -113,9 +118,13 @@ function toRuleError(source: YamlSource, at: (string | number)[], message: strin
  * Loads every rule under the given files or folders. All problems of all files are collected
  * before failing, so an author fixes them in one pass; duplicate ids across files are errors.
  */
-export async function loadRules(targets: string[], options: Pick<ParseRuleOptions, 'knownCms'> = {}): Promise<{ rules: LoadedRule[]; errors: RuleError[] }> {
+export async function loadRules(
+  targets: string[],
+  options: Pick<ParseRuleOptions, 'knownCms'> = {},
+): Promise<{ rules: LoadedRule[]; errors: RuleError[]; warnings: RuleError[] }> {
   const rules: LoadedRule[] = [];
   const errors: RuleError[] = [];
+  const warnings: RuleError[] = [];
   const seen = new Map<string, string>();
   for (const target of targets) {
     let files: string[];
@@ -132,6 +141,7 @@ export async function loadRules(targets: string[], options: Pick<ParseRuleOption
         : path.basename(path.dirname(file));
       const result = parseRuleText(file, await readFile(file, 'utf8'), { ...options, ...(folderCms === undefined ? {} : { folderCms }) });
       errors.push(...result.errors);
+      warnings.push(...(result.warnings ?? []));
       if (!result.rule) continue;
       const earlier = seen.get(result.rule.id);
       if (earlier) {
@@ -142,5 +152,5 @@ export async function loadRules(targets: string[], options: Pick<ParseRuleOption
       rules.push({ rule: result.rule, file });
     }
   }
-  return { rules, errors };
+  return { rules, errors, warnings };
 }

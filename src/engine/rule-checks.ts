@@ -82,6 +82,9 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
     // Extracted names become visible to later steps and to this step's matchers.
     step.extract.forEach((extractor) => known.add(extractor.name));
   });
+  rule.steps.forEach((step, stepIndex) => {
+    if (step.match) problems.push(...truthinessTraps(step.match, ['steps', stepIndex, 'match']));
+  });
   if (!rule.steps.some((step) => step.match)) {
     problems.push({ path: ['steps'], message: 'at least one step needs a match, or the rule would fire on any answer' });
   }
@@ -107,6 +110,43 @@ export function checkMatcher(
     const patterns = Array.isArray(matcher.regex) ? matcher.regex : [matcher.regex];
     patterns.forEach((pattern, index) => checkRegex(pattern, Array.isArray(matcher.regex) ? [...path, 'regex', index] : [...path, 'regex']));
   } else if ('header' in matcher && matcher.header.regex !== undefined) checkRegex(matcher.header.regex, [...path, 'header', 'regex']);
+}
+
+type Ast = ReturnType<typeof compileExpression>;
+
+/**
+ * The part of an expression that decides its truthiness, where a number alone is a trap: in
+ * JMESPath every number, 0 included, is true, so `json: "length(items)"` holds for an empty list.
+ */
+function alwaysTruthyCall(node: Ast): string | undefined {
+  const any = node as { type?: string; name?: string; expression?: Ast; left?: Ast; right?: Ast; child?: Ast };
+  if (any.type === 'Function' && any.name === 'length') return 'length(...)';
+  if (any.type === 'LetExpression' && any.expression) return alwaysTruthyCall(any.expression);
+  if ((any.type === 'AndExpression' || any.type === 'OrExpression') && any.left && any.right) return alwaysTruthyCall(any.left) ?? alwaysTruthyCall(any.right);
+  if (any.type === 'NotExpression' && any.child) return alwaysTruthyCall(any.child);
+  return undefined;
+}
+
+function truthinessTraps(matcher: Matcher, path: Path): YamlProblem[] {
+  if ('all' in matcher) return matcher.all.flatMap((child, index) => truthinessTraps(child, [...path, 'all', index]));
+  if ('any' in matcher) return matcher.any.flatMap((child, index) => truthinessTraps(child, [...path, 'any', index]));
+  if ('not' in matcher) return truthinessTraps(matcher.not, [...path, 'not']);
+  if (!('json' in matcher)) return [];
+  let ast: Ast;
+  try {
+    ast = compileExpression(matcher.json);
+  } catch {
+    return []; // reported as invalid JMESPath already
+  }
+  const trap = alwaysTruthyCall(ast);
+  if (trap === undefined) return [];
+  return [
+    {
+      path: [...path, 'json'],
+      severity: 'warning',
+      message: `${trap} without a comparison is always true (in JMESPath 0 is true): compare it, e.g. "length(...) > \`0\`"`,
+    },
+  ];
 }
 
 /** Every string where a variable can be read: templates and JMESPath expressions. */

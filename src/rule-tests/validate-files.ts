@@ -30,6 +30,8 @@ export interface Validation {
   /** How many files of each kind were checked. */
   counts: Record<AuthoredKind, number>;
   errors: RuleError[];
+  /** Problems that do not refuse a file (a rule that probably does not mean what it says). */
+  warnings: RuleError[];
 }
 
 /** Partials (`_name.yaml`) and the folders that hold recordings and fixtures are not authored rules. */
@@ -118,7 +120,7 @@ export async function validateAuthoredFiles(targets: string[]): Promise<Validati
 
   // Rules load as a scan loads them (same listing, duplicate ids across files), with the CMS check.
   const ruleTargets = [...found.filter((entry) => entry.kind === 'rule' && entry.root === undefined).map((entry) => entry.file), ...roots];
-  const loaded = ruleTargets.length > 0 ? await loadRules(ruleTargets, { knownCms }) : { rules: [], errors: [] };
+  const loaded = ruleTargets.length > 0 ? await loadRules(ruleTargets, { knownCms }) : { rules: [], errors: [], warnings: [] };
   errors.push(...loaded.errors);
 
   const seenCms = new Map<string, string>();
@@ -140,5 +142,5 @@ export async function validateAuthoredFiles(targets: string[]): Promise<Validati
       else seenCms.set(cms, entry.file);
     }
   }
-  return { rules: loaded.rules, counts, errors };
+  return { rules: loaded.rules, counts, errors, warnings: loaded.warnings };
 }

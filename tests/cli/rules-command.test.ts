@@ -91,6 +91,21 @@ describe('draftleak rules validate', () => {
     expect(io.err).toContain('3 problem(s) in 1 file(s)');
   });
 
+  it('warns on a json matcher that is a bare length(...) (0 is true in JMESPath), without failing validation', async () => {
+    const trap = customRule.replace("]) > `0`\"", "])\"");
+    expect(trap).not.toBe(customRule);
+    const file = path.join(await customRulesDir(trap), 'acme', 'acme-preview-drafts.yaml');
+    const io = captureIo();
+    expect(await runCli(['rules', 'validate', path.dirname(path.dirname(file))], io)).toBe(0);
+    expect(io.out.trim().split('\n')).toEqual([
+      `warning: ${file}:17:17: length(...) without a comparison is always true (in JMESPath 0 is true): compare it, e.g. "length(...) > \`0\`" (steps.0.match.all.2.json)`,
+    ]);
+    // The same rule with its comparison says nothing.
+    const clean = captureIo();
+    expect(await runCli(['rules', 'validate', await customRulesDir()], clean)).toBe(0);
+    expect(clean.out).toBe('');
+  });
+
   it('exits 0 on the built-in rules, their cases and the fingerprints', async () => {
     const io = captureIo();
     expect(await runCli(['rules', 'validate'], io)).toBe(0);

@@ -56,8 +56,10 @@ export function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .description('check rule, case and fingerprint files and report every problem as file:line:column (exit 0 clean, 2 otherwise)')
     .argument('[path...]', 'rule, case or fingerprint files, or folders (default: the built-in rules)')
     .action(async (paths: string[]) => {
-      const { counts, errors } = await validateAuthoredFiles(pathsOrBuiltin(paths));
+      const { counts, errors, warnings } = await validateAuthoredFiles(pathsOrBuiltin(paths));
       for (const error of errors) io.stdout(`${error.message}\n`);
+      // Said, but not failing: the exit code is the errors' alone.
+      for (const warning of warnings) io.stdout(`warning: ${warning.message}\n`);
       const checked = describeCounts(counts);
       if (errors.length > 0) {
         const files = new Set(errors.map((error) => error.file)).size;
