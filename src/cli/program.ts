@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { DraftleakError } from '../core/errors.js';
 import { toolInfo } from '../core/version.js';
 import { demoCommand } from './commands/demo.js';
+import { exprCommand } from './commands/expr.js';
 import { fingerprintCommand } from './commands/fingerprint.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
@@ -23,6 +24,7 @@ export function createProgram(io: CliIo, argv: readonly string[], setExitCode: (
   program.addCommand(scanCommand(io, argv, setExitCode));
   program.addCommand(rulesCommand(io, setExitCode));
   program.addCommand(fingerprintCommand(io));
+  program.addCommand(exprCommand(io));
   program.addCommand(demoCommand(io, argv, setExitCode));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
