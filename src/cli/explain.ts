@@ -16,7 +16,10 @@ function extractedText(name: string, value: Extracted): string {
 }
 
 function matchLines(trace: MatchTrace, depth: number): string[] {
-  const line = `${'  '.repeat(depth)}${trace.ok ? '✓' : '✗'} ${safeLine(trace.matcher)}`;
+  // An unknown (an expression that failed) is neither ✓ nor ✗: it says why.
+  const mark = trace.unknown !== undefined ? '?' : trace.ok ? '✓' : '✗';
+  const why = trace.unknown !== undefined && !trace.children ? ` (unknown: ${safeLine(trace.unknown)})` : '';
+  const line = `${'  '.repeat(depth)}${mark} ${safeLine(trace.matcher)}${why}`;
   return [line, ...(trace.children ?? []).flatMap((child) => matchLines(child, depth + 1))];
 }
 
