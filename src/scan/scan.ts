@@ -44,6 +44,27 @@ export async function loadBuiltinFingerprints(): Promise<LoadedFingerprint[]> {
   return fingerprints;
 }
 
+/**
+ * The real transport for one target with the scan's scope, rate, timeout and budget settings;
+ * `headers` are the user's own (flags and URL credentials). Also used by `rules record`.
+ */
+export function createScanTransport(config: ScanConfig, target: string, headers: Record<string, string>, logger: Logger): UndiciTransport {
+  return createUndiciTransport({
+    target,
+    allowedHosts: config.allowHosts,
+    concurrencyPerHost: config.concurrency,
+    rateLimitPerHost: config.rateLimit,
+    timeoutMs: config.timeoutMs,
+    headers,
+    authScope: config.authScope,
+    maxRequests: config.maxRequests,
+    maxHostErrors: config.maxHostErrors,
+    insecure: config.insecure,
+    ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
+    logger,
+  });
+}
+
 export interface ScanControl {
   /** Aborted by the CLI on SIGINT/SIGTERM; its reason (e.g. "SIGINT") is written into the report. */
   signal?: AbortSignal;
@@ -87,20 +108,7 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
         targets.push(notStarted(credentials.target, scanStop.reason));
         continue;
       }
-      const transportFor = (target: string): UndiciTransport => createUndiciTransport({
-        target,
-        allowedHosts: config.allowHosts,
-        concurrencyPerHost: config.concurrency,
-        rateLimitPerHost: config.rateLimit,
-        timeoutMs: config.timeoutMs,
-        headers,
-        authScope: config.authScope,
-        maxRequests: config.maxRequests,
-        maxHostErrors: config.maxHostErrors,
-        insecure: config.insecure,
-        ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
-        logger,
-      });
+      const transportFor = (target: string): UndiciTransport => createScanTransport(config, target, headers, logger);
       let target = credentials.target;
       let transport = transportFor(target);
       const targetStop = new StopLatch();

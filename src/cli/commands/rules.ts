@@ -11,6 +11,7 @@ import { exitCodes } from '../exit-codes.js';
 import { renderExplain } from '../explain.js';
 import type { CliIo } from '../io.js';
 import { collect } from '../scan-options.js';
+import { rulesRecordCommand } from './rules-record.js';
 
 function pathsOrBuiltin(paths: string[]): string[] {
   return paths.length > 0 ? paths : [builtinRulesDir];
@@ -130,6 +131,8 @@ export function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Co
       const { ruleFile, caseFile } = await scaffoldRule(flags.dir, flags.cms, flags.id);
       io.stdout(`created ${ruleFile}\ncreated ${caseFile}\nnext: fill in the TODOs, then run draftleak rules test ${flags.dir}\n`);
     });
+
+  rules.addCommand(rulesRecordCommand(io, setExitCode));
 
   return rules;
 }
