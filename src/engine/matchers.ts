@@ -1,6 +1,6 @@
 import type { Matcher } from './rule-schema.js';
 import { evaluateChecked, isTruthy, type JSONValue } from './expression.js';
-import { compileRegex } from './safe-regex.js';
+import { compileRegex, maxRegexTextLength } from './safe-regex.js';
 import { loadHtml } from './html.js';
 import type { ResponseDocument } from './response-document.js';
 
@@ -28,12 +28,64 @@ function combine(matcher: 'all' | 'any', children: MatchTrace[]): MatchTrace {
 
 /** The text a body/headers/all matcher or extractor reads. */
 export function textOf(part: 'body' | 'headers' | 'all', response: ResponseDocument): string {
-  const headers = Object.entries(response.headers)
+  const headers = headerText(response);
+  if (part === 'headers') return headers;
+  if (part === 'all') return `${headers}${partSeparator}${response.body}`;
+  return response.body;
+}
+
+const partSeparator = '\n\n';
+
+function headerText(response: ResponseDocument): string {
+  return Object.entries(response.headers)
     .map(([name, value]) => `${name}: ${value}`)
     .join('\n');
-  if (part === 'headers') return headers;
-  if (part === 'all') return `${headers}\n\n${response.body}`;
-  return response.body;
+}
+
+/**
+ * The part of `textOf(part)` a regex reads (its first maxRegexTextLength characters), built
+ * without joining headers to the whole body first: searching a joined 5 MiB text copies all of
+ * it, once per regex, to read its first megabyte.
+ */
+export function regexTextOf(part: 'body' | 'headers' | 'all', response: ResponseDocument): string {
+  if (part !== 'all') return textOf(part, response);
+  const head = `${headerText(response)}${partSeparator}`;
+  const room = Math.max(0, maxRegexTextLength - head.length);
+  return `${head}${response.body.length > room ? response.body.slice(0, room) : response.body}`;
+}
+
+/**
+ * Lower-cased texts per response, for case-insensitive word matchers: several matchers on one
+ * response share one copy instead of lower-casing a megabyte body each. Keyed by the document,
+ * so a copy lives only as long as its response does.
+ */
+const loweredTexts = new WeakMap<ResponseDocument, { body?: string; headers?: string }>();
+
+function lowered(part: 'body' | 'headers', response: ResponseDocument): string {
+  let texts = loweredTexts.get(response);
+  if (!texts) {
+    texts = {};
+    loweredTexts.set(response, texts);
+  }
+  return (texts[part] ??= textOf(part, response).toLowerCase());
+}
+
+/**
+ * Whether `word` occurs in `textOf(part)` (lower-cased first when `caseInsensitive`, the word
+ * then already lower-case). For 'all', headers and body are searched apart, and the few
+ * characters around their separator for a word spanning it, which finds exactly what searching
+ * the joined text would, without copying the body into it. (Lower-casing the parts apart is
+ * lower-casing the whole: the separator is two newlines, which no case mapping looks across.)
+ */
+function containsWord(part: 'body' | 'headers' | 'all', response: ResponseDocument, word: string, caseInsensitive: boolean): boolean {
+  const text = (which: 'body' | 'headers'): string => (caseInsensitive ? lowered(which, response) : textOf(which, response));
+  if (part !== 'all') return text(part).includes(word);
+  const headers = text('headers');
+  const body = text('body');
+  if (headers.includes(word) || body.includes(word)) return true;
+  const reach = Math.max(0, word.length - 1);
+  const junction = `${headers.slice(Math.max(0, headers.length - reach))}${partSeparator}${body.slice(0, reach)}`;
+  return junction.includes(word);
 }
 
 function list(value: string | string[]): string[] {
@@ -84,14 +136,13 @@ function evaluateLeaf(matcher: Matcher, response: ResponseDocument, document: JS
     return true;
   }
   if ('word' in matcher) {
-    const text = textOf(matcher.part, response);
-    const haystack = matcher.case_insensitive ? text.toLowerCase() : text;
-    const hit = (word: string) => haystack.includes(matcher.case_insensitive ? word.toLowerCase() : word);
+    const caseInsensitive = matcher.case_insensitive === true;
+    const hit = (word: string) => containsWord(matcher.part, response, caseInsensitive ? word.toLowerCase() : word, caseInsensitive);
     const words = list(matcher.word);
     return matcher.condition === 'all' ? words.every(hit) : words.some(hit);
   }
   if ('regex' in matcher) {
-    const text = textOf(matcher.part, response);
+    const text = regexTextOf(matcher.part, response);
     const hit = (pattern: string) => compileRegex(pattern).test(text);
     const patterns = list(matcher.regex);
     return matcher.condition === 'all' ? patterns.every(hit) : patterns.some(hit);
