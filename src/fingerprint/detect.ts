@@ -2,7 +2,8 @@ import { ProbeError } from '../core/errors.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
 import { evaluateLenient, type JSONValue } from '../engine/expression.js';
 import { compileRegex } from '../engine/safe-regex.js';
-import { evaluateMatcher, textOf } from '../engine/matchers.js';
+import { evaluateMatcher, regexTextOf } from '../engine/matchers.js';
+import { detached } from '../core/detach.js';
 import { toResponseDocument, type ResponseDocument } from '../engine/response-document.js';
 import type { ApiRootSource, EvidenceSource, Fingerprint, FingerprintKind, Signal, VersionSource } from './fingerprint-schema.js';
 
@@ -70,10 +71,12 @@ function baseString(base: URL): string {
 }
 
 
+// Detections outlive the pass, and a capture from a page is a V8 slice that keeps the whole
+// body alive: what is kept is a copy of its own.
 function clean(text: string, max: number): string | undefined {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length === 0) return undefined;
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return detached(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
 }
 
 /** "6.1." -> "6.1"; a loop, because /\.+$/ backtracks quadratically on a long run of dots inside. */
@@ -96,7 +99,7 @@ function extractVersion(source: VersionSource, response: ResponseDocument, docum
     const text = scalarText(evaluateLenient(source.json, document));
     return text === undefined ? undefined : clean(text, 40);
   }
-  const match = compileRegex(source.regex).firstMatch(textOf(source.part, response));
+  const match = compileRegex(source.regex).firstMatch(regexTextOf(source.part, response));
   if (!match) return undefined;
   const groups = match.slice(1).filter((group): group is string => group !== undefined && group !== '');
   const version = withoutTrailingDots(groups.join('.'));
@@ -108,7 +111,7 @@ function extractEvidence(source: EvidenceSource, response: ResponseDocument, doc
     const text = scalarText(evaluateLenient(source.json, document));
     return text === undefined ? undefined : clean(text, 80);
   }
-  const match = compileRegex(source.regex).firstMatch(textOf(source.part, response));
+  const match = compileRegex(source.regex).firstMatch(regexTextOf(source.part, response));
   if (!match) return undefined;
   return clean(match.slice(1).find((group) => group !== undefined && group !== '') ?? match[0], 80);
 }
@@ -137,7 +140,7 @@ function extractApiRoots(source: ApiRootSource, response: ResponseDocument, docu
     const values = Array.isArray(value) ? value : [value];
     for (const item of values) if (typeof item === 'string') found.push(item);
   } else {
-    for (const match of compileRegex(source.regex).allMatches(textOf(source.part, response), maxApiRootsPerSignal * 4)) {
+    for (const match of compileRegex(source.regex).allMatches(regexTextOf(source.part, response), maxApiRootsPerSignal * 4)) {
       found.push(match.slice(1).find((group) => group !== undefined && group !== '') ?? match[0]);
     }
   }
@@ -312,17 +315,28 @@ export async function detectCms(options: DetectOptions): Promise<DetectResult> {
 
   for (const response of responses) scanPassive(response);
 
-  // Probes: answers already in hand (the crawl may have fetched /wp-json/) are reused.
-  const probes = new Map<string, Promise<HttpResponse | null>>();
+  // Probes: answers already in hand (the crawl may have fetched /wp-json/) are reused. A probe's
+  // own answer is not kept: a site answering megabytes to every probe would make this pass hold
+  // them all until it ends. Every signal that asks the same probe is judged when the answer
+  // arrives (evaluate is pure, so judging early changes nothing), and only those hits are kept.
+  const signalsByKey = new Map<string, ProbeSignal[]>();
+  for (const state of states) {
+    for (const signal of state.probeSignals) {
+      const key = probeKey(`${baseText}${signal.probe.path}`, signal.probe.headers);
+      signalsByKey.set(key, [...(signalsByKey.get(key) ?? []), signal]);
+    }
+  }
+  type ProbeAnswer = (signal: Signal) => Hit | undefined;
+  const probes = new Map<string, Promise<ProbeAnswer | null>>();
   for (const response of responses) {
     for (const url of new Set([response.requestedUrl, response.url])) {
       const key = probeKey(url, {});
-      if (!probes.has(key)) probes.set(key, Promise.resolve(response));
+      if (!probes.has(key)) probes.set(key, Promise.resolve((signal: Signal) => evaluate(signal, response)));
     }
   }
   let probesSent = 0;
 
-  const fetchProbe = (probe: ProbeSignal['probe']): Promise<HttpResponse | null> => {
+  const fetchProbe = (probe: ProbeSignal['probe']): Promise<ProbeAnswer | null> => {
     const url = `${baseText}${probe.path}`;
     const key = probeKey(url, probe.headers);
     const known = probes.get(key);
@@ -330,9 +344,11 @@ export async function detectCms(options: DetectOptions): Promise<DetectResult> {
     if (probesSent >= maxProbes) return Promise.resolve(null);
     probesSent += 1;
     const pending = transport.send({ method: 'GET', url, headers: { ...probe.headers } }).then(
-      (response) => {
+      (response): ProbeAnswer => {
         scanPassive(response);
-        return response;
+        const hits = new Map<Signal, Hit | undefined>();
+        for (const signal of signalsByKey.get(key) ?? []) hits.set(signal, evaluate(signal, response));
+        return (signal) => hits.get(signal);
       },
       (error: unknown) => {
         if (error instanceof ProbeError) return null;
@@ -345,8 +361,8 @@ export async function detectCms(options: DetectOptions): Promise<DetectResult> {
 
   const runProbe = async (state: FingerprintState, signal: ProbeSignal) => {
     state.attempted.add(signal.id);
-    const response = await fetchProbe(signal.probe);
-    if (response) record(state, signal, evaluate(signal, response));
+    const answer = await fetchProbe(signal.probe);
+    if (answer) record(state, signal, answer(signal));
   };
 
   let alwaysDone = false;
