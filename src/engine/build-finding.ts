@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HttpRequest, HttpResponse } from '../core/http-types.js';
 import type { ExposedItem, Finding } from '../core/finding.js';
+import { detachedHead } from '../core/detach.js';
 import { maskSecrets, redactHeaders, redactUrl } from '../core/redact.js';
 import type { Rule } from './rule-schema.js';
 import { evaluateLenient, type JSONValue } from './expression.js';
@@ -65,7 +66,8 @@ export function buildFinding({ rule, target, request, response, urls, document }
   const message = maskSecrets(renderTemplate(rule.finding.message, messageDocument));
   // The excerpt is the proof (ids, statuses, dates, URLs), not the raw body, which may hold the
   // unpublished text itself; only when a rule names no items is the body's start kept.
-  const excerpt = items.length > 0 ? JSON.stringify(items) : response.body.slice(0, maxExcerptChars);
+  // (A copy of its own: a slice would keep the whole body alive as long as the finding.)
+  const excerpt = items.length > 0 ? JSON.stringify(items) : detachedHead(response.body, maxExcerptChars);
   return {
     ruleId: rule.id,
     severity: rule.severity,

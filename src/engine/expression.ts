@@ -19,8 +19,16 @@ export function compileExpression(expression: string): Ast {
   return ast;
 }
 
+const identity = compile('@');
+
 export function evaluate(expression: string, document: JSONValue): JSONValue {
-  return TreeInterpreter.search(compileExpression(expression), document);
+  try {
+    return TreeInterpreter.search(compileExpression(expression), document);
+  } finally {
+    // The library's one interpreter keeps the last document it searched (every body of every
+    // step in it) until the next search; a search of null lets that document go.
+    TreeInterpreter.search(identity, null);
+  }
 }
 
 /**
