@@ -1,6 +1,10 @@
 // Runs one scan in its own process and prints what it cost, so the parent can read the scanner's
 // own peak RSS (process.resourceUsage is per process).
 import { performance } from 'node:perf_hooks';
+import { applyScannerHeapPolicy } from '../../dist/cli/heap-policy.js';
+
+// The same heap policy as the CLI, so the figure is the one a user's scan sees.
+applyScannerHeapPolicy();
 import { scan } from '../../dist/scan/scan.js';
 import { scanConfigSchema } from '../../dist/config/scan-config.js';
 import { createLogger } from '../../dist/core/logger.js';

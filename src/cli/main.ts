@@ -5,6 +5,9 @@
 // The first SIGINT/SIGTERM asks the scan to stop and write what it found; a second one means
 // "now": exit at once, as a user pressing Ctrl-C twice expects. (128 + signal number.)
 import { exitCodes } from './exit-codes.js';
+import { applyScannerHeapPolicy } from './heap-policy.js';
+
+applyScannerHeapPolicy();
 
 const exitCodeOf = { SIGINT: exitCodes.sigint, SIGTERM: exitCodes.sigterm } as const;
 const stop = new AbortController();
