@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DraftleakError } from '../core/errors.js';
 import { toolInfo } from '../core/version.js';
+import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { exprCommand } from './commands/expr.js';
 import { fingerprintCommand } from './commands/fingerprint.js';
@@ -22,6 +23,7 @@ export function createProgram(io: CliIo, argv: readonly string[], setExitCode: (
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run draftleak --help for usage)');
   program.addCommand(scanCommand(io, argv, setExitCode));
+  program.addCommand(auditCommand(io, argv, setExitCode));
   program.addCommand(rulesCommand(io, setExitCode));
   program.addCommand(fingerprintCommand(io));
   program.addCommand(exprCommand(io));
