@@ -7,6 +7,8 @@ import { createUndiciTransport } from '../../src/http/index.js';
 import { discoverTarget } from '../../src/scan/discover.js';
 import { describeFindings, exposures, findingOf, misconfig, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
+import { audit } from '../../src/audit/audit.js';
+import { InventoryCredentials } from '../../src/audit/credentials.js';
 
 /** What tests/lab/wordpress/up.sh writes (lib/wp.php state). */
 interface WpPost {
@@ -21,6 +23,7 @@ interface WpState {
   uploadsUrl: string;
   posts: Record<'published-1' | 'published-2' | 'published-3' | 'draft-1' | 'draft-2' | 'scheduled' | 'private' | 'pending' | 'protected', WpPost>;
   media: Record<'media-draft-image' | 'media-draft-pdf' | 'media-public-image', { id: number; parent: number; url: string }>;
+  admin: { user: string; appPassword: string | null };
 }
 
 interface PublishedEntry {
@@ -181,6 +184,55 @@ describe.sequential(`wordpress ${state.version} lab (${state.baseUrl})`, () => {
       const target = await scanLab(state.baseUrl);
       report(cms, 'all misconfigs', target);
       for (const name of misconfigs) expectations[name](target);
+    });
+  });
+
+  // Audit mode: the inventory with the lab admin's application password, then anonymous checks.
+  async function auditLab(): Promise<{ findings: Finding[]; notes: string[]; executionSuccessful: boolean }> {
+    const { user, appPassword } = state.admin;
+    if (appPassword === null) throw new Error('the lab has no application password (WordPress < 5.6?)');
+    const credentials = new InventoryCredentials([['Authorization', `Basic ${Buffer.from(`${user}:${appPassword}`).toString('base64')}`]]);
+    const output = await audit(
+      { target: state.baseUrl, credentials, concurrency: 4, rateLimit: 0, timeoutMs: 10_000, maxItems: 5000, maxRequests: 20_000, insecure: false },
+      createLogger('silent'),
+      'draftleak audit (lab)',
+    );
+    const target = output.result.targets[0];
+    if (target === undefined) throw new Error('no target in the audit result');
+    report(cms, 'audit', target);
+    return { findings: target.findings, notes: target.discovery?.notes ?? [], executionSuccessful: target.executionSuccessful };
+  }
+
+  it('audit, default install: the files attached to the draft are reachable, no unpublished post is', async () => {
+    for (const name of misconfigs) await misconfig(cms, 'off', name);
+    const { findings, notes, executionSuccessful } = await auditLab();
+    expect(executionSuccessful).toBe(true);
+    const files = findings.filter((finding) => finding.ruleId === 'audit-unpublished-file-reachable');
+    const draftFiles = [state.media['media-draft-image'], state.media['media-draft-pdf']];
+    expect(files.map((finding) => finding.items[0]?.id).sort()).toEqual(draftFiles.map((file) => String(file.id)).sort());
+    for (const file of draftFiles) {
+      const finding = files.find((candidate) => candidate.items[0]?.id === String(file.id));
+      expect(finding?.items[0]?.url).toBe(file.url);
+      expect(finding?.items[0]?.status).toBe(`file of draft post ${file.parent}`);
+      expect(finding?.severity).toBe('high');
+    }
+    // Stock WordPress refuses every unpublished post on every route: REST 401, ?p= 404.
+    expect(findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable'), describeFindings(findings)).toEqual([]);
+    // The published post's image is not unpublished: never named.
+    expect(JSON.stringify(findings)).not.toContain(state.media['media-public-image'].url);
+    expect(notes[0]).toMatch(/^audit: \d+ unpublished item\(s\) \(2 file\(s\)\), 2 reachable by an anonymous visitor \(0 item\(s\), 2 file\(s\);/);
+  });
+
+  it('audit with sched-public: the scheduled post is reachable before its date (critical)', async () => {
+    await withMisconfig(cms, ['sched-public'], async () => {
+      const { findings } = await auditLab();
+      const content = findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable');
+      expect(content.map((finding) => finding.items[0]?.id)).toEqual([String(scheduled.id)]);
+      expect(content[0]?.severity).toBe('critical');
+      expect(content[0]?.items[0]?.status).toBe('future');
+      for (const key of ['draft-1', 'draft-2', 'private', 'pending'] as const) {
+        expect(content.some((finding) => finding.items[0]?.id === String(state.posts[key].id))).toBe(false);
+      }
     });
   });
 });
