@@ -5,6 +5,7 @@ import { sanitizeScanResult } from './sanitize.js';
 import { terminalSafeJson } from '../core/terminal-safe.js';
 import { sortFailures, sortFindings } from './order.js';
 import { countBySeverity } from './severity-summary.js';
+import { indexRules, ruleDetails, type RuleDetails, type RuleIndex } from './rule-details.js';
 
 /**
  * draftleak's own machine format. Keys are written in a fixed order and lists are sorted, so two
@@ -19,6 +20,17 @@ export interface JsonSummary {
   bySeverity: Record<Severity, number>;
 }
 
+/** The rule behind a finding, joined in so a ticket needs no second document. */
+export interface JsonRule {
+  name: string;
+  description: string;
+  remediation: string;
+  references: string[];
+  cwe: string[];
+}
+
+export type JsonFinding = Finding & { rule: JsonRule };
+
 export interface JsonTarget {
   target: string;
   startedAt: string;
@@ -29,7 +41,7 @@ export interface JsonTarget {
   budgetsSpent?: { budget: string; flag: string; detail: string }[];
   requestsSent: number;
   rulesRun: string[];
-  findings: Finding[];
+  findings: JsonFinding[];
   failures: ProbeFailure[];
   discovery?: Discovery;
   summary: JsonSummary;
@@ -50,9 +62,14 @@ function item(value: ExposedItem): ExposedItem {
   return { id: value.id, status: value.status, date: value.date, url: value.url };
 }
 
-function finding(value: Finding): Finding {
+function rule(details: RuleDetails): JsonRule {
+  return { name: details.name, description: details.description, remediation: details.remediation, references: details.references, cwe: details.cwe };
+}
+
+export function jsonFinding(value: Finding, rules: RuleIndex): JsonFinding {
   return {
     ruleId: value.ruleId,
+    rule: rule(ruleDetails(rules, value.ruleId)),
     severity: value.severity,
     confidence: value.confidence,
     target: value.target,
@@ -71,15 +88,15 @@ function finding(value: Finding): Finding {
   };
 }
 
-function failure(value: ProbeFailure): ProbeFailure {
+export function jsonFailure(value: ProbeFailure): ProbeFailure {
   return { ruleId: value.ruleId, ...(value.step === undefined ? {} : { step: value.step }), url: value.url, code: value.code, message: value.message };
 }
 
-function summarise(findings: readonly Finding[], failedProbes: number): JsonSummary {
+export function summarise(findings: readonly Finding[], failedProbes: number): JsonSummary {
   return { findings: findings.length, failedProbes, bySeverity: countBySeverity(findings) };
 }
 
-function target(value: TargetResult): JsonTarget {
+export function jsonTarget(value: TargetResult, rules: RuleIndex): JsonTarget {
   return {
     target: value.target,
     startedAt: value.startedAt,
@@ -89,8 +106,8 @@ function target(value: TargetResult): JsonTarget {
     ...(value.budgetsSpent === undefined ? {} : { budgetsSpent: value.budgetsSpent.map((spent) => ({ ...spent })) }),
     requestsSent: value.requestsSent,
     rulesRun: [...value.rulesRun],
-    findings: sortFindings(value.findings).map(finding),
-    failures: sortFailures(value.failures).map(failure),
+    findings: sortFindings(value.findings).map((found) => jsonFinding(found, rules)),
+    failures: sortFailures(value.failures).map(jsonFailure),
     ...(value.discovery ? { discovery: value.discovery } : {}),
     summary: summarise(value.findings, value.failures.length),
   };
@@ -98,6 +115,7 @@ function target(value: TargetResult): JsonTarget {
 
 export function toJsonReport(result: ScanResult): JsonReport {
   const scan = sanitizeScanResult(result);
+  const rules = indexRules(scan.rules);
   const allFindings = scan.targets.flatMap((t) => t.findings);
   const failedProbes = scan.targets.reduce((sum, t) => sum + t.failures.length, 0);
   return {
@@ -106,7 +124,7 @@ export function toJsonReport(result: ScanResult): JsonReport {
     commandLine: scan.commandLine,
     ...(scan.stopped === undefined ? {} : { stopped: scan.stopped }),
     ...(scan.insecure === true ? { insecure: true } : {}),
-    targets: scan.targets.map(target),
+    targets: scan.targets.map((value) => jsonTarget(value, rules)),
     summary: { targets: scan.targets.length, ...summarise(allFindings, failedProbes) },
   };
 }

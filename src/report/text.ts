@@ -7,6 +7,8 @@ import { mapStrings, terminalLine } from '../core/terminal-safe.js';
 import { sortFailures, sortFindings } from './order.js';
 import { summaryLine } from './severity-summary.js';
 import { painter, type Painter, type Style } from './ansi.js';
+import { firedRules } from './rule-details.js';
+import { detectedLine, targetStatus } from './target-status.js';
 
 export interface TextOptions {
   color: boolean;
@@ -58,23 +60,14 @@ function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>,
   const lines = [paint(`Target: ${target.target}`, 'bold')];
   const discovery = target.discovery;
   if (discovery) {
-    const detected = discovery.detections
-      .map((detection) => `${detection.name}${detection.version ? ` ${detection.version}` : ''} (${Math.round(detection.confidence * 100)}%)`)
-      .join(', ');
-    lines.push(`  Detected: ${detected || 'no known CMS'}; ${discovery.pagesCrawled} page(s) crawled, ${discovery.publishedInventory} published URL(s) known`);
+    lines.push(`  Detected: ${detectedLine(target)}; ${discovery.pagesCrawled} page(s) crawled, ${discovery.publishedInventory} published URL(s) known`);
     for (const note of discovery.notes) lines.push(`  ${paint(`Note: ${note}`, 'yellow')}`);
   }
   if (target.incomplete !== undefined) lines.push(`  ${paint(`Not a clean result: ${target.incomplete}.`, 'bold', 'red')}`);
-  const failedRules = new Set(target.failures.filter((failure) => failure.code === 'DL_RULE_RUNTIME').map((failure) => failure.ruleId));
-  const skippedRules = target.discovery?.skippedRules.length ?? 0;
   if (target.findings.length === 0) {
-    // "No exposure found" only when every selected rule ran to its end; otherwise say what ran.
-    // A body read up to its cap (a big bundle) limits depth but is no failed probe.
-    const failedProbes = target.failures.filter((failure) => failure.code !== 'DL_BODY_TRUNCATED').length;
-    const clean = target.executionSuccessful && failedRules.size === 0 && failedProbes === 0;
-    const coverage = `${target.rulesRun.length} rule(s) ran, ${failedRules.size} failed, ${skippedRules} skipped${skippedWhy(target)}`;
-    if (clean) lines.push(`  ${paint('No exposure found', 'green')} (${coverage}).`);
-    else lines.push(`  ${paint('No exposure found by what could run', 'yellow')}: ${coverage}; ${failedProbes} probe(s) failed (listed below).`);
+    const status = targetStatus(target);
+    if (status.clean) lines.push(`  ${paint('No exposure found', 'green')} (${status.coverage}).`);
+    else lines.push(`  ${paint('No exposure found by what could run', 'yellow')}: ${status.coverage}; ${status.failedProbes} probe(s) failed (listed below).`);
   } else {
     for (const finding of sortFindings(target.findings)) lines.push(...findingLines(finding, rules, paint), '');
   }
@@ -86,13 +79,40 @@ function targetLines(target: TargetResult, rules: ReadonlyMap<string, RuleMeta>,
   return lines;
 }
 
-/** Why rules were skipped, by kind: the CMS gate, or the user's own choice (--rule, --tags …). */
-function skippedWhy(target: TargetResult): string {
-  const skipped = target.discovery?.skippedRules ?? [];
-  if (skipped.length === 0) return '';
-  const byCms = skipped.filter((skip) => skip.reason.startsWith('CMS not detected')).length;
-  const parts = [...(byCms > 0 ? [`${byCms} CMS not detected`] : []), ...(skipped.length > byCms ? [`${skipped.length - byCms} left out by the rule flags`] : [])];
-  return ` (${parts.join(', ')})`;
+// Rule prose is one long paragraph; wrapped, the report pastes into a ticket or an e-mail as is.
+const wrapWidth = 100;
+
+function wrapped(text: string, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > wrapWidth) {
+      lines.push(indent + line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines;
+}
+
+/**
+ * Once per rule that fired, what it means, how to fix it and where that is documented, so the
+ * text report can be handed on without the rule files or a second report.
+ */
+function remediationLines(result: ScanResult, paint: Painter): string[] {
+  const fired = firedRules(result);
+  if (fired.length === 0) return [];
+  const lines = [paint(`How to fix (${fired.length} rule${fired.length === 1 ? '' : 's'} with findings)`, 'bold')];
+  for (const rule of fired) {
+    lines.push('', `  ${paint(rule.severity.toUpperCase(), ...severityStyles[rule.severity])}  ${paint(rule.name, 'bold')} (${rule.id}), ${rule.findings} finding${rule.findings === 1 ? '' : 's'}`);
+    if (rule.description !== '') lines.push('    What it means:', ...wrapped(rule.description, '      '));
+    if (rule.remediation !== '') lines.push('    Remediation:', ...wrapped(rule.remediation, '      '));
+    if (rule.references.length > 0) lines.push('    References:', ...rule.references.map((reference) => `      - ${reference}`));
+    if (rule.cwe.length > 0) lines.push(`    CWE: ${rule.cwe.join(', ')}`);
+  }
+  return lines;
 }
 
 export function renderText(result: ScanResult, options: TextOptions): string {
@@ -103,6 +123,8 @@ export function renderText(result: ScanResult, options: TextOptions): string {
   const rules = new Map(scan.rules.map((rule) => [rule.id, rule]));
   const blocks = [`${scan.tool.name} ${scan.tool.version}`];
   for (const target of scan.targets) blocks.push(targetLines(target, rules, paint).join('\n'));
+  const remediation = remediationLines(scan, paint);
+  if (remediation.length > 0) blocks.push(remediation.join('\n'));
   if (scan.targets.length > 1) {
     const findings = scan.targets.flatMap((t) => t.findings);
     const failures = scan.targets.reduce((sum, t) => sum + t.failures.length, 0);
