@@ -42,6 +42,20 @@ export const findingSchema = z.object({
   response: evidenceResponseSchema,
   /** Stable across runs: hash of rule id, host, route and exposed item ids. */
   fingerprint: z.string(),
+  /**
+   * Set when a baseline entry accepts this finding (scan --baseline): the finding stays in every
+   * report, marked suppressed, and no longer counts for --fail-on.
+   */
+  suppression: z
+    .object({
+      /** The baseline entry's reason: why the finding is accepted. */
+      reason: z.string(),
+      /** Who answers for the acceptance. */
+      owner: z.string(),
+      /** When the acceptance ends (ISO date or date-time), if it does. */
+      expires: z.string().optional(),
+    })
+    .optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
 

@@ -85,6 +85,8 @@ export function jsonFinding(value: Finding, rules: RuleIndex): JsonFinding {
       bodyExcerpt: value.response.bodyExcerpt,
     },
     fingerprint: value.fingerprint,
+    // Accepted by a baseline (scan --baseline): still listed, marked.
+    ...(value.suppression === undefined ? {} : { suppression: { ...value.suppression } }),
   };
 }
 

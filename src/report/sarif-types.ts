@@ -97,6 +97,14 @@ export interface SarifExposedItem {
   url?: string;
 }
 
+/** A finding a baseline accepted: still reported, hidden by viewers that honour suppressions. */
+export interface SarifSuppression {
+  kind: 'external';
+  status: 'accepted';
+  justification: string;
+  properties: { owner: string; expires?: string };
+}
+
 export interface SarifResult {
   ruleId: string;
   ruleIndex?: number;
@@ -106,6 +114,7 @@ export interface SarifResult {
   partialFingerprints: Record<string, string>;
   webRequest: SarifWebRequest;
   webResponse: SarifWebResponse;
+  suppressions?: SarifSuppression[];
   properties: {
     severity: string;
     confidence: string;

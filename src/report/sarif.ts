@@ -63,6 +63,11 @@ function toResult(finding: Finding, bases: UriBases, ruleIndex: RuleIndex): Sari
       urls: [...finding.urls],
     },
   };
+  // A baseline's acceptance (scan --baseline): kept as a result, marked, never deleted.
+  if (finding.suppression !== undefined) {
+    const { reason, owner, expires } = finding.suppression;
+    result.suppressions = [{ kind: 'external', status: 'accepted', justification: reason, properties: { owner, ...(expires === undefined ? {} : { expires }) } }];
+  }
   // A finding for a rule missing from result.rules keeps its ruleId but gets no index rather
   // than a wrong one.
   const index = ruleIndex.get(finding.ruleId);

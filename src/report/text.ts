@@ -42,6 +42,10 @@ function findingLines(finding: Finding, rules: ReadonlyMap<string, RuleMeta>, pa
     `    URL: ${finding.url}`,
     `    ${finding.message}`,
   ];
+  if (finding.suppression !== undefined) {
+    const { reason, owner, expires } = finding.suppression;
+    lines.splice(1, 0, `    ${paint('Suppressed by the baseline', 'dim')}: ${reason} (owner ${owner}${expires === undefined ? '' : `, until ${expires}`})`);
+  }
   if (finding.items.length > 0) {
     lines.push(`    Exposed items (${finding.items.length}):`);
     for (const item of finding.items.slice(0, maxItemsShown)) lines.push(`      - ${itemLine(item)}`);
