@@ -8,6 +8,7 @@ import { CrawlFetcher } from './fetcher.js';
 import { Frontier } from './frontier.js';
 import { harvestPage } from './harvest.js';
 import { extractLinks } from './html-links.js';
+import { KeptDocuments } from './kept-documents.js';
 import { PublishedInventory } from './inventory.js';
 import { normalizeUrl, UrlAdmission } from './normalize.js';
 import { isPreviewUrl } from './preview-links.js';
@@ -97,6 +98,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   // fingerprints (robotsUrls), never fetched as pages: sites list their admin areas there.
   frontier.offer(target, 0);
   const context = { origin, frontier, inventory, discoveries };
+  const kept = new KeptDocuments(options.keepDocumentChars ?? 0);
   const feeds: string[] = [];
   const scripts: string[] = [];
   const sourceMaps: string[] = [];
@@ -116,6 +118,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
         if (next) frontier.offer(next, item.depth);
       }
       if (!isHtml(response) || response.status < 200 || response.status >= 300) return;
+      kept.keep('html', response);
       const page = extractLinks(response.body, response.url);
       if (item.url === target) meta = page.meta;
       harvestPage(page, item.depth, context);
@@ -136,6 +139,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
       const response = scriptResponses[index];
       if (!response || response.status < 200 || response.status >= 300) return;
       scripts.push(url);
+      kept.keep('script', response);
       const scan = scanScriptText(response.body);
       discoveries.addScan(scan);
       const mapReference = response.headers['sourcemap'] ?? response.headers['x-sourcemap'] ?? scan.sourceMappingUrl;
@@ -154,7 +158,10 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     mapUrls.forEach((url, index) => {
       const response = mapResponses[index];
       if (!response || response.status < 200 || response.status >= 300) return;
-      if (readSourceMap(url, response.body, discoveries, fetcher)) sourceMaps.push(url);
+      if (readSourceMap(url, response.body, discoveries, fetcher)) {
+        sourceMaps.push(url);
+        kept.keep('source-map', response);
+      }
     });
   }
 
@@ -189,6 +196,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     forms: discoveries.forms.toArray(),
     meta,
     inventory,
+    documents: kept.documents,
+    documentsDropped: kept.dropped,
     failures: fetcher.failures,
     budget: {
       pagesFetched: fetcher.pagesFetched,

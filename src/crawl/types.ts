@@ -1,3 +1,4 @@
+import type { DiscoveredDocument } from '../core/discovered.js';
 import type { ProbeFailure } from '../core/finding.js';
 import type { HttpRequest, HttpResponse, Transport } from '../core/http-types.js';
 import type { Logger } from '../core/logger.js';
@@ -55,6 +56,11 @@ export interface CrawlOptions {
   maxScripts?: number;
   /** Same-origin source maps fetched. Default 10. */
   maxSourceMaps?: number;
+  /**
+   * Characters of page, script and source-map bodies kept whole for rules that read what the
+   * crawl fetched (`discovered` steps). 0 (the default) keeps none.
+   */
+  keepDocumentChars?: number;
   logger?: Logger;
 }
 
@@ -130,6 +136,10 @@ export interface CrawlResult {
   /** Meta tags of the target page (name/property -> content). */
   meta: Record<string, string>;
   inventory: PublishedInventory;
+  /** Pages, scripts and source maps kept whole for rules (see keepDocumentChars). */
+  documents: DiscoveredDocument[];
+  /** Documents fetched but not kept: the keepDocumentChars budget was spent. */
+  documentsDropped: number;
   failures: ProbeFailure[];
   budget: CrawlBudgetReport;
 }

@@ -55,19 +55,22 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
       known.add(step.for_each.as);
     }
     const { request } = step;
-    if (request.path !== undefined) {
-      checkTemplate(request.path, at('request', 'path'));
-      if (!request.path.startsWith('/') && !request.path.startsWith('{{')) {
-        problems.push({ path: at('request', 'path'), message: 'a path starts with "/"' });
+    // A discovered step sends nothing: it reads what the crawl fetched.
+    if (request !== undefined) {
+      if (request.path !== undefined) {
+        checkTemplate(request.path, at('request', 'path'));
+        if (!request.path.startsWith('/') && !request.path.startsWith('{{')) {
+          problems.push({ path: at('request', 'path'), message: 'a path starts with "/"' });
+        }
       }
+      if (request.url !== undefined) checkTemplate(request.url, at('request', 'url'));
+      if (request.graphql) {
+        // The transport refuses the same documents; refusing here says so before anything runs.
+        const refusal = readOnlyQueryProblem(request.graphql.query);
+        if (refusal) problems.push({ path: at('request', 'graphql', 'query'), message: refusal.reason, ...(refusal.location ? { within: refusal.location } : {}) });
+      }
+      for (const [name, value] of Object.entries(request.headers)) checkTemplate(value, at('request', 'headers', name));
     }
-    if (request.url !== undefined) checkTemplate(request.url, at('request', 'url'));
-    if (request.graphql) {
-      // The transport refuses the same documents; refusing here says so before anything runs.
-      const refusal = readOnlyQueryProblem(request.graphql.query);
-      if (refusal) problems.push({ path: at('request', 'graphql', 'query'), message: refusal.reason, ...(refusal.location ? { within: refusal.location } : {}) });
-    }
-    for (const [name, value] of Object.entries(request.headers)) checkTemplate(value, at('request', 'headers', name));
     step.extract.forEach((extractor, index) => {
       checkName(extractor.name, at('extract', index, 'name'));
       if ('json' in extractor) checkExpression(extractor.json, at('extract', index, 'json'));
@@ -162,7 +165,7 @@ function readersOf(rule: RuleBody, fromStep: number): string[] {
     if (step.match) readers.push(...matcherStrings(step.match));
     if (index <= fromStep) return;
     const { request } = step;
-    readers.push(request.path ?? '', request.url ?? '', ...Object.values(request.headers), step.for_each?.in ?? '');
+    readers.push(request?.path ?? '', request?.url ?? '', ...Object.values(request?.headers ?? {}), step.for_each?.in ?? '');
     step.extract.forEach((extractor) => {
       if ('json' in extractor) readers.push(extractor.json);
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { discoveredKinds } from '../core/discovered.js';
 import { ruleMetaSchema } from '../core/rule-meta.js';
 
 /**
@@ -123,14 +124,26 @@ export const forEachSchema = z.strictObject({
   max: z.number().int().min(1).max(100).default(10),
 });
 
+export const discoveredSourceSchema = z.strictObject({
+  /** Which of the documents the crawl fetched: pages, same-origin script bundles, source maps. */
+  kinds: z.array(z.enum(discoveredKinds)).min(1).default(['html', 'script', 'source-map']),
+  /** At most this many documents are read (in the order the crawl fetched them). */
+  max: z.number().int().min(1).max(500).default(200),
+});
+
 export const stepSchema = z.strictObject({
   id: variableName,
-  request: requestSchema,
+  request: requestSchema.optional(),
+  discovered: discoveredSourceSchema
+    .optional()
+    .describe('Instead of a request: read each document the discovery crawl already fetched (pages, scripts, source maps), one branch per document, without asking the site again.'),
   for_each: forEachSchema.optional().describe('Repeat the step for each item of a list (a JMESPath expression), at most `max` times.'),
   extract: z.array(extractorSchema).default([]).describe('Values to name for later steps: json (JMESPath), css (selector + attribute), regex (group), header.'),
   /** The branch continues only when this holds. A step without match is a baseline. */
   match: matcherSchema.optional().describe('A tree of matchers (all, any, not over status, header, word, regex, json, css, size); the branch continues only when it holds.'),
-});
+})
+  .refine((step) => (step.request === undefined) !== (step.discovered === undefined), { message: 'give exactly one of request or discovered' })
+  .refine((step) => step.discovered === undefined || step.for_each === undefined, { message: 'a discovered step already forks one branch per document: it takes no for_each', path: ['for_each'] });
 export type Step = z.infer<typeof stepSchema>;
 
 export const findingTemplateSchema = z.strictObject({

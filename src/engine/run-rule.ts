@@ -1,6 +1,7 @@
 import { ProbeError } from '../core/errors.js';
 import type { Finding, ProbeFailure } from '../core/finding.js';
 import type { HttpRequest, HttpResponse, Transport } from '../core/http-types.js';
+import type { DiscoveredDocument } from '../core/discovered.js';
 import type { Rule, Step } from './rule-schema.js';
 import { evaluateLenient, type JSONValue } from './expression.js';
 import { renderTemplate, TemplateError } from './template.js';
@@ -49,6 +50,8 @@ interface Branch {
   steps: Record<string, ResponseDocument>;
   urls: string[];
   last?: { request: HttpRequest; response: HttpResponse; document: JSONValue };
+  /** For a discovered step: the crawl's document this branch reads instead of a request. */
+  reading?: DiscoveredDocument;
 }
 
 /** The target as rules see it: origin plus base path, without a trailing slash. */
@@ -63,6 +66,7 @@ function documentFor(base: string, branch: Branch, current?: ResponseDocument, s
 
 function buildRequest(step: Step, base: string, document: JSONValue): HttpRequest {
   const { request } = step;
+  if (request === undefined) throw new Error(`step ${step.id} has no request`);
   const url = request.url !== undefined ? renderTemplate(request.url, document, 'url') : `${base}${renderTemplate(request.path ?? '/', document, 'path')}`;
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name, renderTemplate(value, document, 'header')]),
@@ -93,13 +97,15 @@ export interface RunRuleOptions {
    * catch-all page), or undefined when it may. Findings on such responses are dropped.
    */
   rejectProof?: (response: HttpResponse) => string | undefined;
+  /** What the discovery crawl fetched (pages, scripts, source maps), for discovered steps. */
+  documents?: readonly DiscoveredDocument[];
 }
 
 /**
  * Runs one rule against one target. Steps run in order; each branch that passes every step's
  * match produces a finding. A failed probe ends its branch and is recorded, never thrown.
  */
-export async function runRule(rule: Rule, { target, transport, site = {}, rejectProof }: RunRuleOptions): Promise<RuleOutcome> {
+export async function runRule(rule: Rule, { target, transport, site = {}, rejectProof, documents = [] }: RunRuleOptions): Promise<RuleOutcome> {
   const base = targetBase(target);
   const failures: ProbeFailure[] = [];
   const trace: StepTrace[] = [];
@@ -111,6 +117,17 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
   for (const step of rule.steps) {
     const forks: Branch[] = [];
     for (const branch of branches) {
+      if (step.discovered) {
+        const kinds = new Set(step.discovered.kinds);
+        const readable = documents.filter((document) => kinds.has(document.kind));
+        if (readable.length === 0) trace.push({ step: step.id, stopped: `discovered: the crawl fetched no ${[...kinds].join(', ')} document` });
+        if (readable.length > step.discovered.max) {
+          const seen = capped.get(step.id) ?? { dropped: 0, total: 0, max: step.discovered.max };
+          capped.set(step.id, { ...seen, dropped: seen.dropped + readable.length - step.discovered.max, total: seen.total + readable.length });
+        }
+        for (const reading of readable.slice(0, step.discovered.max)) forks.push({ ...branch, reading });
+        continue;
+      }
       if (!step.for_each) {
         forks.push(branch);
         continue;
@@ -191,7 +208,9 @@ async function runStep(step: Step, branch: Branch, context: StepContext): Promis
   }
 }
 
-async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, outOfScope, budget }: StepContext): Promise<Branch | null> {
+async function runStepUnguarded(step: Step, branch: Branch, context: StepContext): Promise<Branch | null> {
+  if (branch.reading !== undefined) return readDocument(step, branch, branch.reading, context);
+  const { rule, base, site, transport, failures, trace, outOfScope, budget } = context;
   let request: HttpRequest;
   try {
     request = buildRequest(step, base, documentFor(base, branch, undefined, site));
@@ -250,6 +269,31 @@ async function runStepUnguarded(step: Step, branch: Branch, { rule, base, site, 
       message: `step ${step.id}: the body was cut at ${response.bytes} bytes; the rule read only that part`,
     });
   }
+  return evaluateStep(step, branch, request, response, context);
+}
+
+/** A discovered step's branch: the crawl's document stands for the answer; nothing is sent. */
+function readDocument(step: Step, branch: Branch, reading: DiscoveredDocument, context: StepContext): Branch | null {
+  const { reading: _done, ...rest } = branch;
+  const request: HttpRequest = { method: 'GET', url: reading.url };
+  const response: HttpResponse = {
+    requestedUrl: reading.url,
+    url: reading.url,
+    status: reading.status,
+    statusText: '',
+    headers: reading.headers,
+    body: reading.body,
+    truncated: reading.truncated,
+    bytes: reading.body.length,
+    redirects: [],
+    durationMs: 0,
+    fromCache: true,
+  };
+  return evaluateStep(step, { ...rest, variables: { ...rest.variables, discovered: { kind: reading.kind, url: reading.url } } }, request, response, context);
+}
+
+/** Extractors and matchers of one step on the answer it got (or the document it read). */
+function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace }: StepContext): Branch | null {
   const current = toResponseDocument(response);
   const steps = { ...branch.steps, [step.id]: current };
   const variables = { ...branch.variables };

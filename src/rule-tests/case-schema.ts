@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { discoveredKinds } from '../core/discovered.js';
 import { exposedItemSchema } from '../core/finding.js';
 
 /**
@@ -32,6 +33,12 @@ export const exchangeSchema = z.strictObject({
 });
 export type Exchange = z.infer<typeof exchangeSchema>;
 
+/** A document the discovery crawl fetched (page, script, source map), for discovered steps. */
+export const discoveredCaseDocumentSchema = exchangeSchema.extend({
+  kind: z.enum(discoveredKinds),
+});
+export type DiscoveredCaseDocument = z.infer<typeof discoveredCaseDocumentSchema>;
+
 export const expectedFindingSchema = z.strictObject({
   /** Path (and query) of the URL that proves the finding, relative to the case target. */
   path: z.string().startsWith('/').optional(),
@@ -51,6 +58,11 @@ export const ruleCaseSchema = z.strictObject({
    * asset_hosts...), for rules that read it. Absent: an empty site.
    */
   site: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * What the discovery crawl fetched (pages, same-origin scripts, source maps), in crawl order:
+   * the documents a `discovered` step reads. They are not requests: nothing asks for them again.
+   */
+  discovered: z.array(discoveredCaseDocumentSchema).default([]),
   exchanges: z.array(exchangeSchema).default([]),
 });
 export type RuleCase = z.infer<typeof ruleCaseSchema>;

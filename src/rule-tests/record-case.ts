@@ -60,6 +60,8 @@ export async function recordCase(rule: Rule, target: string, transport: Transpor
       ...(new URL(finding.url).origin === origin ? { path: rewrite(finding.url).slice(caseTarget.length) || '/' } : { url: finding.url }),
       items: finding.items.slice(0, 5).map((item) => JSON.parse(maskSecrets(rewrite(JSON.stringify(item)))) as Record<string, string>),
     })),
+    // Recording runs the rule alone, without a crawl: a discovered step reads nothing here.
+    discovered: [],
     exchanges: recorder.exchanges.map(({ request, response }) => toExchange(request, response, origin, rewrite, limit)),
   });
   // No body is written to a file beside the case, so the folder the replay reads from is moot.

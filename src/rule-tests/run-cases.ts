@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Finding } from '../core/finding.js';
 import type { Rule } from '../engine/rule-schema.js';
 import { runRule, type StepTrace } from '../engine/run-rule.js';
+import type { DiscoveredDocument } from '../core/discovered.js';
 import type { JSONValue } from '../engine/expression.js';
 import { HoneypotTransport, honeypots } from './honeypots.js';
 import type { RuleCase } from './case-schema.js';
@@ -87,8 +88,11 @@ export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string, r
     trace: [],
   });
   let entries: Awaited<ReturnType<typeof toReplayEntries>>;
+  let documents: DiscoveredDocument[];
   try {
     entries = await toReplayEntries(ruleCase.exchanges, caseDir, caseTarget);
+    const read = await toReplayEntries(ruleCase.discovered, caseDir, caseTarget);
+    documents = read.map((entry, index) => ({ kind: ruleCase.discovered[index]!.kind, url: entry.url, status: entry.response.status, headers: lowerCased(entry.response.headers), body: entry.response.body, truncated: false }));
   } catch (error) {
     return failed(`cannot read the case's exchanges: ${(error as Error).message}`);
   }
@@ -96,7 +100,7 @@ export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string, r
   const transport = new ReplayTransport(entries, scope);
   let outcome: Awaited<ReturnType<typeof runRule>>;
   try {
-    outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue });
+    outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue, documents });
   } catch (error) {
     return failed(`${ruleFile}: the rule broke at run time: ${(error as Error).message}`);
   }
@@ -175,4 +179,9 @@ export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCa
     result.cases.every((entry) => entry.passed || entry.todo !== undefined) &&
     result.honeypots.every((entry) => entry.passed);
   return result;
+}
+
+/** The transport hands rules lower-cased header names; a crawled document does the same. */
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }

@@ -12,7 +12,9 @@ export async function writeCase(caseFile: string, ruleId: string, source: string
     if (error.code === 'ENOENT') return undefined;
     throw new DraftleakError('DL_CASE_FILE', `cannot read ${caseFile}: ${error.message}`);
   });
-  const value = JSON.parse(JSON.stringify(ruleCase)) as unknown;
+  // An empty discovered list is the default: not written, so recorded cases stay as they were.
+  const { discovered, ...withoutDiscovered } = ruleCase;
+  const value = JSON.parse(JSON.stringify(discovered.length > 0 ? ruleCase : withoutDiscovered)) as unknown;
   if (existing === undefined) {
     await writeFile(caseFile, stringify({ rule: ruleId, source, cases: [value] }, { lineWidth: 0 }));
     return 'created';

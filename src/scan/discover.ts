@@ -31,6 +31,8 @@ export interface CrawlLimits {
 
 export interface DiscoverOptions extends CrawlLimits {
   target: string;
+  /** Characters of crawled pages, scripts and source maps kept whole for discovered steps. */
+  keepDocumentChars?: number;
   transport: Transport;
   fingerprints: LoadedFingerprint[];
   logger: Logger;
@@ -69,6 +71,7 @@ export async function discoverTarget(options: DiscoverOptions): Promise<TargetDi
     ...(options.maxDiscoveryFiles === undefined ? {} : { maxDiscoveryFiles: options.maxDiscoveryFiles }),
     ...(options.maxCrawlBytes === undefined ? {} : { maxBytes: options.maxCrawlBytes }),
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+    ...(options.keepDocumentChars === undefined ? {} : { keepDocumentChars: options.keepDocumentChars }),
     logger,
   });
   const detect = await detectCms({
@@ -83,6 +86,9 @@ export async function discoverTarget(options: DiscoverOptions): Promise<TargetDi
   if (suspicious) notes.push(calibrationNote);
   for (const name of crawled.budget.stoppedBy ?? []) notes.push(budgetNote(name, options));
   notes.push(...describeDiscoveryCaps(crawled));
+  if (crawled.documentsDropped > 0) {
+    notes.push(`rules that read crawled documents saw ${crawled.documents.length} of them; ${crawled.documentsDropped} more page(s), script(s) or source map(s) were not kept (the budget of ${Math.round((options.keepDocumentChars ?? 0) / 1024 / 1024)} Mi characters was spent)`);
+  }
   const inventory = crawled.inventory.toJSON();
   const site: JSONValue = {
     cms: detect.detections.map((detection) => detection.cms),

@@ -57,6 +57,13 @@ async function reach(target: string, transport: Transport, logger: Logger): Prom
 }
 
 /** Requests that were never answered because we stopped: counted, not listed one by one. */
+/**
+ * Characters of crawled pages, scripts and source maps kept for rules that read them: bundles
+ * of a big front-end fit (a Next.js site ships a few MiB), a site of 5 MiB bundles cannot take
+ * memory past it. What did not fit is said in the report.
+ */
+const keptDocumentChars = 16 * 1024 * 1024;
+
 const notSentCodes = new Set<ProbeFailure['code']>(['DL_ABORTED', 'DL_REQUEST_BUDGET', 'DL_HOST_ERROR_BUDGET']);
 
 /**
@@ -97,7 +104,9 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
     };
   }
 
-  const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, ...options.crawlLimits, logger });
+  // Crawled bodies are kept whole only when some rule reads them (a discovered step).
+  const keepDocumentChars = rules.some(({ rule }) => rule.steps.some((step) => step.discovered !== undefined)) ? keptDocumentChars : 0;
+  const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, ...options.crawlLimits, keepDocumentChars, logger });
   const { selected, skipped } = selectRules(rules, discovered.detect.detections.map((detection) => detection.cms), options.choice);
   logger.info({ target, detected: discovered.detect.detections.map((detection) => detection.cms), rules: selected.length }, 'discovery done');
 
@@ -111,7 +120,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
         if (why !== undefined) return { ruleId: rule.id, findings: [], failures: [], trace: [{ step: '(none)', stopped: `not run: ${why}` }] };
         ran.push(rule.id);
         try {
-          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof });
+          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof, documents: discovered.crawl.documents });
         } catch (error) {
           // A bug in one rule must not cost the user the other rules' results.
           logger.error({ rule: rule.id, file, err: error }, 'rule crashed');

@@ -159,7 +159,7 @@ describe('the transport refuses a mutation on its own', () => {
     expect(valid).toBeDefined();
     const sneaky: Rule = structuredClone(valid);
     const step = sneaky.steps[0];
-    if (!step?.request.graphql) throw new Error('fixture rule lost its graphql step');
+    if (!step?.request?.graphql) throw new Error('fixture rule lost its graphql step');
     step.request.graphql.query = 'mutation { deleteAllPosts { count } }';
 
     const refused = await runRule(sneaky, { target: site.origin, transport });
