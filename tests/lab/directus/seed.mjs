@@ -106,6 +106,34 @@ for (const spec of articleSpecs) {
   if (spec.status === 'scheduled') publishDates[item.id] = item.publish_date;
 }
 
+// --- a read-only audit account (draftleak audit) -------------------------------------------------
+// What docs/audit.md tells an owner to make: a policy without app or admin access that may only
+// read the content collections, their files and the schema (Directus 11 grants a token user the
+// schema collections only through App Access, so they are listed explicitly), attached to a user
+// whose static token is the audit credential.
+const auditPolicyName = 'draftleak audit (read-only)';
+const auditEmail = 'draftleak-audit@example.com';
+const auditToken = 'draftleak-lab-audit-read-only-token';
+let [auditPolicy] = await api('GET', `/policies?filter[name][_eq]=${encodeURIComponent(auditPolicyName)}&fields=id&limit=1`);
+if (!auditPolicy) {
+  console.error(`[seed] creating policy "${auditPolicyName}"`);
+  auditPolicy = await api('POST', '/policies', { name: auditPolicyName, icon: 'visibility', description: 'Read-only inventory for draftleak audit', app_access: false, admin_access: false, enforce_tfa: false });
+}
+const auditReads = [collection, 'directus_files', 'directus_collections', 'directus_fields', 'directus_relations'];
+const granted = new Set((await api('GET', `/permissions?filter[policy][_eq]=${auditPolicy.id}&filter[action][_eq]=read&fields=collection&limit=-1`)).map((permission) => permission.collection));
+for (const name of auditReads) {
+  if (granted.has(name)) continue;
+  console.error(`[seed] audit policy: read ${name}`);
+  await api('POST', '/permissions', { policy: auditPolicy.id, collection: name, action: 'read', permissions: null, validation: null, fields: ['*'] });
+}
+let [auditUser] = await api('GET', `/users?filter[email][_eq]=${encodeURIComponent(auditEmail)}&fields=id&limit=1`);
+if (!auditUser) {
+  console.error(`[seed] creating the audit user ${auditEmail}`);
+  auditUser = await api('POST', '/users', { email: auditEmail, first_name: 'draftleak', last_name: 'audit', token: auditToken, status: 'active' });
+}
+const attached = await api('GET', `/access?filter[user][_eq]=${auditUser.id}&filter[policy][_eq]=${auditPolicy.id}&fields=id&limit=1`);
+if (attached.length === 0) await api('POST', '/access', { user: auditUser.id, policy: auditPolicy.id });
+
 const state = {
   baseUrl,
   version,
@@ -114,6 +142,8 @@ const state = {
   articles,
   scheduledPublishDates: publishDates,
   files,
+  // The static token of the read-only audit user (Authorization: Bearer <token>).
+  auditToken,
   assetUrls: Object.fromEntries(Object.entries(files).map(([key, id]) => [key, `${baseUrl}/assets/${id}`])),
 };
 await mkdir(stateDir, { recursive: true });
