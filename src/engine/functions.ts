@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isRegistered, registerFunction, TYPE_ANY, TYPE_BOOLEAN, TYPE_NULL, TYPE_NUMBER, TYPE_STRING, type JSONValue } from '@jmespath-community/jmespath';
 
 /**
@@ -59,5 +60,20 @@ export function registerDraftleakFunctions(): void {
     [{ types: [TYPE_STRING, TYPE_NUMBER, TYPE_BOOLEAN, TYPE_NULL] }],
   );
   registerFunction('json_encode', ([value]) => JSON.stringify(value ?? null), [{ types: [TYPE_ANY] }]);
+  // How a finding names a token it found: enough to tell which one it is, never enough to use.
+  registerFunction(
+    'mask_token',
+    ([value]) => {
+      const text = scalarText(value as JSONValue);
+      return text === null ? null : tokenFingerprint(text);
+    },
+    [{ types: [TYPE_STRING, TYPE_NUMBER, TYPE_NULL] }],
+  );
+}
+
+/** "CFPA…#3f2a9c1e": the first 4 characters (none of a short value) and 8 hex of its sha256. */
+export function tokenFingerprint(token: string): string {
+  const hash = createHash('sha256').update(token).digest('hex').slice(0, 8);
+  return `${token.length >= 16 ? token.slice(0, 4) : ''}…#${hash}`;
 }
 registerDraftleakFunctions();

@@ -77,6 +77,11 @@ const extractorBase = {
   name: variableName,
   /** Keep only the first value instead of the list of all values. */
   first: z.boolean().default(false),
+  /**
+   * The value is a credential (a token found in a bundle): later steps may send it, but
+   * --explain and every trace show it only as mask_token() does.
+   */
+  secret: z.boolean().default(false),
 };
 export const extractorSchema = z.union([
   z.strictObject({ ...extractorBase, json: z.string().min(1) }),

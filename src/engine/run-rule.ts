@@ -9,6 +9,7 @@ import { evaluateMatcher, type MatchTrace } from './matchers.js';
 import { runExtractor } from './extractors.js';
 import { toResponseDocument, type ResponseDocument } from './response-document.js';
 import { buildFinding } from './build-finding.js';
+import { tokenFingerprint } from './functions.js';
 
 /** What one step did on one branch, for --explain. */
 export interface StepTrace {
@@ -301,7 +302,7 @@ function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response
   for (const extractor of step.extract) {
     const value = runExtractor(extractor, current, documentFor(base, { ...branch, variables, steps }, current, site));
     variables[extractor.name] = value;
-    extracted[extractor.name] = value;
+    extracted[extractor.name] = extractor.secret ? maskedValue(value) : value;
   }
   const next: Branch = { variables, steps, urls: [...branch.urls, response.url] };
   const document = documentFor(base, next, current, site);
@@ -323,4 +324,12 @@ function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response
   }
   next.last = { request, response, document };
   return next;
+}
+
+/** A secret extractor's value as traces show it: every string masked, the shape kept. */
+function maskedValue(value: JSONValue): JSONValue {
+  if (typeof value === 'string') return tokenFingerprint(value);
+  if (Array.isArray(value)) return value.map(maskedValue);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskedValue(item as JSONValue)]));
+  return value;
 }

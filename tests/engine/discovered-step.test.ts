@@ -92,3 +92,23 @@ describe('discovered steps read what the crawl fetched', () => {
     expect(site.requests.filter((request) => request.url === '/static/app.js')).toHaveLength(1);
   });
 });
+
+describe('secret extractors', () => {
+  it('send the value to later steps but show it masked in the trace', async () => {
+    const site = cleanup.add(
+      await startLoopbackServer((req, res) => {
+        const ok = (req.url ?? '').includes('token=0123456789abcdef');
+        res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { drafts: [{ id: '7', status: 'draft' }] } : {}));
+      }),
+    );
+    const { createUndiciTransport } = await import('../../src/http/index.js');
+    const transport = cleanup.add(createUndiciTransport({ target: site.origin, rateLimitPerHost: 0 }));
+    const rule = parse(tokenRule.replace("      - { name: token, regex: 'previewToken:\"([a-z0-9]{16})\"' }", "      - { name: token, regex: 'previewToken:\"([a-z0-9]{16})\"', secret: true }"));
+    const documents: DiscoveredDocument[] = [{ kind: 'script', url: `${site.origin}/app.js`, status: 200, headers: {}, body: 'previewToken:"0123456789abcdef"', truncated: false }];
+    const outcome = await runRule(rule, { target: site.origin, transport, documents });
+    expect(outcome.findings).toHaveLength(1);
+    const trace = JSON.stringify(outcome.trace.map((step) => step.extracted ?? {}));
+    expect(trace).not.toContain('0123456789abcdef');
+    expect(trace).toMatch(/0123…#[0-9a-f]{8}/);
+  });
+});

@@ -21,3 +21,16 @@ it('url_encode, base64, json_encode, and the built-in lower and to_number', () =
   expect(evaluate("to_number('twelve')", {})).toBe(null);
   expect(() => evaluate('url_encode(`[1]`)', {})).toThrow();
 });
+
+it('mask_token names a token by its first 4 characters and a hash, never more', () => {
+  const token = 'CFPAT-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+  const masked = evaluate('mask_token(t)', { t: token }) as string;
+  expect(masked).toMatch(/^CFPA…#[0-9a-f]{8}$/);
+  expect(masked).not.toContain(token.slice(4, 8));
+  // The same token gives the same name; another token another one.
+  expect(evaluate('mask_token(t)', { t: token })).toBe(masked);
+  expect(evaluate('mask_token(t)', { t: `${token}x` })).not.toBe(masked);
+  // A short value shows none of its characters.
+  expect(evaluate("mask_token('abc123')", {})).toMatch(/^…#[0-9a-f]{8}$/);
+  expect(evaluate('mask_token(`null`)', {})).toBe(null);
+});
