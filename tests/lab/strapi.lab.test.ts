@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit/audit.js';
+import { InventoryCredentials } from '../../src/audit/credentials.js';
 import type { Finding, TargetResult } from '../../src/core/finding.js';
+import { createLogger } from '../../src/core/logger.js';
 import { describeFindings, exposures, findingOf, misconfig, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 
@@ -19,6 +22,8 @@ interface StrapiState {
     published: { id: number; url: string; absoluteUrl: string };
     draftOnly: { id: number; url: string; absoluteUrl: string };
   };
+  /** The audit's API tokens (lab.mjs inventory-tokens): read-only, and custom least-privilege. */
+  inventoryTokens: Record<'readOnly' | 'custom', { id: number; name: string; type: string; accessKey: string }>;
 }
 
 const cms = 'strapi';
@@ -132,6 +137,68 @@ describe.sequential(`strapi ${state.version} lab (${state.baseUrl})`, () => {
       expectUploadListing(target);
       expectDraftMedia(target);
       await record('misconfig public-find + public-upload', { [draftMediaRule]: 'finding' });
+    });
+  });
+
+  // Audit mode: the inventory with the lab's API tokens, then anonymous checks of every route.
+  async function auditLab(token: 'readOnly' | 'custom'): Promise<{ findings: Finding[]; notes: string[]; executionSuccessful: boolean }> {
+    const credentials = new InventoryCredentials([['Authorization', `Bearer ${state.inventoryTokens[token].accessKey}`]]);
+    const output = await audit(
+      { target: state.baseUrl, credentials, concurrency: 4, rateLimit: 0, timeoutMs: 10_000, maxItems: 5000, maxRequests: 20_000, insecure: false },
+      createLogger('silent'),
+      'draftleak audit (lab)',
+    );
+    const target = output.result.targets[0];
+    if (target === undefined) throw new Error('no target in the audit result');
+    report(cms, `audit (${state.inventoryTokens[token].type} token)`, target);
+    for (const note of target.discovery?.notes ?? []) console.log(`[lab]   note: ${note}`);
+    for (const failure of target.failures) console.log(`[lab]   failed: ${failure.code} ${failure.url}`);
+    return { findings: target.findings, notes: target.discovery?.notes ?? [], executionSuccessful: target.executionSuccessful };
+  }
+
+  const { draftOnly, published } = state.uploads;
+  // The seeded upload is large enough for thumbnail, small and medium formats: 4 file routes.
+  const draftOnlyFormats = ['thumbnail', 'small', 'medium'].map((name) => draftOnly.absoluteUrl.replace('/uploads/', `/uploads/${name}_`));
+
+  function expectDraftOnlyUpload(findings: Finding[]): void {
+    const files = findings.filter((finding) => finding.ruleId === 'audit-unpublished-file-reachable');
+    expect(files.map((finding) => finding.items[0]?.id), describeFindings(findings)).toEqual([String(draftOnly.id)]);
+    expect(files[0]?.severity).toBe('high');
+    expect(files[0]?.items[0]?.status).toBe(`file of draft article ${state.articles.drafts[0]?.documentId}`);
+    expect(files[0]?.items[0]?.url).toBe(draftOnly.absoluteUrl);
+    expect([...(files[0]?.urls ?? [])].sort()).toEqual([draftOnly.absoluteUrl, ...draftOnlyFormats].sort());
+    // The published article's cover is used by its published row: never named.
+    expect(JSON.stringify(findings)).not.toContain(published.url.replace('/uploads/', ''));
+  }
+
+  for (const token of ['readOnly', 'custom'] as const) {
+    it(`audit, default install (${token} token): the upload of the draft-only article is reachable, no draft is`, async () => {
+      for (const name of misconfigs) await misconfig(cms, 'off', name);
+      const { findings, notes, executionSuccessful } = await auditLab(token);
+      expect(executionSuccessful, notes.join('\n')).toBe(true);
+      expectDraftOnlyUpload(findings);
+      // The default Public role has no find: every content API route answers 403.
+      expect(findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable'), describeFindings(findings)).toEqual([]);
+      // The two never-published articles and the unpublished edit; 2 x 3 + 2 document routes, 4 file routes.
+      expect(notes[0]).toBe('audit: 4 unpublished item(s) (1 file(s)), 1 reachable by an anonymous visitor (0 item(s), 1 file(s); 4 of 12 route(s))');
+      const source = token === 'custom' ? 'inventory: 1 content type(s) with draft and publish (content-type builder)' : 'inventory: 1 content type(s) from the users-permissions role tree';
+      expect(notes.some((note) => note.startsWith(source)), notes.join('\n')).toBe(true);
+    });
+  }
+
+  it('audit with public-find: the never-published articles and the unpublished edit are reachable (critical), published ones never named', async () => {
+    await withMisconfig(cms, ['public-find'], async () => {
+      const { findings } = await auditLab('readOnly');
+      const content = findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable');
+      const named = content.map((finding) => `${finding.items[0]?.id}:${finding.items[0]?.status}`).sort();
+      expect(named, describeFindings(findings)).toEqual([...state.neverPublishedDocumentIds.map((id) => `${id}:draft`), `${state.articles.draftEdit.documentId}:modified`].sort());
+      expect(content.every((finding) => finding.severity === 'critical')).toBe(true);
+      // The edit is served by status=draft only (its draft row's own id); the plain route serves the published version.
+      const edit = content.find((finding) => finding.items[0]?.status === 'modified');
+      expect(edit?.urls.every((url) => url.includes('status=draft'))).toBe(true);
+      const untouched = state.publishedDocumentIds.filter((id) => id !== state.articles.draftEdit.documentId);
+      for (const documentId of untouched) expect(JSON.stringify(findings)).not.toContain(documentId);
+      expectDraftOnlyUpload(findings);
     });
   });
 });

@@ -1,10 +1,11 @@
 // The Strapi lab's admin-API client, run by up.sh and misconfig.sh (never by hand-typed curl):
 //   node lab.mjs seed                    registers the first admin and seeds content, writes state.json
 //   node lab.mjs check                   exits 0 when state.json matches the running instance
+//   node lab.mjs inventory-tokens        adds the audit's API tokens to state.json (once)
 //   node lab.mjs misconfig on|off|status NAME
 // Talks to 127.0.0.1 only. Environment from up.sh / misconfig.sh: STRAPI_LAB_DIR,
 // STRAPI_LAB_BASE_URL, LAB_ADMIN_EMAIL, LAB_ADMIN_PASSWORD.
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
@@ -243,6 +244,45 @@ async function check() {
   if (!init.data.hasAdmin) throw new Error('the database has no admin (it was wiped?)');
 }
 
+/**
+ * The API tokens `draftleak audit` takes its inventory with, created through the admin API once
+ * and kept in state.json (Strapi keeps the key encrypted with ENCRYPTION_KEY, so an existing
+ * token's key is read back rather than made again):
+ *   readOnly  type read-only: every find/findOne, not the content-type builder (403);
+ *   custom    only what the audit reads: article find/findOne, upload find/findOne and the
+ *             content-type builder's content-types list (the least-privilege token docs/audit.md
+ *             describes).
+ */
+const inventoryTokenSpecs = {
+  readOnly: { name: 'draftleak audit (read-only)', type: 'read-only', permissions: [] },
+  custom: {
+    name: 'draftleak audit (custom)',
+    type: 'custom',
+    permissions: ['api::article.article.find', 'api::article.article.findOne', 'plugin::upload.content-api.find', 'plugin::upload.content-api.findOne', 'plugin::content-type-builder.content-types.getContentTypes'],
+  },
+};
+
+async function inventoryTokens() {
+  const statePath = path.join(runDir, 'state.json');
+  const state = JSON.parse(await readFile(statePath, 'utf8'));
+  const wanted = Object.entries(inventoryTokenSpecs).filter(([key]) => !state.inventoryTokens?.[key]?.accessKey);
+  if (wanted.length === 0) return;
+  const { data: existing } = await admin('GET', '/admin/api-tokens');
+  state.inventoryTokens ??= {};
+  for (const [key, spec] of wanted) {
+    const found = existing.find((entry) => entry.name === spec.name);
+    const token = found
+      ? (await admin('GET', `/admin/api-tokens/${found.id}`)).data
+      : (await admin('POST', '/admin/api-tokens', { json: { name: spec.name, description: 'draftleak audit inventory (lab)', type: spec.type, lifespan: null, permissions: spec.type === 'custom' ? spec.permissions : undefined } })).data;
+    if (typeof token?.accessKey !== 'string' || token.accessKey === '') throw new Error(`API token ${spec.name}: no access key returned`);
+    state.inventoryTokens[key] = { id: token.id, name: spec.name, type: token.type, accessKey: token.accessKey };
+    log(`API token ${spec.name} ${found ? 'read back' : 'created'}`);
+  }
+  await writeFile(statePath, `${JSON.stringify(state, null, 2)}\n`);
+  // It now holds the tokens' keys.
+  await chmod(statePath, 0o600);
+}
+
 async function misconfig(action, name) {
   const grants = misconfigs[name];
   if (!grants || !['on', 'off', 'status'].includes(action)) {
@@ -279,8 +319,9 @@ const [command, ...args] = process.argv.slice(2);
 try {
   if (command === 'seed') await seed();
   else if (command === 'check') await check();
+  else if (command === 'inventory-tokens') await inventoryTokens();
   else if (command === 'misconfig') await misconfig(args[0], args[1]);
-  else throw new Error('usage: node lab.mjs seed | check | misconfig on|off|status NAME');
+  else throw new Error('usage: node lab.mjs seed | check | inventory-tokens | misconfig on|off|status NAME');
 } catch (error) {
   log(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;

@@ -97,5 +97,7 @@ if ! node "$here/lab.mjs" check 2>/dev/null; then
   fi
   node "$here/lab.mjs" seed
 fi
+# The audit's API tokens (read-only and least-privilege custom): created once, kept in state.json.
+node "$here/lab.mjs" inventory-tokens
 
 echo "$base_url"
