@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { DraftleakError } from '../core/errors.js';
 import { toolInfo } from '../core/version.js';
 import { auditCommand } from './commands/audit.js';
+import { baselineCommand } from './commands/baseline.js';
 import { demoCommand } from './commands/demo.js';
 import { exprCommand } from './commands/expr.js';
 import { fingerprintCommand } from './commands/fingerprint.js';
+import { mergeCommand } from './commands/merge.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { exitCodes } from './exit-codes.js';
@@ -23,6 +25,8 @@ export function createProgram(io: CliIo, argv: readonly string[], setExitCode: (
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run draftleak --help for usage)');
   program.addCommand(scanCommand(io, argv, setExitCode));
+  program.addCommand(baselineCommand(io, argv, setExitCode));
+  program.addCommand(mergeCommand(io, setExitCode));
   program.addCommand(auditCommand(io, argv, setExitCode));
   program.addCommand(rulesCommand(io, setExitCode));
   program.addCommand(fingerprintCommand(io));

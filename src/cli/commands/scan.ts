@@ -3,27 +3,27 @@ import { UsageError } from '../../core/errors.js';
 import { scanLimits } from '../../core/limits.js';
 import { createLogger } from '../../core/logger.js';
 import { parseHeaderFlag, scanConfigSchema, type ScanConfig, type ScanConfigInput } from '../../config/scan-config.js';
-import { renderReport } from '../../report/index.js';
 import { scan, type ScanOutput } from '../../scan/scan.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
 import { renderExplain } from '../explain.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import type { CliIo } from '../io.js';
+import { applyPlanBaseline, explicitOptions, resolveScanPlan, type PlanFlags, type ScanPlan } from '../scan-plan.js';
 import {
   addOutputOptions,
-  chooseFormat,
   collect,
   parseInteger,
   parseNumber,
   redactedCommandLine,
-  writeReport,
+  planOutputs,
+  writeReports,
   type OutputFlags,
 } from '../scan-options.js';
 
-interface ScanFlags extends OutputFlags {
-  failOn: ScanConfig['failOn'];
+export interface ScanFlags extends OutputFlags, PlanFlags {
+  failOn?: ScanConfig['failOn'];
   rules?: string[];
-  builtinRules: boolean;
+  builtinRules?: boolean;
   allowHost?: string[];
   concurrency?: number;
   rateLimit?: number;
@@ -48,18 +48,35 @@ interface ScanFlags extends OutputFlags {
   authScope?: ScanConfig['authScope'];
 }
 
-export function toScanConfig(targets: string[], flags: ScanFlags): ScanConfig {
+/**
+ * The scan configuration from flags over `base` (the configuration file's settings): a flag left
+ * out keeps the file's value, the file's left out keeps the default.
+ */
+export function toScanConfig(targets: string[], flags: ScanFlags, base: Partial<ScanConfigInput> = {}): ScanConfig {
+  const flagHeaders = Object.fromEntries(
+    (flags.header ?? []).map((header) => {
+      try {
+        return parseHeaderFlag(header);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }),
+  );
+  // A --header replaces the file's header of the same name, whatever its case.
+  const overridden = new Set(Object.keys(flagHeaders).map((name) => name.toLowerCase()));
+  const fileHeaders = Object.entries(base.headers ?? {}).filter(([name]) => !overridden.has(name.toLowerCase()));
   const input: ScanConfigInput = {
+    ...base,
     targets,
-    failOn: flags.failOn,
-    rulePaths: flags.rules ?? [],
-    builtinRules: flags.builtinRules,
-    allowHosts: flags.allowHost ?? [],
-    allRules: flags.allRules === true,
-    onlyRules: flags.rule ?? [],
-    excludeRules: flags.excludeRule ?? [],
-    tags: flags.tags ?? [],
-    forceCms: flags.cms ?? [],
+    ...(flags.failOn !== undefined ? { failOn: flags.failOn } : {}),
+    ...(flags.rules !== undefined ? { rulePaths: flags.rules } : {}),
+    ...(flags.builtinRules !== undefined ? { builtinRules: flags.builtinRules } : {}),
+    ...(flags.allowHost !== undefined ? { allowHosts: flags.allowHost } : {}),
+    ...(flags.allRules !== undefined ? { allRules: flags.allRules } : {}),
+    ...(flags.rule !== undefined ? { onlyRules: flags.rule } : {}),
+    ...(flags.excludeRule !== undefined ? { excludeRules: flags.excludeRule } : {}),
+    ...(flags.tags !== undefined ? { tags: flags.tags } : {}),
+    ...(flags.cms !== undefined ? { forceCms: flags.cms } : {}),
     ...(flags.severity !== undefined ? { minSeverity: flags.severity } : {}),
     ...(flags.maxPages !== undefined ? { maxPages: flags.maxPages } : {}),
     ...(flags.maxDiscoveryFiles !== undefined ? { maxDiscoveryFiles: flags.maxDiscoveryFiles } : {}),
@@ -72,15 +89,7 @@ export function toScanConfig(targets: string[], flags: ScanFlags): ScanConfig {
     ...(flags.insecure === true ? { insecure: true } : {}),
     ...(flags.userAgent !== undefined ? { userAgent: flags.userAgent } : {}),
     ...(flags.authScope !== undefined ? { authScope: flags.authScope } : {}),
-    headers: Object.fromEntries(
-      (flags.header ?? []).map((header) => {
-        try {
-          return parseHeaderFlag(header);
-        } catch (error) {
-          throw new UsageError((error as Error).message);
-        }
-      }),
-    ),
+    headers: { ...Object.fromEntries(fileHeaders), ...flagHeaders },
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(flags.rateLimit !== undefined ? { rateLimit: flags.rateLimit } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
@@ -100,15 +109,20 @@ export async function runScanAndReport(
   io: CliIo,
   commandLine: string,
   fallbackFormat?: 'text',
+  plan: Pick<ScanPlan, 'baseline' | 'newOnly'> = { newOnly: false },
 ): Promise<{ output: ScanOutput; exitCode: number }> {
+  // Decided before the scan: a file name whose format cannot be told fails at once, not after it.
+  const outputs = planOutputs(flags, io, fallbackFormat);
   const logger = createLogger(flags.logLevel);
   warnAboutUrlCredentials(config, io);
   if (config.insecure) io.stderr('draftleak: --insecure: TLS certificates are not verified (written into the report)\n');
   const output = await scan(config, logger, commandLine, io.stop ? { signal: io.stop } : {});
-  const format = chooseFormat(flags, io, fallbackFormat);
+  // Accepted findings stay in every report, marked suppressed; they only stop counting for --fail-on.
+  const { result: withBaseline, ignoredForFailOn } = applyPlanBaseline(output.result, plan, io);
+  output.result = withBaseline;
   // A report is written even when nothing could be scanned: a CI step that uploads it must find
   // a file, and the file says (executionSuccessful: false) that this is not a clean result.
-  await writeReport(renderReport(output.result, format, { color: io.color && !flags.output }), flags, io);
+  await writeReports(output.result, outputs, flags, io);
   if (flags.explain) {
     for (const [target, outcomes] of output.outcomes) io.stderr(renderExplain(target, outcomes));
   }
@@ -117,12 +131,12 @@ export async function runScanAndReport(
   for (const target of output.result.targets) {
     if (target.incomplete !== undefined && !unreachable.has(target.target)) io.stderr(`draftleak: ${target.target}: ${target.incomplete}\n`);
   }
-  if (flags.output) {
-    const count = output.result.targets.reduce((sum, target) => sum + target.findings.length, 0);
-    io.stderr(`draftleak: wrote ${flags.output} (${format}): ${count} finding(s) on ${output.result.targets.length} target(s)\n`);
+  const count = output.result.targets.reduce((sum, target) => sum + target.findings.length, 0);
+  for (const { file, format } of outputs) {
+    if (file !== undefined) io.stderr(`draftleak: wrote ${safeLine(file)} (${format}): ${count} finding(s) on ${output.result.targets.length} target(s)\n`);
   }
   if (output.result.stopped !== undefined) io.stderr(`draftleak: the scan was stopped (${output.result.stopped}); the report holds what was found so far and is marked incomplete\n`);
-  return { output, exitCode: exitCodeFor(output.result, config.failOn, signalOf(io.stop)) };
+  return { output, exitCode: exitCodeFor(output.result, config.failOn, signalOf(io.stop), ignoredForFailOn) };
 }
 
 function signalOf(stop: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | undefined {
@@ -143,10 +157,34 @@ function warnAboutUrlCredentials(config: ScanConfig, io: CliIo): void {
 export function scanCommand(io: CliIo, argv: readonly string[], setExitCode: (code: number) => void): Command {
   const command = new Command('scan')
     .description('scan one or more sites for unpublished content an anonymous visitor can reach')
-    .argument('<url...>', 'target URLs (http or https)')
+    .argument('[url...]', 'target URLs (http or https); else --targets FILE or the configuration file\'s targets')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'),
+      new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'),
     )
+    .option('--baseline <file>', 'findings this baseline accepts are reported as suppressed and do not fail the scan (see baseline create)')
+    .option('--new-only', 'fail only on findings absent from the baseline (even expired entries do not fail)');
+  addScanOptions(command);
+  addOutputOptions(command).action(async (urls: string[], allFlags: ScanFlags, self: Command) => {
+    const flags = explicitOptions<ScanFlags>(self) as ScanFlags;
+    const plan = await resolveScanPlan(urls, flags, io);
+    const config = toScanConfig(plan.targets, flags, plan.fileInput);
+    const { exitCode } = await runScanAndReport(config, allFlags, io, redactedCommandLine(argv), undefined, plan);
+    setExitCode(exitCode);
+  });
+  return command;
+}
+
+/**
+ * The flags that choose targets, rules, limits and identity: shared by `scan` and
+ * `baseline create`, which runs a scan the same way. Each has a configuration-file key of the
+ * same name in camelCase (src/config/config-file-schema.ts).
+ */
+export function addScanOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'read settings from this file (default: draftleak.config.yaml, .yml or .json in the working directory); flags override it')
+    .option('--no-config', 'ignore any configuration file in the working directory')
+    .option('--targets <file>', 'read target URLs from this file, one a line (# comments)')
+    .option('--shard <i/n>', 'scan only the i-th of n shares of the target list (targets at positions i, i+n, i+2n ...)')
     .option('--rules <path>', 'load rules from this file or folder too (repeatable)', collect)
     .option('--no-builtin-rules', 'run only the rules given with --rules')
     .option('--all-rules', 'run every rule, not only those for the CMS detected')
@@ -171,10 +209,4 @@ export function scanCommand(io: CliIo, argv: readonly string[], setExitCode: (co
     .option('--rate-limit <rps>', 'requests per second per host (default 10; 0 = no limit)', parseNumber('--rate-limit', 0, 1000))
     .option('--timeout <ms>', 'longest one request may take, connect to last body byte, in ms (default 10000)', parseInteger('--timeout', 100, 300_000))
     .option('--header <header>', 'send "Name: value" with every request; never written to reports (repeatable)', collect);
-  addOutputOptions(command).action(async (targets: string[], flags: ScanFlags) => {
-    const config = toScanConfig(targets, flags);
-    const { exitCode } = await runScanAndReport(config, flags, io, redactedCommandLine(argv));
-    setExitCode(exitCode);
-  });
-  return command;
 }
