@@ -112,7 +112,7 @@ export async function audit(config: AuditConfig, logger: Logger, commandLine: st
       logger,
     });
     try {
-      const inventory = await adapter.collect({ client, origin, maxItems: config.maxItems, logger, progress });
+      const inventory = await adapter.collect({ client, origin, maxItems: config.maxItems, logger, progress, credentials: config.credentials });
       items = inventory.items;
       notes.push(...inventory.notes);
       incomplete = inventory.incomplete;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { InventoryCredentials } from '../credentials.js';
 import type { InventoryClient } from '../inventory-client.js';
 import type { UnpublishedItem } from '../types.js';
 
@@ -22,6 +23,12 @@ export interface AdapterContext {
   maxItems: number;
   logger: Logger;
   progress: (line: string) => void;
+  /**
+   * The owner's credentials, for an adapter that must turn one into request headers itself (a
+   * Ghost Admin API key signs a short-lived JWT per request). Pass what it derives to
+   * client.getJson only; never log or report it.
+   */
+  credentials?: InventoryCredentials;
 }
 
 export interface Inventory {
