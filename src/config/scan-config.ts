@@ -51,6 +51,8 @@ export const scanConfigSchema = z.strictObject({
   maxTargetDurationMs: z.number().int().min(1000).optional(),
   /** Accept TLS certificates that do not verify (self-signed staging); written into the report. */
   insecure: z.boolean().default(false),
+  /** --verify-tokens: a rule's verify step may make one call to a found token's vendor API. */
+  verifyTokens: z.boolean().default(false),
   userAgent: z.string().min(1).optional(),
   /** Which requests carry the user's credentials: the crawl, the rules' probes, or all. */
   authScope: z.enum(['crawl', 'rules', 'all']).default('all'),

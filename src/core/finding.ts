@@ -56,6 +56,12 @@ export const findingSchema = z.object({
       expires: z.string().optional(),
     })
     .optional(),
+  /**
+   * For a token a rule found and may check with its vendor (a verify step): `verified` the
+   * vendor accepted it, `unverified` it refused it, `unknown` the call failed, `not-asked` the
+   * scan ran without --verify-tokens. Absent for findings of other rules.
+   */
+  verification: z.enum(['verified', 'unverified', 'unknown', 'not-asked']).optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
 

@@ -25,6 +25,11 @@ export interface HttpRequest {
   identity?: 'anonymous' | 'user';
   /** Why it is sent: the discovery crawl or a rule's probe. Default 'rule'. */
   purpose?: 'crawl' | 'rule';
+  /**
+   * A rule's one verification call of a token it found, to the token's vendor API: in scope only
+   * when the scan runs with --verify-tokens and the host is a token vendor's (core/token-vendors).
+   */
+  verifyToken?: boolean;
   /** Read at most this many body bytes (never more than the transport's own cap). */
   maxBodyBytes?: number;
   /**
@@ -66,7 +71,7 @@ export interface Transport {
    * host, so an asset host the user did not allow is skipped and reported once, instead of
    * failing as a probe. `send` still refuses anything out of scope.
    */
-  isInScope?(url: string): boolean;
+  isInScope?(url: string, request?: Pick<HttpRequest, 'verifyToken'>): boolean;
 }
 
 /** A limit that ended work early, named with the flag that raises it. */

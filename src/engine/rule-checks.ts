@@ -18,6 +18,10 @@ type RuleBody = Pick<Rule, 'steps' | 'finding'>;
 export function checkRule(rule: RuleBody): YamlProblem[] {
   const problems: YamlProblem[] = [];
   const known = new Set<string>(['target', 'site', 'steps']);
+  // What a verify step said of the token, for the finding's message.
+  if (rule.steps.some((step) => step.request?.verify)) known.add('verification');
+  // A discovered step's document: { kind, url }.
+  if (rule.steps.some((step) => step.discovered !== undefined)) known.add('discovered');
 
   const checkExpression = (expression: string, path: Path) => {
     try {
@@ -55,6 +59,11 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
       known.add(step.for_each.as);
     }
     const { request } = step;
+    if (request?.verify) {
+      // One call per token, after the steps that found it: the finding stands on those.
+      if (stepIndex !== rule.steps.length - 1 || stepIndex === 0) problems.push({ path: at('request', 'verify'), message: 'verify: true is for the last step of a rule, after the steps that find the token' });
+      if (step.for_each) problems.push({ path: at('for_each'), message: 'a verify step makes one call per token: it takes no for_each' });
+    }
     // A discovered step sends nothing: it reads what the crawl fetched.
     if (request !== undefined) {
       if (request.path !== undefined) {

@@ -111,6 +111,10 @@ export const requestSchema = z
      * ("the anonymous answer holds items the editor sees"). `user` (the default): the user's
      * identity where --auth-scope covers rule probes.
      */
+    verify: z
+      .boolean()
+      .default(false)
+      .describe('The last step only: one read-only call to the vendor API with a token found earlier, sent only with --verify-tokens; its match says verified or unverified, and the finding stands on the steps before it.'),
     identity: z.enum(['anonymous', 'user']).default('user').describe('anonymous: never send the user\'s credentials; user (default): send them where --auth-scope covers rules.'),
   })
   .refine((request) => (request.path === undefined) !== (request.url === undefined), {

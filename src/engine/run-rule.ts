@@ -53,7 +53,11 @@ interface Branch {
   last?: { request: HttpRequest; response: HttpResponse; document: JSONValue };
   /** For a discovered step: the crawl's document this branch reads instead of a request. */
   reading?: DiscoveredDocument;
+  /** What a verify step said of the token this branch found. */
+  verification?: Verification;
 }
+
+type Verification = NonNullable<Finding['verification']>;
 
 /** The target as rules see it: origin plus base path, without a trailing slash. */
 export function targetBase(target: string): string {
@@ -82,7 +86,7 @@ function buildRequest(step: Step, base: string, document: JSONValue): HttpReques
       identity: request.identity,
     };
   }
-  return { method: request.method, url, headers, identity: request.identity };
+  return { method: request.method, url, headers, identity: request.identity, ...(request.verify ? { verifyToken: true } : {}) };
 }
 
 export interface RunRuleOptions {
@@ -100,13 +104,15 @@ export interface RunRuleOptions {
   rejectProof?: (response: HttpResponse) => string | undefined;
   /** What the discovery crawl fetched (pages, scripts, source maps), for discovered steps. */
   documents?: readonly DiscoveredDocument[];
+  /** --verify-tokens: send verify steps (one call to a token's vendor API). Default false. */
+  verifyTokens?: boolean;
 }
 
 /**
  * Runs one rule against one target. Steps run in order; each branch that passes every step's
  * match produces a finding. A failed probe ends its branch and is recorded, never thrown.
  */
-export async function runRule(rule: Rule, { target, transport, site = {}, rejectProof, documents = [] }: RunRuleOptions): Promise<RuleOutcome> {
+export async function runRule(rule: Rule, { target, transport, site = {}, rejectProof, documents = [], verifyTokens = false }: RunRuleOptions): Promise<RuleOutcome> {
   const base = targetBase(target);
   const failures: ProbeFailure[] = [];
   const trace: StepTrace[] = [];
@@ -116,6 +122,17 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
 
   for (const step of rule.steps) {
+    if (step.request?.verify) {
+      // The last step (rule checks): it decides verified or not, never whether there is a finding.
+      if (!verifyTokens) {
+        trace.push({ step: step.id, stopped: 'not sent: verifying a token with its vendor needs --verify-tokens' });
+        branches = branches.map((branch) => ({ ...branch, verification: 'not-asked' }));
+      } else {
+        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget };
+        branches = await Promise.all(branches.map((branch) => verifyBranch(step, branch, context)));
+      }
+      break;
+    }
     const forks: Branch[] = [];
     for (const branch of branches) {
       if (step.discovered) {
@@ -159,7 +176,11 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
       trace.push({ step: 'finding', url: branch.last.response.url, status: branch.last.response.status, stopped: `finding dropped: ${rejected}` });
       continue;
     }
-    const finding = buildFinding({ rule, target, ...branch.last, urls: branch.urls });
+    const { document } = branch.last;
+    // The message may say what the vendor answered: {{verification}}.
+    const withVerification = branch.verification !== undefined && document !== null && typeof document === 'object' && !Array.isArray(document) ? { ...document, verification: branch.verification } : document;
+    const built = buildFinding({ rule, target, ...branch.last, document: withVerification, urls: branch.urls });
+    const finding = branch.verification === undefined ? built : { ...built, verification: branch.verification };
     if (!findings.has(finding.fingerprint)) findings.set(finding.fingerprint, finding);
   }
   const notes = [
@@ -271,6 +292,48 @@ async function runStepUnguarded(step: Step, branch: Branch, context: StepContext
     });
   }
   return evaluateStep(step, branch, request, response, context);
+}
+
+/**
+ * A verify step on one branch: one call to the vendor's API with the token the branch found.
+ * Its answer never becomes evidence (it may hold the vendor's drafts); it only says whether the
+ * vendor accepted the token. A failed call is "unknown", not a clean result.
+ */
+async function verifyBranch(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, budget }: StepContext): Promise<Branch> {
+  let request: HttpRequest;
+  try {
+    request = buildRequest(step, base, documentFor(base, branch, undefined, site));
+  } catch (error) {
+    trace.push({ step: step.id, error: (error as Error).message, stopped: 'verification request could not be built' });
+    return { ...branch, verification: 'unknown' };
+  }
+  if (transport.isInScope && !transport.isInScope(request.url, { verifyToken: true })) {
+    trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not sent: not a token vendor API host' });
+    return { ...branch, verification: 'unknown' };
+  }
+  if (budget.left <= 0) {
+    budget.dropped.set(step.id, (budget.dropped.get(step.id) ?? 0) + 1);
+    return { ...branch, verification: 'unknown' };
+  }
+  budget.left--;
+  let response: HttpResponse;
+  try {
+    response = await transport.send(request);
+  } catch (error) {
+    const failure: ProbeFailure =
+      error instanceof ProbeError
+        ? { ruleId: rule.id, step: step.id, url: error.url, code: error.code, message: error.message }
+        : { ruleId: rule.id, step: step.id, url: request.url, code: 'DL_RULE_RUNTIME', message: String(error) };
+    failures.push(failure);
+    trace.push({ step: step.id, method: request.method, url: request.url, error: `${failure.code}: ${failure.message}`, stopped: 'verification failed: unknown' });
+    return { ...branch, verification: 'unknown' };
+  }
+  const current = toResponseDocument(response);
+  const document = documentFor(base, { ...branch, steps: { ...branch.steps, [step.id]: current } }, current, site);
+  const match = step.match ? evaluateMatcher(step.match, current, document) : { matcher: 'status 2xx', ok: response.status >= 200 && response.status < 300 };
+  const verification: Verification = match.unknown !== undefined ? 'unknown' : match.ok ? 'verified' : 'unverified';
+  trace.push({ step: step.id, method: request.method, url: request.url, status: response.status, match, stopped: `token ${verification}` });
+  return { ...branch, verification };
 }
 
 /** A discovered step's branch: the crawl's document stands for the answer; nothing is sent. */

@@ -43,6 +43,11 @@ export interface TransportOptions {
    * no longer asked at all. Default 8; 0 = never give up on a host.
    */
   maxHostErrors?: number;
+  /**
+   * --verify-tokens: a request marked verifyToken may go to a token vendor's API host
+   * (core/token-vendors), that request only. Default false.
+   */
+  verifyTokens?: boolean;
   /** Accept TLS certificates that do not verify (self-signed staging). Default false. */
   insecure?: boolean;
   /** Bodies at most this big are kept in the per-scan cache (bigger ones are shared in flight only). Default 256 KiB. */
@@ -81,6 +86,7 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
     maxRequests: options.maxRequests ?? 10_000,
     maxHostErrors: options.maxHostErrors ?? 8,
     insecure: options.insecure ?? false,
+    verifyTokens: options.verifyTokens ?? false,
     cacheEntryMaxBytes: options.cacheEntryMaxBytes ?? 256 * 1024,
     cacheMaxBytes: options.cacheMaxBytes ?? 32 * 1024 * 1024,
     logger: options.logger,

@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 import { ProbeError } from '../core/errors.js';
 import type { HttpMethod, HttpRequest, HttpResponse, SpentBudget, Transport } from '../core/http-types.js';
 import { redactUrl } from '../core/redact.js';
+import { isTokenVendorHost } from '../core/token-vendors.js';
 import { readCappedBody, type CappedBody } from './body.js';
 import { ResponseCache, cacheKey } from './cache.js';
 import { HostHealth } from './host-health.js';
@@ -99,7 +100,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       if (closing) throw abortedError(request.url);
       const method = allowedMethod(request);
       const url = parseHttpUrl(request.url);
-      assertInScope(url, scope, request.url);
+      if (!verificationAllowed(url, request)) assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
       const withIdentity = carriesIdentity(request);
       const headers = headersFor(url, request.headers, withIdentity);
@@ -119,6 +120,12 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     } finally {
       inFlight.delete(life);
     }
+  }
+
+  // A token's one verification call may go to its vendor's API, nowhere else, and only when the
+  // user asked for verification.
+  function verificationAllowed(url: URL, request: Pick<HttpRequest, 'verifyToken'>): boolean {
+    return request.verifyToken === true && settings.verifyTokens && isTokenVendorHost(url);
   }
 
   // The anonymous identity is the default of no request: a request carries the user's identity
@@ -256,9 +263,10 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
 
   return {
     send,
-    isInScope(url: string): boolean {
+    isInScope(url: string, request: Pick<HttpRequest, 'verifyToken'> = {}): boolean {
       try {
-        return isInScope(parseHttpUrl(url), scope);
+        const parsed = parseHttpUrl(url);
+        return isInScope(parsed, scope) || verificationAllowed(parsed, request);
       } catch {
         return false;
       }

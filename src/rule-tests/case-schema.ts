@@ -63,6 +63,8 @@ export const ruleCaseSchema = z.strictObject({
    * the documents a `discovered` step reads. They are not requests: nothing asks for them again.
    */
   discovered: z.array(discoveredCaseDocumentSchema).default([]),
+  /** Run as with --verify-tokens: verify steps are sent (give the vendor's answer as an exchange with `url`). */
+  verify_tokens: z.boolean().default(false),
   exchanges: z.array(exchangeSchema).default([]),
 });
 export type RuleCase = z.infer<typeof ruleCaseSchema>;

@@ -62,6 +62,7 @@ export async function recordCase(rule: Rule, target: string, transport: Transpor
     })),
     // Recording runs the rule alone, without a crawl: a discovered step reads nothing here.
     discovered: [],
+    verify_tokens: false,
     exchanges: recorder.exchanges.map(({ request, response }) => toExchange(request, response, origin, rewrite, limit)),
   });
   // No body is written to a file beside the case, so the folder the replay reads from is moot.

@@ -100,7 +100,7 @@ export async function runCase(rule: Rule, ruleCase: RuleCase, caseDir: string, r
   const transport = new ReplayTransport(entries, scope);
   let outcome: Awaited<ReturnType<typeof runRule>>;
   try {
-    outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue, documents });
+    outcome = await runRule(rule, { target: caseTarget, transport, site: (ruleCase.site ?? {}) as JSONValue, documents, verifyTokens: ruleCase.verify_tokens });
   } catch (error) {
     return failed(`${ruleFile}: the rule broke at run time: ${(error as Error).message}`);
   }

@@ -13,8 +13,8 @@ export async function writeCase(caseFile: string, ruleId: string, source: string
     throw new DraftleakError('DL_CASE_FILE', `cannot read ${caseFile}: ${error.message}`);
   });
   // An empty discovered list is the default: not written, so recorded cases stay as they were.
-  const { discovered, ...withoutDiscovered } = ruleCase;
-  const value = JSON.parse(JSON.stringify(discovered.length > 0 ? ruleCase : withoutDiscovered)) as unknown;
+  const { discovered, verify_tokens: verifyTokens, ...rest } = ruleCase;
+  const value = JSON.parse(JSON.stringify({ ...rest, ...(discovered.length > 0 ? { discovered } : {}), ...(verifyTokens ? { verify_tokens: true } : {}) })) as unknown;
   if (existing === undefined) {
     await writeFile(caseFile, stringify({ rule: ruleId, source, cases: [value] }, { lineWidth: 0 }));
     return 'created';

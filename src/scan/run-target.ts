@@ -25,6 +25,8 @@ export interface RunTargetOptions {
   transport: Transport;
   concurrency: number;
   crawlLimits: CrawlLimits;
+  /** --verify-tokens: verify steps are sent. */
+  verifyTokens?: boolean;
   /** Which rules the user chose (--all-rules, --rule, --tags, --cms …). */
   choice: RuleChoice;
   logger: Logger;
@@ -120,7 +122,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
         if (why !== undefined) return { ruleId: rule.id, findings: [], failures: [], trace: [{ step: '(none)', stopped: `not run: ${why}` }] };
         ran.push(rule.id);
         try {
-          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof, documents: discovered.crawl.documents });
+          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof, documents: discovered.crawl.documents, verifyTokens: options.verifyTokens === true });
         } catch (error) {
           // A bug in one rule must not cost the user the other rules' results.
           logger.error({ rule: rule.id, file, err: error }, 'rule crashed');

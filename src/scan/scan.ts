@@ -60,6 +60,7 @@ export function createScanTransport(config: ScanConfig, target: string, headers:
     maxRequests: config.maxRequests,
     maxHostErrors: config.maxHostErrors,
     insecure: config.insecure,
+    verifyTokens: config.verifyTokens,
     ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
     logger,
   });
@@ -129,6 +130,7 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
           fingerprints,
           transport,
           concurrency: config.concurrency,
+          verifyTokens: config.verifyTokens,
           crawlLimits: {
             maxPages: config.maxPages,
             maxDiscoveryFiles: config.maxDiscoveryFiles,
