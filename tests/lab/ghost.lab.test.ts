@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, TargetResult } from '../../src/core/finding.js';
+import { audit } from '../../src/audit/audit.js';
+import { InventoryCredentials } from '../../src/audit/credentials.js';
+import { createLogger } from '../../src/core/logger.js';
 import { exposures, misconfig, readState, report, scanLab } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 
@@ -20,6 +23,8 @@ interface GhostPost {
 interface GhostState {
   leakHost: string;
   posts: GhostPost[];
+  /** The "draftleak audit" custom integration's Admin API key, "<id>:<secret>". */
+  auditAdminKey: string;
 }
 
 const previewRule = 'ghost-preview-link-leaked';
@@ -133,6 +138,52 @@ describe.sequential('Ghost lab', () => {
       await recordState('all misconfigurations', toggles);
     } finally {
       for (const toggle of toggles) await misconfig('ghost', 'off', toggle);
+    }
+  });
+  // Audit mode: the inventory with the custom integration's Admin API key, then anonymous checks.
+  async function auditLab(): Promise<{ findings: Finding[]; notes: string[]; executionSuccessful: boolean }> {
+    const credentials = new InventoryCredentials([['Ghost-Admin-Api-Key', state.auditAdminKey]]);
+    const output = await audit(
+      { target: state.baseUrl, credentials, concurrency: 4, rateLimit: 0, timeoutMs: 10_000, maxItems: 5000, maxRequests: 20_000, insecure: false },
+      createLogger('silent'),
+      'draftleak audit (lab)',
+    );
+    const target = output.result.targets[0];
+    if (target === undefined) throw new Error('no target in the audit result');
+    report('ghost', 'audit', target);
+    const everything = JSON.stringify(output);
+    for (const secret of [state.auditAdminKey, state.auditAdminKey.split(':')[1] ?? '', 'eyJhbGciOiJIUzI1NiIs']) expect(everything).not.toContain(secret);
+    return { findings: target.findings, notes: target.discovery?.notes ?? [], executionSuccessful: target.executionSuccessful };
+  }
+  const imageOf = (finding: Finding): string => new URL(finding.items[0]?.id ?? '', state.baseUrl).href;
+
+  it('audit, default install: the images of the draft and the scheduled post are reachable; no post is verified reachable', async () => {
+    for (const toggle of toggles) await misconfig('ghost', 'off', toggle);
+    const { findings, notes, executionSuccessful } = await auditLab();
+    expect(executionSuccessful).toBe(true);
+    const files = findings.filter((finding) => finding.ruleId === 'audit-unpublished-file-reachable');
+    expect(files.map(imageOf).sort(), describeFindings(findings)).toEqual(unpublished.flatMap((entry) => entry.images).sort());
+    for (const finding of files) {
+      const parent = unpublished.find((entry) => entry.images.includes(imageOf(finding)));
+      expect(finding.items[0]?.status).toBe(`file of ${parent?.status} post ${parent?.id}`);
+      expect(finding.severity).toBe(parent?.status === 'scheduled' ? 'critical' : 'high');
+    }
+    // The Admin API refuses anonymous reads; the posts' /p/<uuid>/ routes are not verified (no marker).
+    expect(findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable')).toEqual([]);
+    expect(notes.some((note) => note.startsWith('inventory: the preview (/p/<uuid>/) and slug routes of 2 unpublished post(s) are not verified'))).toBe(true);
+    for (const url of post('published-1').images) expect(JSON.stringify(findings)).not.toContain(url);
+    expect(notes[0]).toMatch(/^audit: 6 unpublished item\(s\) \(4 file\(s\)\), 4 reachable by an anonymous visitor \(0 item\(s\), 4 file\(s\);/);
+  });
+
+  it('audit with draft-images: the images the site footer now links count as published; only those of the scheduled post are named', async () => {
+    try {
+      await misconfig('ghost', 'on', 'draft-images');
+      const { findings, notes } = await auditLab();
+      const files = findings.filter((finding) => finding.ruleId === 'audit-unpublished-file-reachable');
+      expect(files.map(imageOf).sort()).toEqual([...post('scheduled').images].sort());
+      expect(notes).toContain('inventory: 2 file(s) of unpublished items are also used by published content and are not audited as unpublished');
+    } finally {
+      await misconfig('ghost', 'off', 'draft-images');
     }
   });
 });

@@ -96,6 +96,19 @@ for (const seed of seeds) {
   });
 }
 
+// The custom integration draftleak audit uses (Settings > Integrations > Add custom integration):
+// its Admin API key "<id>:<secret>" is the audit credential. Ghost has no read-only integration
+// role; the key is dedicated, and revoked by deleting the integration.
+const integrationName = 'draftleak audit';
+const { integrations } = await api('GET', '/integrations/?include=api_keys&limit=all');
+let integration = integrations.find((entry) => entry.name === integrationName);
+if (!integration) {
+  integration = (await api('POST', '/integrations/?include=api_keys', { integrations: [{ name: integrationName, description: 'Read-only inventory for draftleak audit' }] })).integrations[0];
+  console.error(`[lab] ghost: created the integration "${integrationName}"`);
+}
+const adminKey = integration.api_keys.find((key) => key.type === 'admin');
+if (!adminKey) throw new Error(`the integration "${integrationName}" has no admin key`);
+
 const state = {
   baseUrl,
   version,
@@ -103,6 +116,9 @@ const state = {
   // The published post that misconfig leaked-preview pastes the review links into.
   leakHost: 'published-3',
   posts,
+  // The custom integration's Admin API key, for draftleak audit (Ghost-Admin-Api-Key: <id>:<secret>).
+  // The Admin API answers an admin key's secret already as "<id>:<secret>", as the UI shows it.
+  auditAdminKey: adminKey.secret.includes(':') ? adminKey.secret : `${adminKey.id}:${adminKey.secret}`,
 };
 await writeFile(statePath, `${JSON.stringify(state, null, 2)}\n`);
 console.error(`[lab] ghost: ${posts.length} posts seeded; state in ${statePath}`);
