@@ -23,6 +23,7 @@ export interface UndiciTransport extends Transport {
    */
   close(): Promise<void>;
   stats(): TransportStats;
+  isInScope(url: string, request?: Pick<HttpRequest, 'verifyToken'>): boolean;
   /** The limits that refused requests so far (request budget, hosts given up on). */
   spentBudgets(): SpentBudget[];
 }

@@ -45,6 +45,8 @@ export const expectedFindingSchema = z.strictObject({
   url: z.string().optional(),
   /** Items that must be named; each given field must be equal. */
   items: z.array(exposedItemSchema).default([]),
+  /** The finding names these items and no other (as many items as listed, each matched). */
+  exact: z.boolean().default(false),
 });
 
 export const ruleCaseSchema = z.strictObject({
@@ -53,6 +55,11 @@ export const ruleCaseSchema = z.strictObject({
   /** A known gap: the case runs and is reported, but does not fail. Say why. */
   todo: z.string().min(1).optional(),
   findings: z.array(expectedFindingSchema).default([]),
+  /**
+   * Items no finding may name, e.g. the published post the case serves beside the drafts: the
+   * proof that the rule tells them apart. Each given field must be equal for a match.
+   */
+  not_named: z.array(exposedItemSchema).default([]),
   /**
    * What discovery would have found on the site (the `site` document: published, preview_links,
    * asset_hosts...), for rules that read it. Absent: an empty site.

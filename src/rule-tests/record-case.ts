@@ -59,8 +59,10 @@ export async function recordCase(rule: Rule, target: string, transport: Transpor
     findings: outcome.findings.map((finding) => ({
       ...(new URL(finding.url).origin === origin ? { path: rewrite(finding.url).slice(caseTarget.length) || '/' } : { url: finding.url }),
       items: finding.items.slice(0, 5).map((item) => JSON.parse(maskSecrets(rewrite(JSON.stringify(item)))) as Record<string, string>),
+      exact: false,
     })),
     // Recording runs the rule alone, without a crawl: a discovered step reads nothing here.
+    not_named: [],
     discovered: [],
     verify_tokens: false,
     exchanges: recorder.exchanges.map(({ request, response }) => toExchange(request, response, origin, rewrite, limit)),

@@ -69,6 +69,15 @@ function checkExpectations(ruleCase: RuleCase, findings: Finding[]): string[] {
         problems.push(`no finding names the item ${JSON.stringify(item)}`);
       }
     }
+    if (expected.exact && !candidates.some((finding) => finding.items.length === expected.items.length && expected.items.every((item) => finding.items.some((actual) => itemMatches(item, actual))))) {
+      problems.push(`no finding at ${wantedUrl ?? '(any url)'} names exactly ${expected.items.length} item(s) ${JSON.stringify(expected.items)}; got ${candidates.map((finding) => JSON.stringify(finding.items)).join(' | ')}`);
+    }
+  }
+  for (const forbidden of ruleCase.not_named) {
+    for (const finding of findings) {
+      const named = finding.items.find((actual) => itemMatches(forbidden, actual));
+      if (named !== undefined) problems.push(`the finding at ${finding.url} names ${JSON.stringify(named)}, which must not be named (not_named)`);
+    }
   }
   return problems;
 }

@@ -13,8 +13,17 @@ export async function writeCase(caseFile: string, ruleId: string, source: string
     throw new DraftleakError('DL_CASE_FILE', `cannot read ${caseFile}: ${error.message}`);
   });
   // An empty discovered list is the default: not written, so recorded cases stay as they were.
-  const { discovered, verify_tokens: verifyTokens, ...rest } = ruleCase;
-  const value = JSON.parse(JSON.stringify({ ...rest, ...(discovered.length > 0 ? { discovered } : {}), ...(verifyTokens ? { verify_tokens: true } : {}) })) as unknown;
+  // Defaults are not written, so recorded cases stay as they were.
+  const { discovered, verify_tokens: verifyTokens, not_named: notNamed, findings, ...rest } = ruleCase;
+  const value = JSON.parse(
+    JSON.stringify({
+      ...rest,
+      findings: findings.map(({ exact, ...finding }) => (exact ? { ...finding, exact } : finding)),
+      ...(notNamed.length > 0 ? { not_named: notNamed } : {}),
+      ...(discovered.length > 0 ? { discovered } : {}),
+      ...(verifyTokens ? { verify_tokens: true } : {}),
+    }),
+  ) as unknown;
   if (existing === undefined) {
     await writeFile(caseFile, stringify({ rule: ruleId, source, cases: [value] }, { lineWidth: 0 }));
     return 'created';

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseRuleText, type Rule } from '../../src/engine/index.js';
+import { ruleCaseSchema } from '../../src/rule-tests/case-schema.js';
+import { runCase } from '../../src/rule-tests/run-cases.js';
+
+// A rule that names every post of a list, published or not: the overclaim that not_named and
+// exact exist to catch.
+const loose = parseRuleText(
+  '/virtual/loose-posts.yaml',
+  `id: loose-posts
+name: Posts listed
+severity: high
+confidence: high
+cms: [generic]
+description: Test rule.
+remediation: Nothing.
+references: [https://example.org/doc]
+steps:
+  - id: posts
+    request: { path: /api/posts }
+    match: { status: 200 }
+finding:
+  message: "{{count}} posts"
+  items: "json[].{id: to_string(id), status: status}"
+`,
+).rule as Rule;
+
+const exchanges = [{ request: { path: '/api/posts' }, response: { status: 200, json: [{ id: 1, status: 'publish' }, { id: 2, status: 'draft' }] } }];
+
+describe('case expectations that catch an overclaim', () => {
+  it('not_named fails the case when a finding names the published item', async () => {
+    const result = await runCase(loose, ruleCaseSchema.parse({ name: 'c', expect: 'finding', findings: [{ path: '/api/posts', items: [{ id: '2' }] }], not_named: [{ id: '1' }], exchanges }), '/tmp');
+    expect(result.passed).toBe(false);
+    expect(result.problems).toEqual(['the finding at http://127.0.0.1:65535/api/posts names {"id":"1","status":"publish"}, which must not be named (not_named)']);
+  });
+
+  it('exact fails the case when the finding names more than the items listed', async () => {
+    const result = await runCase(loose, ruleCaseSchema.parse({ name: 'c', expect: 'finding', findings: [{ path: '/api/posts', items: [{ id: '2' }], exact: true }], exchanges }), '/tmp');
+    expect(result.passed).toBe(false);
+    expect(result.problems[0]).toMatch(/^no finding at http:\/\/127\.0\.0\.1:65535\/api\/posts names exactly 1 item\(s\)/);
+  });
+
+  it('both pass when the finding names exactly what the case says', async () => {
+    const result = await runCase(loose, ruleCaseSchema.parse({ name: 'c', expect: 'finding', findings: [{ path: '/api/posts', items: [{ id: '1' }, { id: '2' }], exact: true }], not_named: [{ id: '3' }], exchanges }), '/tmp');
+    expect(result.problems).toEqual([]);
+    expect(result.passed).toBe(true);
+  });
+});
