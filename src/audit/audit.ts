@@ -103,6 +103,7 @@ export async function audit(config: AuditConfig, logger: Logger, commandLine: st
       target: origin,
       credentials: config.credentials,
       apiPaths: adapter.apiPaths,
+      withhold: adapter.consumesCredentials ?? [],
       timeoutMs: config.timeoutMs,
       rateLimitPerHost: config.rateLimit,
       concurrencyPerHost: config.concurrency,

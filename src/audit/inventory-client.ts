@@ -41,6 +41,8 @@ export interface InventoryClientOptions {
   credentials: InventoryCredentials;
   /** Path prefixes of the CMS's read API the credentials may be sent to, e.g. "/wp-json/". */
   apiPaths: readonly string[];
+  /** Credential names the adapter consumes itself: never sent as headers. */
+  withhold?: readonly string[];
   timeoutMs: number;
   rateLimitPerHost: number;
   concurrencyPerHost: number;
@@ -52,9 +54,11 @@ export interface InventoryClientOptions {
 
 export function createInventoryClient(options: InventoryClientOptions): InventoryClient {
   const origin = new URL(options.target).origin;
+  const withheld = new Set((options.withhold ?? []).map((name) => name.toLowerCase()));
+  const sent = Object.fromEntries(Object.entries(options.credentials.headers()).filter(([name]) => !withheld.has(name.toLowerCase())));
   const transport: UndiciTransport = createUndiciTransport({
     target: origin,
-    headers: options.credentials.headers(),
+    headers: sent,
     authScope: 'all',
     timeoutMs: options.timeoutMs,
     rateLimitPerHost: options.rateLimitPerHost,

@@ -89,10 +89,9 @@ describe('draftleak audit (Ghost, Admin API key)', () => {
     for (const url of [image('public.png'), image('shared.png'), image('tag-cover.png'), image('logo.png'), '/hello/']) expect(anonymous.has(url), url).toBe(false);
   });
 
-  // Framework: the inventory client sends every --inventory-auth entry as a header, so the
-  // pseudo-header Ghost-Admin-Api-Key travels (to the Admin API only) beside the JWT. Turn this
-  // into `it` once the client withholds the credentials an adapter consumes itself.
-  it.fails('never sends the Admin API key itself, only the JWT signed with it', async () => {
+  // The adapter consumes the pseudo-header Ghost-Admin-Api-Key (it signs the JWT), so the
+  // inventory client withholds it: only the JWT travels.
+  it('never sends the Admin API key itself, only the JWT signed with it', async () => {
     fakeGhost.adminHeaderNames.clear();
     await auditJson();
     expect(fakeGhost.adminHeaderNames.has('authorization')).toBe(true);

@@ -12,6 +12,11 @@ export interface InventoryAdapter {
   cms: string;
   /** Read API path prefixes the credentials may go to (nothing else gets them). */
   apiPaths: readonly string[];
+  /**
+   * Credential names the adapter turns into headers itself (a Ghost Admin API key signs a JWT):
+   * the inventory client never sends them as they are.
+   */
+  consumesCredentials?: readonly string[];
   collect(context: AdapterContext): Promise<Inventory>;
 }
 

@@ -47,6 +47,8 @@ interface GhostPost {
 export const ghostAdapter: InventoryAdapter = {
   cms: 'ghost',
   apiPaths: [`${admin}/`],
+  // The key signs the JWT; it is never sent itself.
+  consumesCredentials: [ghostKeyHeader],
   async collect(context: AdapterContext): Promise<Inventory> {
     const auth = authorizer(context);
     const get = (path: string) => context.client.getJson(path, { ...auth(), 'accept-version': 'v5.0' });
