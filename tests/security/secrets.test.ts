@@ -228,3 +228,60 @@ describe('redactedCommandLine', () => {
     );
   });
 });
+
+describe('no secret reaches a baseline, a merged SARIF or the stderr of a configured scan', () => {
+  async function draftleak(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 });
+      return { stdout, stderr, code: 0 };
+    } catch (error) {
+      const failed = error as { stdout: string; stderr: string; code: number };
+      return failed;
+    }
+  }
+
+  it('headers from the configuration file\'s environment variables, Basic auth in the URL and the leaked preview token stay out of every file and stream', async () => {
+    const dir = await tempDir('secrets-ci');
+    const target = `http://admin:${secrets.basicPassword}@127.0.0.1:${site.port}/`;
+    await writeFile(
+      path.join(dir, 'draftleak.config.yaml'),
+      [
+        `targets: ["${target}"]`,
+        `rules: [${JSON.stringify(rulesDir)}]`,
+        'builtinRules: false',
+        'maxPages: 5',
+        'rateLimit: 0',
+        'failOn: none',
+        'headers:',
+        '  Authorization: { env: DRAFTLEAK_SECRET_BEARER }',
+        '  Cookie: { env: DRAFTLEAK_SECRET_COOKIE }',
+        '',
+      ].join('\n'),
+    );
+    const env = { DRAFTLEAK_SECRET_BEARER: `Bearer ${secrets.bearer}`, DRAFTLEAK_SECRET_COOKIE: `session=${secrets.cookie}` };
+    const before = site.requests.length;
+    const outputs: Record<string, string> = {};
+    const steps: [string, string[]][] = [
+      ['scan', ['scan', '-o', 'a.sarif', '--log-level', 'debug']],
+      ['baseline from the scan', ['baseline', 'create', '-o', 'from-scan.json', '--log-level', 'debug']],
+      ['baseline from SARIF', ['baseline', 'create', '--from', 'a.sarif', '-o', 'from-sarif.json']],
+      ['scan with the baseline', ['scan', '--baseline', 'from-sarif.json', '--format', 'text']],
+      ['merge', ['merge', 'a.sarif', 'a.sarif', '-o', 'all.sarif']],
+    ];
+    for (const [name, args] of steps) {
+      const ran = await draftleak(args, dir, env);
+      expect(ran.code, `${name}: ${ran.stderr}`).toBe(0);
+      outputs[`${name} stdout`] = ran.stdout;
+      outputs[`${name} stderr`] = ran.stderr;
+    }
+    for (const file of ['a.sarif', 'from-scan.json', 'from-sarif.json', 'all.sarif']) outputs[file] = await readFile(path.join(dir, file), 'utf8');
+    // The scans really ran with the credentials, and the rule fired on the preview token.
+    expect(site.requests.slice(before).some((request) => request.headers.authorization === `Bearer ${secrets.bearer}`)).toBe(true);
+    expect(outputs['from-sarif.json']).toContain('test-leaky-collections');
+    expect(outputs['scan with the baseline stdout']).toContain('Suppressed by the baseline');
+    for (const [where, text] of Object.entries(outputs)) {
+      for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), `${name} in ${where}`).toBe(false);
+      expect(text, where).not.toMatch(rawControl);
+    }
+  }, 120_000);
+});
