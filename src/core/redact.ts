@@ -26,7 +26,7 @@ export const redactedUserinfo = 'REDACTED';
 
 export function isCredentialHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return credentialHeaders.has(lower) || /(^|-)(token|secret|password|session)(-|$)/.test(lower);
+  return credentialHeaders.has(lower) || /(^|-)(token|secret|password|session|key)(-|$)/.test(lower);
 }
 
 /**
@@ -62,6 +62,7 @@ const knownTokenShapes = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, // JWTs
   /\b(?:ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{20,}\b/g,
   /\bAKIA[0-9A-Z]{16}\b/g,
+  /\b[0-9a-f]{24}:[0-9a-f]{64}\b/g, // Ghost Admin API key (<id>:<secret>)
 ];
 // An Authorization-style credential quoted in text: "Bearer <token>" is secret whatever follows.
 const bearerCredential = /\b(Bearer)(\s+)([^\s"',;]+)/gi;

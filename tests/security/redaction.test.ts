@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderExplain } from '../../src/cli/explain.js';
-import { maskQuotedValue, maskSecrets, redactUrl, redactUrlMarked } from '../../src/core/redact.js';
+import { isCredentialHeader, maskQuotedValue, maskSecrets, redactUrl, redactUrlMarked } from '../../src/core/redact.js';
 import { terminalLine, terminalSafeJson, terminalText } from '../../src/core/terminal-safe.js';
 import type { RuleOutcome } from '../../src/engine/index.js';
 import { renderJson } from '../../src/report/json.js';
@@ -40,6 +40,15 @@ describe('maskSecrets', () => {
     expect(maskSecrets(`Authorization: Basic ${basic}`)).toBe('Authorization: Basic [REDACTED]');
     expect(maskSecrets('Basic information about the Bearer of news')).toBe('Basic information about the Bearer [REDACTED] news');
     expect(maskSecrets('Basic information')).toBe('Basic information');
+  });
+
+  it('masks a Ghost Admin API key wherever it is quoted, and its pseudo-header is a credential header', () => {
+    const key = `${'a1'.repeat(12)}:${'9f'.repeat(32)}`;
+    const masked = maskSecrets(`const ghost = new GhostAdminAPI({ key: "${key}" })`);
+    expect(masked).not.toContain('9f9f9f9f');
+    expect(masked).not.toContain(key);
+    expect(isCredentialHeader('Ghost-Admin-Api-Key')).toBe(true);
+    expect(isCredentialHeader('keep-alive')).toBe(false);
   });
 
   it('masks a quoted value that looks like a token, or whose name says it is one', () => {
