@@ -1,15 +1,22 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { DraftleakError, UsageError } from '../core/errors.js';
+import type { ScanResult } from '../core/scan-result.js';
 import { logLevels, type LogLevel } from '../core/logger.js';
 import { maskSecrets, redactedValue } from '../core/redact.js';
-import { reportFormats, type ReportFormat } from '../report/index.js';
+import { formatByExtension, formatForFile, renderReport, reportFormats, type ReportFormat } from '../report/index.js';
 import type { CliIo } from './io.js';
+import { safeLine } from './safe-text.js';
 
-/** Flags shared by `scan` and `demo`: where the report goes and how much is said on the way. */
+/** Flags shared by `scan`, `audit` and `demo`: where the reports go and how much is said on the way. */
 export interface OutputFlags {
   format?: ReportFormat;
-  output?: string;
+  /** Every `-o FILE`, in order; each file's format comes from its extension. */
+  output?: string[];
+  /** False with --no-color; NO_COLOR is read into CliIo.color. */
+  color?: boolean;
   logLevel: LogLevel;
   explain?: boolean;
 }
@@ -18,27 +25,78 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+const extensionList = formatByExtension.map(([extension, format]) => `${extension} (${format})`).join(', ');
+
 export function addOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option('--format <format>', 'report format (default: text on a terminal, else sarif)').choices(reportFormats))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--format <format>', 'format of the report on stdout or in a single -o file (default: text on a terminal, else sarif; with -o, from its extension)').choices(reportFormats))
+    .option('-o, --output <file>', `write a report to this file, its format from the extension: ${extensionList}; repeatable`, collect)
+    .option('--no-color', 'no colour in the text report (NO_COLOR=1 does the same)')
     .addOption(new Option('--log-level <level>', 'log level; logs go to stderr').choices(logLevels).default('warn'))
     .option('--explain', 'print, on stderr, what each rule requested and which matchers held');
 }
 
-export function chooseFormat(flags: OutputFlags, io: CliIo, fallback?: ReportFormat): ReportFormat {
-  if (flags.format) return flags.format;
-  if (flags.output) {
-    if (flags.output.endsWith('.json')) return 'json';
-    if (flags.output.endsWith('.txt')) return 'text';
-    return 'sarif';
-  }
-  return fallback ?? (io.stdoutIsTty ? 'text' : 'sarif');
+/** One report to write: to a file, or to stdout when `file` is absent. */
+export interface PlannedOutput {
+  format: ReportFormat;
+  file?: string;
 }
 
-export async function writeReport(report: string, flags: OutputFlags, io: CliIo): Promise<void> {
-  if (flags.output) await writeFile(flags.output, report);
-  else io.stdout(report);
+function formatOfFile(file: string): ReportFormat {
+  const format = formatForFile(file);
+  if (format === undefined) {
+    throw new UsageError(`cannot tell the report format of "${safeLine(file)}" from its name: end it in ${formatByExtension.map(([extension]) => extension).join(', ')}, or give --format with a single -o`);
+  }
+  return format;
+}
+
+/**
+ * Which reports a run writes, decided before anything is scanned, so that a typo in a file name
+ * fails in a second and not after a long scan. No -o: one report on stdout (--format, else text on
+ * a terminal, else SARIF). One -o: --format if given, else the extension. Several -o: each from its
+ * extension; --format is then refused, since it could apply to only one of them.
+ */
+export function planOutputs(flags: Pick<OutputFlags, 'format' | 'output'>, io: Pick<CliIo, 'stdoutIsTty'>, fallback?: ReportFormat): PlannedOutput[] {
+  const files = flags.output ?? [];
+  if (files.length === 0) return [{ format: flags.format ?? fallback ?? (io.stdoutIsTty ? 'text' : 'sarif') }];
+  if (files.length > 1 && flags.format !== undefined) {
+    throw new UsageError(`--format applies to stdout or a single -o; with ${files.length} -o files each takes its format from its extension (${extensionList})`);
+  }
+  const seen = new Set<string>();
+  return files.map((file) => {
+    const resolved = path.resolve(file);
+    if (seen.has(resolved)) throw new UsageError(`-o ${safeLine(file)} is given twice`);
+    seen.add(resolved);
+    if (!existsSync(path.dirname(resolved))) throw new UsageError(`-o ${safeLine(file)}: the folder ${safeLine(path.dirname(file))} does not exist`);
+    return { format: files.length === 1 && flags.format !== undefined ? flags.format : formatOfFile(file), file };
+  });
+}
+
+/**
+ * Renders and writes every planned report. Colour only for text on stdout, when stdout is a
+ * terminal, NO_COLOR is unset and --no-color was not given; files are never coloured. Every file
+ * is attempted even when one cannot be written (the SARIF upload of a CI step still finds its
+ * file), and the first failure is then thrown.
+ */
+export async function writeReports(result: ScanResult, outputs: readonly PlannedOutput[], flags: Pick<OutputFlags, 'color'>, io: CliIo): Promise<void> {
+  const rendered = new Map<string, string>();
+  const failures: string[] = [];
+  for (const output of outputs) {
+    const color = output.file === undefined && io.color && flags.color !== false;
+    const key = `${output.format}:${color}`;
+    const report = rendered.get(key) ?? renderReport(result, output.format, { color });
+    rendered.set(key, report);
+    if (output.file === undefined) {
+      io.stdout(report);
+      continue;
+    }
+    try {
+      await writeFile(output.file, report);
+    } catch (error) {
+      failures.push(`cannot write ${safeLine(output.file)}: ${safeLine((error as Error).message)}`);
+    }
+  }
+  if (failures.length > 0) throw new DraftleakError('DL_REPORT_WRITE', failures.join('; '));
 }
 
 export function parseInteger(name: string, min: number, max: number) {

@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '../../core/logger.js';
 import { UsageError } from '../../core/errors.js';
-import { renderReport } from '../../report/index.js';
 import { audit, summaryLine, type AuditConfig } from '../../audit/audit.js';
 import { resolveInventoryCredentials } from '../../audit/credentials.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import type { CliIo } from '../io.js';
-import { addOutputOptions, chooseFormat, collect, parseInteger, parseNumber, redactedCommandLine, writeReport, type OutputFlags } from '../scan-options.js';
+import { addOutputOptions, collect, parseInteger, parseNumber, planOutputs, redactedCommandLine, writeReports, type OutputFlags } from '../scan-options.js';
 import { renderAuditExplain } from '../audit-explain.js';
 
 interface AuditFlags extends OutputFlags {
@@ -53,6 +52,7 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new UsageError('a target must be an http:// or https:// URL');
     if (target.username !== '' || target.password !== '') throw new UsageError('audit takes its credentials from --inventory-auth or DRAFTLEAK_INVENTORY_AUTH, not from the URL');
+    const outputs = planOutputs(flags, io);
     const config: AuditConfig = {
       target: target.href,
       ...(flags.cms === undefined ? {} : { cms: flags.cms }),
@@ -71,13 +71,12 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
     const progress = io.stderrIsTty === true ? (line: string): void => io.stderr(`\r\x1b[2K${safeLine(line)}`) : undefined;
     const output = await audit(config, logger, redactedCommandLine(argv), { ...(io.stop ? { signal: io.stop } : {}), ...(progress ? { progress } : {}) });
     if (progress) io.stderr('\r\x1b[2K');
-    const format = chooseFormat(flags, io);
-    await writeReport(renderReport(output.result, format, { color: io.color && !flags.output }), flags, io);
+    await writeReports(output.result, outputs, flags, io);
     if (flags.explain) io.stderr(renderAuditExplain(output.verified));
     io.stderr(`draftleak: ${summaryLine(output.summary)}\n`);
     const run = output.result.targets[0];
     if (run?.incomplete !== undefined) io.stderr(`draftleak: ${safeUrl(run.target)}: ${safeLine(run.incomplete)}\n`);
-    if (flags.output) io.stderr(`draftleak: wrote ${flags.output} (${format})\n`);
+    for (const { file, format } of outputs) if (file !== undefined) io.stderr(`draftleak: wrote ${safeLine(file)} (${format})\n`);
     setExitCode(exitCodeFor(output.result, flags.failOn, signalOf(io.stop)));
   });
   return command;

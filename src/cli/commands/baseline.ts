@@ -12,7 +12,8 @@ import { redactedCommandLine } from '../scan-options.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import { addScanOptions, toScanConfig, type ScanFlags } from './scan.js';
 
-interface BaselineFlags extends ScanFlags {
+// Its -o is the one baseline file, not the report list of scan's -o.
+interface BaselineFlags extends Omit<ScanFlags, 'output'> {
   from?: string;
   output: string;
   reason?: string;

@@ -52,7 +52,7 @@ export interface ScanFlags extends OutputFlags, PlanFlags {
  * The scan configuration from flags over `base` (the configuration file's settings): a flag left
  * out keeps the file's value, the file's left out keeps the default.
  */
-export function toScanConfig(targets: string[], flags: ScanFlags, base: Partial<ScanConfigInput> = {}): ScanConfig {
+export function toScanConfig(targets: string[], flags: Omit<ScanFlags, 'output'>, base: Partial<ScanConfigInput> = {}): ScanConfig {
   const flagHeaders = Object.fromEntries(
     (flags.header ?? []).map((header) => {
       try {

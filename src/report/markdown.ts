@@ -1,0 +1,158 @@
+import type { ExposedItem, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
+import type { ScanResult } from '../core/scan-result.js';
+import type { Severity } from '../core/severity.js';
+import { sanitizeScanResult } from './sanitize.js';
+import { sortFailures, sortFindings } from './order.js';
+import { countBySeverity, plural, severitiesDescending, summaryLine } from './severity-summary.js';
+import { firedRules, indexRules, ruleDetails, type RuleIndex } from './rule-details.js';
+import { detectedLine, targetStatus } from './target-status.js';
+import { escapeHtml, markdownCode, markdownLink, markdownText } from './markup-escape.js';
+
+/**
+ * A report for a pull-request comment or a GitHub job summary ($GITHUB_STEP_SUMMARY): the counts
+ * by severity, a table of findings per target, the exposed items folded away, and how to fix
+ * each rule that fired. Every string a site could have shaped is escaped (markup-escape.ts), so a
+ * draft titled `<img src=x onerror=…>` or `[click](https://evil)` reads as text.
+ *
+ * GitHub refuses a comment over 65,536 characters, so a report that would be longer is written
+ * again with less detail (first without the item lists, then with fewer rows per target) and says
+ * so; the SARIF, JSON or HTML report of the same scan has everything.
+ */
+export const markdownCommentLimit = 65_536;
+
+interface Detail {
+  /** Exposed items listed per finding (0: none, the count stays in the table). */
+  items: number;
+  /** Finding rows per target. */
+  rows: number;
+}
+
+const levels: readonly Detail[] = [
+  { items: 25, rows: Number.POSITIVE_INFINITY },
+  { items: 0, rows: Number.POSITIVE_INFINITY },
+  { items: 0, rows: 50 },
+  { items: 0, rows: 10 },
+];
+
+const severityLabel: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function severityTable(findings: readonly Finding[]): string[] {
+  const counts = countBySeverity(findings);
+  return [row(['Severity', 'Findings']), row([':--', '--:']), ...severitiesDescending.map((severity) => row([counts[severity] > 0 ? `**${severityLabel[severity]}**` : severityLabel[severity], String(counts[severity])]))];
+}
+
+function itemCells(item: ExposedItem): string[] {
+  return [item.id, item.status, item.date, item.url].map((value) => (value === undefined || value === '' ? '' : markdownCode(value, true)));
+}
+
+function itemsBlock(finding: Finding, rules: RuleIndex, shown: number): string[] {
+  if (shown === 0 || finding.items.length === 0) return [];
+  const name = ruleDetails(rules, finding.ruleId).name;
+  // Inside an HTML block markdown is not read: the summary is escaped as HTML.
+  const lines = [`<details><summary>${escapeHtml(`Exposed items: ${name} (${finding.items.length})`)}</summary>`, '', row(['ID', 'Status', 'Date', 'URL']), row(['---', '---', '---', '---'])];
+  for (const item of finding.items.slice(0, shown)) lines.push(row(itemCells(item)));
+  const hidden = finding.items.length - shown;
+  lines.push('');
+  if (hidden > 0) lines.push(`… and ${hidden} more in the SARIF, JSON or HTML report.`, '');
+  lines.push('</details>', '');
+  return lines;
+}
+
+function failuresBlock(failures: readonly ProbeFailure[]): string[] {
+  if (failures.length === 0) return [];
+  const lines = [`<details><summary>${escapeHtml(`Failed probes (${failures.length})`)}</summary>`, '', row(['Code', 'URL', 'Rule', 'Message']), row(['---', '---', '---', '---'])];
+  for (const failure of sortFailures(failures)) {
+    lines.push(row([markdownCode(failure.code, true), markdownCode(failure.url, true), failure.ruleId === undefined ? '' : markdownCode(failure.ruleId, true), markdownText(failure.message)]));
+  }
+  lines.push('', '</details>', '');
+  return lines;
+}
+
+function targetBlock(target: TargetResult, rules: RuleIndex, detail: Detail): { lines: string[]; rowsLeftOut: number; itemsLeftOut: boolean } {
+  const lines = [`### Target ${markdownCode(target.target)}`, ''];
+  const discovery = target.discovery;
+  const facts = [
+    ...(discovery ? [`Detected: ${markdownText(detectedLine(target) ?? '')}`, `${plural(discovery.pagesCrawled, 'page')} crawled`] : []),
+    `${plural(target.requestsSent, 'request')}`,
+    summaryLine(target.findings, target.failures.length),
+  ];
+  lines.push(facts.join(' · '), '');
+  if (target.incomplete !== undefined) lines.push(`> **Not a clean result:** ${markdownText(target.incomplete)}.`, '');
+  for (const spent of target.budgetsSpent ?? []) lines.push(`> **Budget spent:** ${markdownText(spent.detail)} (raise with ${markdownCode(spent.flag)}).`, '');
+  if (discovery && discovery.notes.length > 0) {
+    for (const note of discovery.notes) lines.push(`- Note: ${markdownText(note)}`);
+    lines.push('');
+  }
+  let rowsLeftOut = 0;
+  let itemsLeftOut = false;
+  if (target.findings.length === 0) {
+    const status = targetStatus(target);
+    lines.push(status.clean ? `**No exposure found** (${status.coverage}).` : `**No exposure found by what could run:** ${status.coverage}; ${plural(status.failedProbes, 'probe')} failed.`, '');
+  } else {
+    const findings = sortFindings(target.findings);
+    const shown = findings.slice(0, detail.rows);
+    rowsLeftOut = findings.length - shown.length;
+    lines.push(row(['Severity', 'Rule', 'Finding', 'URL', 'Items']), row([':--', ':--', ':--', ':--', '--:']));
+    for (const finding of shown) {
+      const rule = ruleDetails(rules, finding.ruleId);
+      lines.push(row([`**${finding.severity}**`, `${markdownText(rule.name)} (${markdownCode(finding.ruleId, true)})`, markdownText(finding.message), markdownCode(finding.url, true), String(finding.items.length)]));
+    }
+    lines.push('');
+    if (rowsLeftOut > 0) lines.push(`… and ${plural(rowsLeftOut, 'more finding')} in the SARIF, JSON or HTML report.`, '');
+    for (const finding of shown) {
+      if (finding.items.length > 0 && detail.items === 0) itemsLeftOut = true;
+      lines.push(...itemsBlock(finding, rules, detail.items));
+    }
+  }
+  lines.push(...failuresBlock(target.failures));
+  return { lines, rowsLeftOut, itemsLeftOut };
+}
+
+function remediationBlock(result: ScanResult): string[] {
+  const fired = firedRules(result);
+  if (fired.length === 0) return [];
+  const lines = ['### How to fix', ''];
+  for (const rule of fired) {
+    lines.push(`#### ${markdownText(rule.name)} (${markdownCode(rule.id)})`, '');
+    lines.push(`**${severityLabel[rule.severity]}**, ${plural(rule.findings, 'finding')}${rule.cwe.length > 0 ? ` · ${rule.cwe.map((cwe) => markdownText(cwe)).join(', ')}` : ''}`, '');
+    if (rule.description !== '') lines.push(markdownText(rule.description), '');
+    if (rule.remediation !== '') lines.push(`**Remediation:** ${markdownText(rule.remediation)}`, '');
+    if (rule.references.length > 0) lines.push('References:', ...rule.references.map((reference) => `- ${markdownLink(reference)}`), '');
+  }
+  return lines;
+}
+
+function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
+  const rules = indexRules(scan.rules);
+  const findings = scan.targets.flatMap((target) => target.findings);
+  const failures = scan.targets.reduce((sum, target) => sum + target.failures.length, 0);
+  const lines = ['## draftleak report', '', `**${summaryLine(findings, failures)}** on ${plural(scan.targets.length, 'target')}`, ''];
+  if (scan.stopped !== undefined) lines.push(`> [!WARNING]`, `> The scan was stopped (${markdownText(scan.stopped)}): this report holds what was found so far.`, '');
+  const incomplete = scan.targets.filter((target) => target.incomplete !== undefined).length;
+  if (incomplete > 0) lines.push(`> [!WARNING]`, `> ${plural(incomplete, 'target')} not fully scanned: not a clean result.`, '');
+  if (scan.insecure === true) lines.push('> TLS certificates were not verified (`--insecure`).', '');
+  lines.push(...severityTable(findings), '');
+  const blocks = scan.targets.map((target) => targetBlock(target, rules, detail));
+  if (shortened) {
+    const why = [blocks.some((block) => block.itemsLeftOut) ? 'exposed items left out' : '', blocks.some((block) => block.rowsLeftOut > 0) ? `at most ${detail.rows} findings per target` : ''].filter((part) => part !== '');
+    lines.push(`> [!NOTE]`, `> Shortened to fit a pull-request comment (${why.join(', ')}); the SARIF, JSON or HTML report of this scan has everything.`, '');
+  }
+  for (const block of blocks) lines.push(...block.lines);
+  lines.push(...remediationBlock(scan));
+  lines.push(`<sub>${escapeHtml(`${scan.tool.name} ${scan.tool.version}`)}</sub>`, '');
+  return lines.join('\n');
+}
+
+export function renderMarkdown(result: ScanResult): string {
+  const scan = sanitizeScanResult(result);
+  let text = '';
+  for (const [index, detail] of levels.entries()) {
+    text = render(scan, detail, index > 0);
+    if (text.length <= markdownCommentLimit) return text;
+  }
+  return text;
+}
