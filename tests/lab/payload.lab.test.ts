@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit/audit.js';
+import { InventoryCredentials } from '../../src/audit/credentials.js';
 import type { Finding, TargetResult } from '../../src/core/finding.js';
+import { createLogger } from '../../src/core/logger.js';
 import { describeFindings, exposures, findingOf, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 
@@ -9,6 +12,8 @@ interface PayloadState {
   articles: { published: number[]; draft: number[] };
   media: { published: number; draftOnly: number };
   mediaUrls: { published: string; draftOnly: string };
+  /** The audit's credential (seed.mjs): Authorization: <collection> API-Key <apiKey>. */
+  inventory: { collection: string; userId: number; email: string; apiKey: string };
 }
 
 const cms = 'payload';
@@ -56,6 +61,47 @@ describe.sequential(`payload ${state.version} lab (${state.baseUrl})`, () => {
       report(cms, 'misconfig open-read', target);
       expectDrafts(target);
       await record('misconfig open-read', [draftsRule]);
+    });
+  });
+
+  // Audit mode: the inventory with the lab audit user's API key, then anonymous checks.
+  async function auditLab(): Promise<{ findings: Finding[]; notes: string[]; executionSuccessful: boolean; inventoried: string[] }> {
+    const credentials = new InventoryCredentials([['Authorization', `${state.inventory.collection} API-Key ${state.inventory.apiKey}`]]);
+    const output = await audit(
+      { target: state.baseUrl, credentials, concurrency: 4, rateLimit: 0, timeoutMs: 10_000, maxItems: 5000, maxRequests: 20_000, insecure: false },
+      createLogger('silent'),
+      'draftleak audit (lab)',
+    );
+    const target = output.result.targets[0];
+    if (target === undefined) throw new Error('no target in the audit result');
+    report(cms, 'audit', target);
+    for (const note of target.discovery?.notes ?? []) console.log(`[lab]   note: ${note}`);
+    const inventoried = output.verified.map(({ item }) => `${item.kind} ${item.type} ${item.id} ${item.status}`).sort();
+    return { findings: target.findings, notes: target.discovery?.notes ?? [], executionSuccessful: target.executionSuccessful, inventoried };
+  }
+
+  it('audit, default install: the drafts and the draft-only cover are inventoried, nothing is reachable', async () => {
+    const { findings, notes, executionSuccessful, inventoried } = await auditLab();
+    expect(executionSuccessful, notes.join('\n')).toBe(true);
+    // Exactly the drafts and the cover only a draft uses; the published cover is not unpublished.
+    expect(inventoried).toEqual([...state.articles.draft.map((id) => `item articles ${id} draft`), `file media ${state.media.draftOnly} file of draft articles`].sort());
+    // Payload's default access (logged-in users only) covers the REST API, the versions and the
+    // files, which it serves itself at /api/media/file/<filename>: every route answers 403.
+    expect(findings, describeFindings(findings)).toEqual([]);
+    // The 2 drafts (REST, ?draft=true, the list by id, the latest version each) and the cover only draft 1 uses.
+    expect(notes[0]).toBe('audit: 3 unpublished item(s) (1 file(s)), 0 reachable by an anonymous visitor (0 item(s), 0 file(s); 0 of 9 route(s))');
+  });
+
+  it('audit with open-read: both drafts are reachable (critical), no published article, the cover stays refused', { timeout: 120_000 }, async () => {
+    await withMisconfig(cms, ['open-read'], async () => {
+      const { findings } = await auditLab();
+      const content = findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable');
+      expect(content.map((finding) => `${finding.items[0]?.id}:${finding.items[0]?.status}`).sort(), describeFindings(findings)).toEqual(state.articles.draft.map((id) => `${id}:draft`).sort());
+      expect(content.every((finding) => finding.severity === 'critical')).toBe(true);
+      for (const id of state.articles.published) expect(content.some((finding) => finding.items[0]?.id === String(id))).toBe(false);
+      // read: () => true on the articles opens their documents, not the media collection's files.
+      expect(findings.filter((finding) => finding.ruleId === 'audit-unpublished-file-reachable')).toEqual([]);
+      expect(JSON.stringify(findings)).not.toContain(state.mediaUrls.published);
     });
   });
 });

@@ -1,7 +1,8 @@
 // Seeds the Payload lab through its REST API, creating only what is missing (looked up by title or
 // filename), then writes $PAYLOAD_LAB_STATE/state.json with every id. Run by up.sh.
 // The first user comes from POST /api/users/first-register; later runs log in for a JWT.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const base = process.env.PAYLOAD_LAB_URL ?? 'http://127.0.0.1:3030';
@@ -81,6 +82,29 @@ for (const spec of articleSpecs) {
   articles[spec._status].push(doc.id);
 }
 
+// --- the audit's API key ----------------------------------------------------------------------------
+// A user of its own with an API key (users have useAPIKey), for `draftleak audit`: sent as
+// "Authorization: users API-Key <key>". Payload never gives a key back (apiKey has read: false), so
+// it is kept in state.json and made only when state.json has none (a new key replaces the old one).
+const auditEmail = 'draftleak-audit@example.com';
+let previous = {};
+try {
+  previous = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
+} catch {
+  // First run.
+}
+let inventory = previous.inventory;
+const auditUser = (await api('GET', `/api/users?where[email][equals]=${encodeURIComponent(auditEmail)}&limit=1&depth=0`)).docs[0];
+if (!inventory?.apiKey || !auditUser || auditUser.id !== inventory.userId) {
+  const apiKey = randomUUID();
+  const fields = { enableAPIKey: true, apiKey };
+  const user = auditUser
+    ? (await api('PATCH', `/api/users/${auditUser.id}`, fields)).doc
+    : (await api('POST', '/api/users', { email: auditEmail, password: randomBytes(18).toString('base64url'), ...fields })).doc;
+  console.error(`[seed] API key ${auditUser ? 'replaced' : 'made'} for ${auditEmail}`);
+  inventory = { collection: 'users', userId: user.id, email: auditEmail, apiKey };
+}
+
 const state = {
   baseUrl: base,
   version,
@@ -89,7 +113,11 @@ const state = {
   articles,
   media,
   mediaUrls,
+  /** The audit's credential: Authorization: <collection> API-Key <apiKey>. */
+  inventory,
 };
 await mkdir(stateDir, { recursive: true });
 await writeFile(path.join(stateDir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+// It holds the API key.
+await chmod(path.join(stateDir, 'state.json'), 0o600);
 console.error(`[seed] state written to ${path.join(stateDir, 'state.json')}`);
