@@ -12,6 +12,11 @@ export const routeProofSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('json-id'), field: z.string(), id: z.string() }),
   /** An HTML answer that holds one of these markers (a body class such as `postid-7`). */
   z.object({ kind: z.literal('html-marker'), markers: z.array(z.string().min(1)).min(1) }),
+  /**
+   * An HTML answer holding every text of `all` and, when `any` is given, one of those: for a
+   * theme with no per-item class (a Ghost post: its canonical link, and a file only it uses).
+   */
+  z.object({ kind: z.literal('html-text'), all: z.array(z.string().min(1)).min(1), any: z.array(z.string().min(1)).optional() }),
   /** A file: any non-HTML answer with a body; the expected size, when the CMS knows it. */
   z.object({ kind: z.literal('file'), bytes: z.number().int().nonnegative().optional(), mime: z.string().optional() }),
 ]);

@@ -115,6 +115,13 @@ function proves(proof: RouteProof, response: HttpResponse, contentType: string):
       const marker = proof.markers.find((name) => hasClassToken(response.body, name));
       return marker === undefined ? { held: false, detail: 'a page that is not this item' } : { held: true, detail: `the item's own page (class ${marker})` };
     }
+    case 'html-text': {
+      const body = response.body.length > 2_000_000 ? response.body.slice(0, 2_000_000) : response.body;
+      const missing = proof.all.find((text) => !body.includes(text));
+      if (missing !== undefined) return { held: false, detail: 'a page that is not this item' };
+      if (proof.any !== undefined && proof.any.length > 0 && !proof.any.some((text) => body.includes(text))) return { held: false, detail: "a page without the item's own files" };
+      return { held: true, detail: "the item's own page (its canonical link)" };
+    }
     case 'file': {
       if (response.bytes === 0) return { held: false, detail: 'an empty body' };
       // A theme's HTML page at a file URL is not the file (unless the file is HTML itself).

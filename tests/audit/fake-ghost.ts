@@ -152,6 +152,20 @@ function route(req: IncomingMessage, res: ServerResponse, origin: string): void 
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><head><meta name="robots" content="noindex,nofollow"></head><body class="page-template page-secret-page">Secret page</body></html>');
     return;
   }
+  // The draft post's preview, as Ghost renders it to anyone with the link: ghost_head's
+  // canonical link is the /p/<uuid>/ URL and the page shows the draft's own cover.
+  if (path === `/p/${fakeGhost.uuids.draft}/`) {
+    const self = `http://${req.headers.host ?? ''}/p/${fakeGhost.uuids.draft}/`;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><link rel="canonical" href="${self}"><meta name="robots" content="noindex,nofollow"></head><body class="post-template tag-news"><img src="${img('draft-cover.png')}">Acquisition</body></html>`);
+    return;
+  }
+  // A bulk draft's preview URL answered by a page that echoes the URL in a canonical link but
+  // shows none of the post's files and is the theme's catch-all: not this item.
+  if (path === '/p/bulk-0/') {
+    const self = `http://${req.headers.host ?? ''}/p/bulk-0/`;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><link rel="canonical" href="${self}"></head><body class="home-template">Home</body></html>`);
+    return;
+  }
   // The other draft page's preview answers another page: not this item.
   if (path === `/p/${fakeGhost.uuids.otherPage}/`) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><body class="page-template page-about">About</body></html>');

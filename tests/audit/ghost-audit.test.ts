@@ -42,6 +42,8 @@ describe('draftleak audit (Ghost, Admin API key)', () => {
       [
         // The draft page's preview /p/<uuid>/ renders it to anyone (body class page-secret-page).
         `audit-unpublished-content-reachable critical ${fakeGhost.ids.draftPage}:draft`,
+        // The draft post's preview too (its canonical link and its own cover).
+        `audit-unpublished-content-reachable critical ${fakeGhost.ids.draft}:draft`,
         `audit-unpublished-file-reachable high ${image('draft-cover.png')}:file of draft post ${fakeGhost.ids.draft}`,
         `audit-unpublished-file-reachable high ${image('draft-inline.png')}:file of draft post ${fakeGhost.ids.draft}`,
         // The scheduled post's feature image, before its date: critical.
@@ -54,16 +56,17 @@ describe('draftleak audit (Ghost, Admin API key)', () => {
     // 122 unpublished posts (the draft, the scheduled post, 120 bulk drafts over two pages) and
     // 2 draft pages; 5 files only they use (cover, inline, email-only lexical image, launch
     // image, launch deck PDF).
-    expect(err).toContain('audit: 129 unpublished item(s) (5 file(s)), 4 reachable by an anonymous visitor (1 item(s), 3 file(s);');
+    expect(err).toContain('audit: 129 unpublished item(s) (5 file(s)), 5 reachable by an anonymous visitor (2 item(s), 3 file(s);');
     const notes = target?.discovery?.notes ?? [];
     expect(notes).toContain('inventory: 3 file(s) of unpublished items are also used by published content and are not audited as unpublished');
-    expect(notes.some((note) => note.startsWith('inventory: the preview (/p/<uuid>/) and slug routes of 122 unpublished post(s) are not verified'))).toBe(true);
+    const draftPost = findings.find((finding) => finding.items[0]?.id === fakeGhost.ids.draft);
+    expect(draftPost?.urls).toEqual([`${site.origin}/p/${fakeGhost.uuids.draft}/`]);
     expect(notes.some((note) => note.startsWith('inventory: newsletters could not be read'))).toBe(true);
     const text = JSON.stringify(report);
     // Published items and the files they (or a tag, or the logo) use are never named; the
     // other draft page (a preview answering another page), the email-only image (404) and the PDF
     // answered by an HTML page are not reachable.
-    for (const id of [fakeGhost.ids.published, fakeGhost.ids.publishedPage, fakeGhost.ids.otherPage, fakeGhost.ids.draft, fakeGhost.ids.scheduled]) expect(text).not.toContain(`"id":"${id}"`);
+    for (const id of [fakeGhost.ids.published, fakeGhost.ids.publishedPage, fakeGhost.ids.otherPage, fakeGhost.ids.scheduled, '6571a3f2c9e8b40001b00000']) expect(text).not.toContain(`"id":"${id}"`);
     for (const name of ['public.png', 'shared.png', 'tag-cover.png', 'logo.png', 'draft-lexical-only.png', 'launch-deck.pdf']) expect(text, name).not.toContain(`"id":"/content/${name.endsWith('.pdf') ? 'files' : 'images'}/2026/11/${name}"`);
     for (const name of ['public.png', 'shared.png', 'tag-cover.png', 'logo.png']) expect(text, name).not.toContain(name);
   });

@@ -19,7 +19,7 @@ import type { AdapterContext, Inventory, InventoryAdapter } from './adapter.js';
 // preview /p/<uuid>/ and /<slug>/ (proof: Ghost's body class page-<slug>); each file URL and
 // its size variants (Ghost records no size: the MIME type is the proof). Posts have no per-post
 // marker in Ghost's themes (body class post-template, post_class tags only), so their preview
-// and slug routes cannot be proven with the current proof kinds: they are counted in a note.
+// and slug routes are proven by their canonical link and the post's own files.
 // https://ghost.org/docs/admin-api/#token-authentication
 // https://ghost.org/docs/admin-api/#posts
 // https://ghost.org/docs/admin-api/#pages
@@ -41,6 +41,11 @@ interface GhostPost {
   status: string;
   publishedAt?: string;
   updatedAt?: string;
+  /**
+   * The <title> Ghost renders for it (meta_title or title), HTML-escaped as Handlebars does: a
+   * proof text only, held in memory for the anonymous check and never written anywhere.
+   */
+  titleHtml?: string;
   media: string[];
 }
 
@@ -131,10 +136,6 @@ export const ghostAdapter: InventoryAdapter = {
     }
     if (usedByPublished.size > 0) notes.push(`inventory: ${usedByPublished.size} file(s) of unpublished items are also used by published content and are not audited as unpublished`);
 
-    const posts = found.filter((post) => post.resource === 'posts').length;
-    if (posts > 0) {
-      notes.push(`inventory: the preview (/p/<uuid>/) and slug routes of ${posts} unpublished post(s) are not verified: Ghost's themes give a post page no per-post marker to prove it; Ghost renders every draft and scheduled post at /p/<uuid>/ to anyone who has the link`);
-    }
     const items: UnpublishedItem[] = found.map((post) => contentItem(context.origin, post));
     const files = [...media.entries()].filter(([original]) => !usedByPublished.has(original));
     const room = Math.max(0, context.maxItems - items.length);
@@ -220,7 +221,24 @@ function ghostPost(resource: 'posts' | 'pages', raw: unknown, origin: string): G
   if (id === undefined || uuid === undefined || slug === undefined || status === undefined) return undefined;
   const publishedAt = text(post.published_at);
   const updatedAt = text(post.updated_at);
-  return { resource, id, uuid, slug, status, ...(publishedAt === undefined ? {} : { publishedAt }), ...(updatedAt === undefined ? {} : { updatedAt }), media: mediaOf(post, origin) };
+  const title = text(post.meta_title) ?? text(post.title);
+  return {
+    resource,
+    id,
+    uuid,
+    slug,
+    status,
+    ...(publishedAt === undefined ? {} : { publishedAt }),
+    ...(updatedAt === undefined ? {} : { updatedAt }),
+    ...(title === undefined || title.trim().length < 4 ? {} : { titleHtml: `<title>${handlebarsEscape(title)}` }),
+    media: mediaOf(post, origin),
+  };
+}
+
+// Handlebars' escapeExpression, which Ghost's {{meta_title}} goes through.
+function handlebarsEscape(value: string): string {
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+  return value.replace(/[&<>"'`=]/g, (character) => entities[character] ?? character);
 }
 
 const postMediaFields = ['feature_image', 'og_image', 'twitter_image', 'html', 'lexical', 'mobiledoc', 'codeinjection_head', 'codeinjection_foot'];
@@ -291,11 +309,23 @@ function mimeOf(url: string): string | undefined {
 function contentItem(origin: string, post: GhostPost): UnpublishedItem {
   const type = post.resource === 'posts' ? 'post' : 'page';
   const routes: ItemRoute[] = [{ kind: 'rest', url: new URL(`${admin}/${post.resource}/${post.id}/`, origin).href, proof: { kind: 'json-id', field: `${post.resource}.0.id`, id: post.id } }];
+  const preview = new URL(`/p/${post.uuid}/`, origin).href;
+  const permalink = new URL(`/${encodeURIComponent(post.slug)}/`, origin).href;
   if (post.resource === 'pages') {
     // Ghost's body_class gives a page "page-template page-<slug>", in its preview as well.
     const html = { kind: 'html-marker' as const, markers: [`page-${post.slug}`] };
-    routes.push({ kind: 'preview', url: new URL(`/p/${post.uuid}/`, origin).href, proof: html });
-    routes.push({ kind: 'permalink', url: new URL(`/${encodeURIComponent(post.slug)}/`, origin).href, proof: html });
+    routes.push({ kind: 'preview', url: preview, proof: html });
+    routes.push({ kind: 'permalink', url: permalink, proof: html });
+  } else {
+    // A post page has no per-post class; ghost_head writes its canonical link (the /p/<uuid>/
+    // URL in a preview, the permalink once published), and the page shows the post's own files.
+    // (A catch-all that echoes the URL is the host's calibrated not-found page, judged first.)
+    // One of the post's own files or its title must be there too: a page that merely echoes the
+    // URL into a canonical link is not the post.
+    const own = [...post.media.map((url) => new URL(url, origin).pathname), ...(post.titleHtml === undefined ? [] : [post.titleHtml])];
+    const any = { any: own.length > 0 ? own : [`/p/${post.uuid}/ has no own text`] };
+    routes.push({ kind: 'preview', url: preview, proof: { kind: 'html-text', all: [`<link rel="canonical" href="${preview}"`], ...any } });
+    routes.push({ kind: 'permalink', url: permalink, proof: { kind: 'html-text', all: [`<link rel="canonical" href="${permalink}"`], ...any } });
   }
   const scheduledFor = post.status === 'scheduled' ? iso(post.publishedAt) : undefined;
   const date = iso(post.updatedAt);
