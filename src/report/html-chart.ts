@@ -6,10 +6,10 @@ import { severitiesDescending } from './severity-summary.js';
  * no script and no image to fetch. Colours come from the page's CSS (classes sev-<severity>), so
  * the chart follows the light and dark themes.
  */
-const width = 560;
+const width = 500;
 const rowHeight = 30;
 const labelWidth = 84;
-const barMax = 400;
+const barMax = 340;
 
 export function severityChart(counts: Readonly<Record<Severity, number>>): string {
   const max = Math.max(1, ...severitiesDescending.map((severity) => counts[severity]));

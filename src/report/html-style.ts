@@ -49,6 +49,7 @@ pre { background: var(--code); padding: 10px 12px; border-radius: 6px; overflow-
 .chart-bar.sev-critical { fill: var(--critical); } .chart-bar.sev-high { fill: var(--high); } .chart-bar.sev-medium { fill: var(--medium); }
 .chart-bar.sev-low { fill: var(--low); } .chart-bar.sev-info { fill: var(--info); } .chart-zero { fill: var(--line) !important; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 14px; }
+caption { text-align: left; padding: 4px 0; font-size: 13px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
 th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
 td.num, th.num { text-align: right; white-space: nowrap; }

@@ -142,7 +142,20 @@ async function scan(format: string, toFile: boolean): Promise<Ran> {
   }
 }
 
-const formats = ['sarif', 'json', 'text'];
+const formats = ['sarif', 'json', 'jsonl', 'text', 'markdown', 'html', 'junit'];
+
+/** One run writing a file per format (each from its extension), as a CI job with several -o does. */
+const severalFiles = ['all.sarif', 'all.json', 'all.jsonl', 'all.txt', 'all.md', 'all.html', 'all.xml'];
+
+async function scanToSeveralFiles(): Promise<{ stdout: string; stderr: string; files: Record<string, string> }> {
+  const dir = await tempDir('secrets-several');
+  const target = `http://admin:${secrets.basicPassword}@127.0.0.1:${site.port}/`;
+  const args = [bin, 'scan', target, '--header', `Authorization: Bearer ${secrets.bearer}`, '--header', `Cookie: session=${secrets.cookie}`, '--rules', rulesDir, '--no-builtin-rules', '--max-pages', '5', '--rate-limit', '0', '--fail-on', 'none', '--log-level', 'debug', '--explain', ...severalFiles.flatMap((file) => ['-o', path.join(dir, file)])];
+  const { stdout, stderr } = await run(process.execPath, args, { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const files: Record<string, string> = {};
+  for (const file of severalFiles) files[file] = await readFile(path.join(dir, file), 'utf8');
+  return { stdout, stderr, files };
+}
 
 describe('no secret reaches any output of a real scan', () => {
   const runs = new Map<string, Ran>();
@@ -151,7 +164,7 @@ describe('no secret reaches any output of a real scan', () => {
       runs.set(`${format} to stdout`, await scan(format, false));
       runs.set(`${format} to a file`, await scan(format, true));
     }
-  }, 120_000);
+  }, 240_000);
 
   it('the scan really ran: the rule fired on the leaked preview token and debug logs were written', () => {
     for (const [name, ran] of runs) {
@@ -186,6 +199,27 @@ describe('no secret reaches any output of a real scan', () => {
       });
     }
   }
+
+  it('one run writing every format to its own file: no secret in any of them, nor on stdout or stderr', async () => {
+    const ran = await scanToSeveralFiles();
+    expect(ran.stdout).toBe('');
+    for (const [file, text] of Object.entries({ ...ran.files, stdout: ran.stdout, stderr: ran.stderr })) {
+      if (file !== 'stdout' && file !== 'stderr') expect(text, file).toContain('test-leaky-collections');
+      for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), `${name} in ${file}`).toBe(false);
+    }
+    expect(ran.stderr).not.toMatch(rawControl);
+  }, 60_000);
+
+  it('the markup formats show the collection as text, without its escapes', () => {
+    const markdown = runs.get('markdown to stdout')?.stdout ?? '';
+    expect(markdown).toContain('`postsclick here`');
+    const html = runs.get('html to stdout')?.stdout ?? '';
+    expect(html).toContain('<code>postsclick here</code>');
+    expect(runs.get('junit to stdout')?.stdout ?? '').toContain('postsclick here');
+    for (const format of ['markdown', 'junit']) expect(runs.get(`${format} to stdout`)?.stdout ?? '', format).not.toContain('evil.example');
+    // The HTML quotes the JSON body excerpt, where the OSC-8 target is text; never a link.
+    expect(html).not.toMatch(/href="[^"]*evil\.example/);
+  });
 
   it('the text report still names the collection, without its escapes', () => {
     const text = runs.get('text to stdout')?.stdout ?? '';
@@ -283,5 +317,5 @@ describe('no secret reaches a baseline, a merged SARIF or the stderr of a config
       for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), `${name} in ${where}`).toBe(false);
       expect(text, where).not.toMatch(rawControl);
     }
-  }, 120_000);
+  }, 240_000);
 });
