@@ -317,5 +317,5 @@ describe('no secret reaches a baseline, a merged SARIF or the stderr of a config
       for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), `${name} in ${where}`).toBe(false);
       expect(text, where).not.toMatch(rawControl);
     }
-  }, 240_000);
+  }, 120_000);
 });
