@@ -19,12 +19,13 @@ export function auditFinding(target: string, { item, verdicts }: VerifiedItem): 
   const others = verdicts.filter((verdict) => verdict.verdict !== 'reachable');
   const message = [
     `${describeItem(item)} is served to anonymous visitors on ${reachable.length} of ${verdicts.length} route(s): ${reachable.map(routeLine).join('; ')}`,
+    reachable.every((verdict) => verdict.route.capability === true) ? ' Only its preview link reaches it: anyone who is sent or finds that link reads it.' : '',
     others.length > 0 ? ` Not served: ${others.map((verdict) => `${verdict.route.kind} (${verdict.detail})`).join(', ')}.` : '',
   ].join('');
   const fileUrl = item.kind === 'file' ? item.routes.find((route) => route.kind === 'file')?.url : undefined;
   return {
     ruleId: rule.id,
-    severity: severityOf(item),
+    severity: severityOf(item, reachable),
     confidence: rule.confidence,
     target,
     url: redactUrl(first.route.url),
@@ -49,9 +50,13 @@ export function auditFinding(target: string, { item, verdicts }: VerifiedItem): 
   };
 }
 
-/** A file of a scheduled item is the embargoed content before its date; a draft's file is high. */
-function severityOf(item: UnpublishedItem): Severity {
-  if (item.kind === 'item') return 'critical';
+/**
+ * A file of a scheduled item is the embargoed content before its date; a draft's file is high.
+ * An item served only on its share-a-preview link (an unguessable token in the URL) is high:
+ * it reaches whoever was sent or finds the link, not anyone who guesses an id.
+ */
+function severityOf(item: UnpublishedItem, reachable: RouteVerdict[]): Severity {
+  if (item.kind === 'item') return reachable.every((verdict) => verdict.route.capability === true) ? 'high' : 'critical';
   return item.parent?.status === 'future' || item.parent?.status === 'scheduled' ? 'critical' : 'high';
 }
 

@@ -28,6 +28,11 @@ export const itemRouteSchema = z.object({
   kind: z.enum(routeKinds),
   url: z.string(),
   proof: routeProofSchema,
+  /**
+   * The URL holds an unguessable token the CMS made to share a preview (Ghost's /p/<uuid>/):
+   * only who was given the link reaches it, which the finding's severity and text reflect.
+   */
+  capability: z.boolean().optional(),
 });
 export type ItemRoute = z.infer<typeof itemRouteSchema>;
 

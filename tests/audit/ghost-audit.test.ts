@@ -40,10 +40,11 @@ describe('draftleak audit (Ghost, Admin API key)', () => {
     const named = findings.map((finding) => `${finding.ruleId} ${finding.severity} ${finding.items.map((item) => `${item.id}:${item.status}`).join(',')}`).sort();
     expect(named).toEqual(
       [
-        // The draft page's preview /p/<uuid>/ renders it to anyone (body class page-secret-page).
-        `audit-unpublished-content-reachable critical ${fakeGhost.ids.draftPage}:draft`,
+        // The draft page's preview /p/<uuid>/ renders it to whoever has the link (body class
+        // page-secret-page): high, a share link, not a guessable id.
+        `audit-unpublished-content-reachable high ${fakeGhost.ids.draftPage}:draft`,
         // The draft post's preview too (its canonical link and its own cover).
-        `audit-unpublished-content-reachable critical ${fakeGhost.ids.draft}:draft`,
+        `audit-unpublished-content-reachable high ${fakeGhost.ids.draft}:draft`,
         `audit-unpublished-file-reachable high ${image('draft-cover.png')}:file of draft post ${fakeGhost.ids.draft}`,
         `audit-unpublished-file-reachable high ${image('draft-inline.png')}:file of draft post ${fakeGhost.ids.draft}`,
         // The scheduled post's feature image, before its date: critical.

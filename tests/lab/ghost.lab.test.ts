@@ -157,7 +157,7 @@ describe.sequential('Ghost lab', () => {
   }
   const imageOf = (finding: Finding): string => new URL(finding.items[0]?.id ?? '', state.baseUrl).href;
 
-  it('audit, default install: the images of the draft and the scheduled post are reachable; no post is verified reachable', async () => {
+  it('audit, default install: the images of the draft and the scheduled post are reachable, and the posts on their preview links only', async () => {
     for (const toggle of toggles) await misconfig('ghost', 'off', toggle);
     const { findings, notes, executionSuccessful } = await auditLab();
     expect(executionSuccessful).toBe(true);
@@ -168,11 +168,17 @@ describe.sequential('Ghost lab', () => {
       expect(finding.items[0]?.status).toBe(`file of ${parent?.status} post ${parent?.id}`);
       expect(finding.severity).toBe(parent?.status === 'scheduled' ? 'critical' : 'high');
     }
-    // The Admin API refuses anonymous reads; the posts' /p/<uuid>/ routes are not verified (no marker).
-    expect(findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable')).toEqual([]);
-    expect(notes.some((note) => note.startsWith('inventory: the preview (/p/<uuid>/) and slug routes of 2 unpublished post(s) are not verified'))).toBe(true);
+    // Ghost renders every draft and scheduled post at /p/<uuid>/ to whoever has the link (high: a
+    // share link); the Admin API refuses anonymous reads and the slug routes answer 404.
+    const content = findings.filter((finding) => finding.ruleId === 'audit-unpublished-content-reachable');
+    expect(content.map((finding) => finding.items[0]?.id).sort()).toEqual(unpublished.map((entry) => entry.id).sort());
+    for (const finding of content) {
+      expect(finding.severity).toBe('high');
+      expect(finding.urls).toHaveLength(1);
+      expect(finding.urls[0]).toMatch(/\/p\/[0-9a-f-]{36}\/$/);
+    }
     for (const url of post('published-1').images) expect(JSON.stringify(findings)).not.toContain(url);
-    expect(notes[0]).toMatch(/^audit: 6 unpublished item\(s\) \(4 file\(s\)\), 4 reachable by an anonymous visitor \(0 item\(s\), 4 file\(s\);/);
+    expect(notes[0]).toMatch(/^audit: 6 unpublished item\(s\) \(4 file\(s\)\), 6 reachable by an anonymous visitor \(2 item\(s\), 4 file\(s\);/);
   });
 
   it('audit with draft-images: the images the site footer now links count as published; only those of the scheduled post are named', async () => {

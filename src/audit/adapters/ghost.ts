@@ -314,7 +314,7 @@ function contentItem(origin: string, post: GhostPost): UnpublishedItem {
   if (post.resource === 'pages') {
     // Ghost's body_class gives a page "page-template page-<slug>", in its preview as well.
     const html = { kind: 'html-marker' as const, markers: [`page-${post.slug}`] };
-    routes.push({ kind: 'preview', url: preview, proof: html });
+    routes.push({ kind: 'preview', url: preview, proof: html, capability: true });
     routes.push({ kind: 'permalink', url: permalink, proof: html });
   } else {
     // A post page has no per-post class; ghost_head writes its canonical link (the /p/<uuid>/
@@ -324,7 +324,7 @@ function contentItem(origin: string, post: GhostPost): UnpublishedItem {
     // URL into a canonical link is not the post.
     const own = [...post.media.map((url) => new URL(url, origin).pathname), ...(post.titleHtml === undefined ? [] : [post.titleHtml])];
     const any = { any: own.length > 0 ? own : [`/p/${post.uuid}/ has no own text`] };
-    routes.push({ kind: 'preview', url: preview, proof: { kind: 'html-text', all: [`<link rel="canonical" href="${preview}"`], ...any } });
+    routes.push({ kind: 'preview', url: preview, proof: { kind: 'html-text', all: [`<link rel="canonical" href="${preview}"`], ...any }, capability: true });
     routes.push({ kind: 'permalink', url: permalink, proof: { kind: 'html-text', all: [`<link rel="canonical" href="${permalink}"`], ...any } });
   }
   const scheduledFor = post.status === 'scheduled' ? iso(post.publishedAt) : undefined;
