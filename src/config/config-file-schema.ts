@@ -70,6 +70,7 @@ export const configFileSchema = z
     allowHosts: ids.optional().meta({ description: 'As --allow-host: other hosts that may be probed ("host" or "host:port").' }),
     authScope: scanKey('authScope').meta({ description: 'As --auth-scope: which requests carry the headers: crawl, rules or all.' }),
     insecure: z.boolean().optional().meta({ description: 'As --insecure: accept TLS certificates that do not verify.' }),
+    verifyTokens: z.boolean().optional().meta({ description: "As --verify-tokens: check each token a rule finds with one read-only call to its vendor's API." }),
     userAgent: scanKey('userAgent').meta({ description: 'As --user-agent.' }),
     baseline: z.string().min(1).optional().meta({ description: 'As --baseline: a baseline file of accepted findings (relative to this file).' }),
     newOnly: z.boolean().optional().meta({ description: 'As --new-only: fail only on findings absent from the baseline.' }),

@@ -114,6 +114,7 @@ export function scanInputFromConfigFile(loaded: LoadedConfigFile, env: NodeJS.Pr
     ...(c.allowHosts !== undefined ? { allowHosts: c.allowHosts } : {}),
     ...(c.authScope !== undefined ? { authScope: c.authScope } : {}),
     ...(c.insecure !== undefined ? { insecure: c.insecure } : {}),
+    ...(c.verifyTokens !== undefined ? { verifyTokens: c.verifyTokens } : {}),
     ...(c.userAgent !== undefined ? { userAgent: c.userAgent } : {}),
   };
   return input;

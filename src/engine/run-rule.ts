@@ -84,6 +84,7 @@ function buildRequest(step: Step, base: string, document: JSONValue): HttpReques
       body: JSON.stringify(request.graphql),
       readOnlyGraphql: true,
       identity: request.identity,
+      ...(request.verify ? { verifyToken: true } : {}),
     };
   }
   return { method: request.method, url, headers, identity: request.identity, ...(request.verify ? { verifyToken: true } : {}) };

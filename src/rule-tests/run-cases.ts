@@ -69,6 +69,9 @@ function checkExpectations(ruleCase: RuleCase, findings: Finding[]): string[] {
         problems.push(`no finding names the item ${JSON.stringify(item)}`);
       }
     }
+    if (expected.verification !== undefined && !candidates.some((finding) => finding.verification === expected.verification)) {
+      problems.push(`no finding at ${wantedUrl ?? '(any url)'} has verification ${expected.verification}; got ${candidates.map((finding) => finding.verification ?? 'none').join(', ')}`);
+    }
     if (expected.exact && !candidates.some((finding) => finding.items.length === expected.items.length && expected.items.every((item) => finding.items.some((actual) => itemMatches(item, actual))))) {
       problems.push(`no finding at ${wantedUrl ?? '(any url)'} names exactly ${expected.items.length} item(s) ${JSON.stringify(expected.items)}; got ${candidates.map((finding) => JSON.stringify(finding.items)).join(' | ')}`);
     }

@@ -138,3 +138,22 @@ finding:
     expect(early.errors.map((error) => error.message).join('\n')).toMatch(/verify: true is for the last step/);
   });
 });
+
+describe('cases can state what the verify step said', () => {
+  it('a case expecting "unverified" fails when the vendor accepted the token, and passes when it says "verified"', async () => {
+    const { ruleCaseSchema } = await import('../../src/rule-tests/case-schema.js');
+    const { runCase } = await import('../../src/rule-tests/run-cases.js');
+    const token = 'previewpreviewpreview0tt';
+    const base = {
+      name: 'c',
+      expect: 'finding',
+      verify_tokens: true,
+      discovered: [{ kind: 'script', request: { path: '/app.js' }, response: { status: 200, body: `import "storyblok-js-client";const c={accessToken:"${token}"}` } }],
+      exchanges: [{ request: { url: `https://api.storyblok.com/v2/cdn/stories?version=draft&token=${token}` }, response: { status: 200, json: { stories: [] } } }],
+    };
+    const wrong = await runCase(rule, ruleCaseSchema.parse({ ...base, findings: [{ path: '/app.js', verification: 'unverified' }] }), '/tmp');
+    expect(wrong.problems).toEqual(['no finding at http://127.0.0.1:65535/app.js has verification unverified; got verified']);
+    const right = await runCase(rule, ruleCaseSchema.parse({ ...base, findings: [{ path: '/app.js', verification: 'verified' }] }), '/tmp');
+    expect(right.problems).toEqual([]);
+  });
+});

@@ -44,6 +44,7 @@ export interface ScanFlags extends OutputFlags, PlanFlags {
   maxDuration?: number;
   maxTargetDuration?: number;
   insecure?: boolean;
+  verifyTokens?: boolean;
   userAgent?: string;
   authScope?: ScanConfig['authScope'];
 }
@@ -87,6 +88,7 @@ export function toScanConfig(targets: string[], flags: Omit<ScanFlags, 'output'>
     ...(flags.maxDuration !== undefined ? { maxDurationMs: flags.maxDuration * 1000 } : {}),
     ...(flags.maxTargetDuration !== undefined ? { maxTargetDurationMs: flags.maxTargetDuration * 1000 } : {}),
     ...(flags.insecure === true ? { insecure: true } : {}),
+    ...(flags.verifyTokens === true ? { verifyTokens: true } : {}),
     ...(flags.userAgent !== undefined ? { userAgent: flags.userAgent } : {}),
     ...(flags.authScope !== undefined ? { authScope: flags.authScope } : {}),
     headers: { ...Object.fromEntries(fileHeaders), ...flagHeaders },
@@ -202,6 +204,7 @@ export function addScanOptions(command: Command): Command {
     .option('--max-duration <seconds>', 'stop the whole scan after this long and report what was found, marked incomplete', parseInteger('--max-duration', 1, 7 * 24 * 3600))
     .option('--max-target-duration <seconds>', 'stop each target after this long and go on with the next', parseInteger('--max-target-duration', 1, 7 * 24 * 3600))
     .option('--insecure', 'accept TLS certificates that do not verify (self-signed staging); said in the report')
+    .option('--verify-tokens', "check each token a rule finds with one read-only call to its vendor's documented API (that host is in scope for that call only)")
     .option('--user-agent <text>', 'User-Agent to send instead of draftleak/<version>')
     .addOption(new Option('--auth-scope <scope>', 'which requests carry --header and URL credentials: crawl, rules or all').choices(['crawl', 'rules', 'all']).default('all'))
     .option('--allow-host <host>', 'also probe this host ("host" or "host:port"; repeatable)', collect)
