@@ -10,7 +10,7 @@ export const auditRules = {
     name: 'An unpublished item (draft, pending, private, scheduled, trashed) is served to anonymous visitors',
     severity: 'critical',
     confidence: 'high',
-    cms: ['wordpress'],
+    cms: ['wordpress', 'strapi', 'directus', 'ghost', 'payload'],
     tags: ['audit', 'draft', 'scheduled'],
     cwe: ['CWE-284', 'CWE-200'],
     description:
@@ -20,6 +20,10 @@ export const auditRules = {
     references: [
       'https://developer.wordpress.org/rest-api/reference/posts/',
       'https://developer.wordpress.org/advanced-administration/security/application-passwords/',
+      'https://docs.strapi.io/cms/api/rest/status',
+      'https://docs.directus.io/reference/items.html',
+      'https://ghost.org/docs/admin-api/#posts',
+      'https://payloadcms.com/docs/versions/drafts',
     ],
   },
   file: {
@@ -27,7 +31,7 @@ export const auditRules = {
     name: 'A file of an unpublished item is served to anonymous visitors',
     severity: 'high',
     confidence: 'high',
-    cms: ['wordpress'],
+    cms: ['wordpress', 'strapi', 'directus', 'ghost', 'payload'],
     tags: ['audit', 'draft-media'],
     cwe: ['CWE-284', 'CWE-200'],
     description:
@@ -36,6 +40,9 @@ export const auditRules = {
       'Serve uploads of unpublished items through an access check (a private bucket with signed URLs, a media-protection plugin, the CMS\'s private file storage), or upload embargoed files only when publishing; then run the audit again and confirm every file route answers 401, 403 or 404. Files already served must be treated as published: rename or replace them if their content is sensitive.',
     references: [
       'https://developer.wordpress.org/rest-api/reference/media/',
+      'https://docs.strapi.io/cms/api/rest/upload',
+      'https://docs.directus.io/reference/files.html',
+      'https://payloadcms.com/docs/upload/overview',
     ],
   },
 } as const satisfies Record<string, RuleMeta>;
