@@ -117,7 +117,8 @@ describe.skipIf(chromiumPath === undefined)(`the HTML report in headless Chromiu
     const { page, log } = await open(browser, file, 'dark');
     try {
       expect([...log.errors, ...log.console, ...log.failed]).toEqual([]);
-      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      // Expressions as strings: they run in the page, and the suite's TypeScript has no DOM types.
+      const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
       expect(background).toBe('rgb(18, 22, 28)');
       await page.screenshot({ path: path.join(screenshotDir, 'demo-report-dark.png'), fullPage: false });
     } finally {
@@ -134,7 +135,7 @@ describe.skipIf(chromiumPath === undefined)(`the HTML report in headless Chromiu
       expect(log.errors).toEqual([]);
       expect(log.console).toEqual([]);
       expect(log.requests).toEqual([pathToFileURL(file).href]);
-      expect(await page.evaluate(() => document.querySelectorAll('script, img, iframe, object, embed').length)).toBe(0);
+      expect(await page.evaluate("document.querySelectorAll('script, img, iframe, object, embed').length")).toBe(0);
       const text = await page.locator('body').innerText();
       expect(text).toContain(hostile.img);
       expect(text).toContain(hostile.script);
