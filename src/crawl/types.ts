@@ -100,7 +100,7 @@ export interface CrawlBudgetReport {
 export interface CrawlResult {
   target: string;
   pages: CrawledPage[];
-  /** Every response fetched, for passive fingerprinting (bodies capped by the transport). */
+  /** The responses kept for passive fingerprinting: every non-page one and the first pages (fetcher.fingerprintedPages), bodies capped. */
   responses: HttpResponse[];
   robots: RobotsInfo;
   /** Same-origin URLs made from robots.txt Allow/Disallow rules: signals, never fetched by the crawl. */
