@@ -68,6 +68,7 @@ export const configFileSchema = z
       .optional()
       .meta({ description: 'As --header, each value read from an environment variable: { Authorization: { env: STAGING_AUTH } }.' }),
     allowHosts: ids.optional().meta({ description: 'As --allow-host: other hosts that may be probed ("host" or "host:port").' }),
+    scope: z.enum(['site', 'strict']).optional().meta({ description: "As --scope: site (default) also probes hosts of the target's own registrable domain; strict only the target's origin and allowHosts." }),
     authScope: scanKey('authScope').meta({ description: 'As --auth-scope: which requests carry the headers: crawl, rules or all.' }),
     insecure: z.boolean().optional().meta({ description: 'As --insecure: accept TLS certificates that do not verify.' }),
     verifyTokens: z.boolean().optional().meta({ description: "As --verify-tokens: check each token a rule finds with one read-only call to its vendor's API." }),

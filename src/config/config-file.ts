@@ -115,6 +115,7 @@ export function scanInputFromConfigFile(loaded: LoadedConfigFile, env: NodeJS.Pr
     ...(c.authScope !== undefined ? { authScope: c.authScope } : {}),
     ...(c.insecure !== undefined ? { insecure: c.insecure } : {}),
     ...(c.verifyTokens !== undefined ? { verifyTokens: c.verifyTokens } : {}),
+    ...(c.scope !== undefined ? { scope: c.scope } : {}),
     ...(c.userAgent !== undefined ? { userAgent: c.userAgent } : {}),
   };
   return input;

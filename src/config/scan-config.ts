@@ -23,6 +23,11 @@ export const scanConfigSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** Hosts beside the target's origin that may be probed: "host" or "host:port". */
   allowHosts: z.array(z.string().min(1)).default([]),
+  /**
+   * site: hosts of the target's own registrable domain (cms.example.com beside www.example.com)
+   * are probed too; strict: only the target's origin and --allow-host hosts.
+   */
+  scope: z.enum(['site', 'strict']).default('site'),
   /** Run every rule whatever CMS was detected. */
   allRules: z.boolean().default(false),
   /** `--rule`: run only the rules with these ids (checked against the rules loaded). */

@@ -7,6 +7,12 @@ export interface TransportOptions {
   target: string;
   /** Extra hosts the user allows: "host" (any port and scheme) or "host:port". */
   allowedHosts?: string[];
+  /**
+   * Hosts of the target's own site (same registrable domain, default ports) are in scope too:
+   * its CMS API and media hosts. The user's headers still go to the target's origin only.
+   * Default false (--scope strict); the scan turns it on by default (--scope site).
+   */
+  sameSite?: boolean;
   /** Requests in flight at once per origin. Default 4. */
   concurrencyPerHost?: number;
   /** Request starts per second per origin (retries count too). Default 10; 0 = unlimited. */
@@ -72,6 +78,7 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
   const resolved: ResolvedTransportOptions = {
     target: options.target,
     allowedHosts: options.allowedHosts ?? [],
+    sameSite: options.sameSite ?? false,
     concurrencyPerHost: options.concurrencyPerHost ?? 4,
     rateLimitPerHost: options.rateLimitPerHost ?? 10,
     timeoutMs: options.timeoutMs ?? 10_000,

@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts';
 import { ProbeError, UsageError } from '../core/errors.js';
 
 /**
@@ -12,6 +13,18 @@ export interface Scope {
   readonly anyPortHosts: ReadonlySet<string>;
   /** "host:port" pairs allowed on any scheme. */
   readonly hostPorts: ReadonlySet<string>;
+  /**
+   * The target's registrable domain ("example.co.uk" for www.example.co.uk, by the Public
+   * Suffix List with its private section, so a.github.io and b.github.io are two sites), when
+   * hosts of the same site are in scope: cms.example.co.uk, media.example.co.uk, on default
+   * ports. Absent for --scope strict and for targets with no such domain (an IP, localhost).
+   */
+  readonly siteDomain?: string;
+}
+
+/** The registrable domain of a host name, or undefined (IP addresses, localhost, a bare suffix). */
+export function registrableDomain(hostname: string): string | undefined {
+  return getDomain(normalizeHost(hostname), { allowPrivateDomains: true }) ?? undefined;
 }
 
 const defaultPorts: Record<string, string> = { 'http:': '80', 'https:': '443' };
@@ -30,7 +43,7 @@ export function parseHttpUrl(url: string): URL {
   return parsed;
 }
 
-export function createScope(target: string, allowedHosts: readonly string[] = []): Scope {
+export function createScope(target: string, allowedHosts: readonly string[] = [], options: { sameSite?: boolean } = {}): Scope {
   let targetUrl: URL;
   try {
     targetUrl = parseHttpUrl(target);
@@ -44,7 +57,8 @@ export function createScope(target: string, allowedHosts: readonly string[] = []
     if (port === undefined) anyPortHosts.add(host);
     else hostPorts.add(`${host}:${port}`);
   }
-  return { targetOrigin: originKey(targetUrl), anyPortHosts, hostPorts };
+  const siteDomain = options.sameSite === true ? registrableDomain(targetUrl.hostname) : undefined;
+  return { targetOrigin: originKey(targetUrl), anyPortHosts, hostPorts, ...(siteDomain === undefined ? {} : { siteDomain }) };
 }
 
 /** True when the URL is http(s) and its origin is the target or its host is allowed. */
@@ -60,8 +74,16 @@ export function isInScope(url: string | URL, scope: Scope): boolean {
   return (
     originKey(parsed) === scope.targetOrigin ||
     scope.anyPortHosts.has(host) ||
-    scope.hostPorts.has(`${host}:${effectivePort(parsed)}`)
+    scope.hostPorts.has(`${host}:${effectivePort(parsed)}`) ||
+    isSameSite(parsed, host, scope)
   );
+}
+
+// Another host of the target's own site, on a default port only: an explicit port is another
+// service the user did not name.
+function isSameSite(url: URL, host: string, scope: Scope): boolean {
+  if (scope.siteDomain === undefined || url.port !== '') return false;
+  return registrableDomain(host) === scope.siteDomain;
 }
 
 /** Scheme, host and explicit port: "http://h" and "http://h:80" are the same origin. */

@@ -69,7 +69,7 @@ const emptyBody: CappedBody = { body: '', bytes: 0, truncated: false };
 /** The only code in draftleak that opens sockets. Every safety policy is enforced here. */
 export function createUndiciTransport(options: TransportOptions): UndiciTransport {
   const settings = resolveTransportOptions(options);
-  const scope = createScope(settings.target, settings.allowedHosts);
+  const scope = createScope(settings.target, settings.allowedHosts, { sameSite: settings.sameSite });
   // Our own Agent, never the global dispatcher: its limits and timeouts are the scan's, and
   // nothing else in the process can change them. Redirects are not followed by undici (no
   // redirect interceptor is composed; undici 7 dropped the per-request maxRedirections option

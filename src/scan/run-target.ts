@@ -150,6 +150,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   if (outOfScope.length > 0) {
     notes.push(`not probed, out of scope (allow with --allow-host to include them): ${outOfScope.join(', ')}`);
   }
+  notes.push(...otherHostNotes(target, [...discovered.crawl.assetHosts, ...discovered.crawl.apiHosts], transport));
   // What a rule left unprobed on purpose (for_each caps, its request budget) is part of the result.
   for (const outcome of outcomes) for (const note of outcome.notes ?? []) notes.push(`rule ${outcome.ruleId} ${note}`);
   const allFailures = [...discovered.failures, ...outcomes.flatMap((outcome) => outcome.failures)];
@@ -207,4 +208,28 @@ function describeNothingScanned(seen: TrafficStats, failures: ProbeFailure[]): s
     return `not scanned: none of ${seen.requestsSent} request(s) got an answer${codes ? ` (${codes})` : ''}`;
   }
   return `not scanned: all ${seen.answers} answer(s) were refusals (401/403/429/503), as a WAF or an access gate gives; nothing behind it was reached`;
+}
+
+/**
+ * The other hosts the site's pages and bundles use: which of them rules may probe (hosts of the
+ * same site, allowed hosts) and which were seen but are not probed (third parties), so that a
+ * reader knows what the scan could not look at.
+ */
+function otherHostNotes(target: string, seen: string[], transport: Transport): string[] {
+  const own = new URL(target).origin;
+  const origins = [...new Set(seen.flatMap((value) => {
+    try {
+      return [new URL(value.includes('://') ? value : `https://${value}`).origin];
+    } catch {
+      return [];
+    }
+  }))].filter((origin) => origin !== own).sort();
+  if (origins.length === 0 || transport.isInScope === undefined) return [];
+  const probed = origins.filter((origin) => transport.isInScope?.(`${origin}/`) === true);
+  const notProbed = origins.filter((origin) => !probed.includes(origin));
+  const list = (values: string[]): string => (values.length > 20 ? `${values.slice(0, 20).join(', ')} and ${values.length - 20} more` : values.join(', '));
+  return [
+    ...(probed.length > 0 ? [`other hosts in scope (the same site, or allowed): ${list(probed)}`] : []),
+    ...(notProbed.length > 0 ? [`hosts the site uses that are not probed (another site; allow with --allow-host): ${list(notProbed)}`] : []),
+  ];
 }

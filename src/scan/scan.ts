@@ -52,6 +52,7 @@ export function createScanTransport(config: ScanConfig, target: string, headers:
   return createUndiciTransport({
     target,
     allowedHosts: config.allowHosts,
+    sameSite: config.scope === 'site',
     concurrencyPerHost: config.concurrency,
     rateLimitPerHost: config.rateLimit,
     timeoutMs: config.timeoutMs,
@@ -136,6 +137,8 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
             maxDiscoveryFiles: config.maxDiscoveryFiles,
             maxCrawlBytes: config.maxCrawlBytes,
             maxDepth: config.maxDepth,
+            // The transport allows this many connections per host; a crawl of 4 left 12 idle.
+            concurrency: config.concurrency,
           },
           choice,
           logger,

@@ -45,6 +45,7 @@ export interface ScanFlags extends OutputFlags, PlanFlags {
   maxTargetDuration?: number;
   insecure?: boolean;
   verifyTokens?: boolean;
+  scope?: 'site' | 'strict';
   userAgent?: string;
   authScope?: ScanConfig['authScope'];
 }
@@ -89,6 +90,7 @@ export function toScanConfig(targets: string[], flags: Omit<ScanFlags, 'output'>
     ...(flags.maxTargetDuration !== undefined ? { maxTargetDurationMs: flags.maxTargetDuration * 1000 } : {}),
     ...(flags.insecure === true ? { insecure: true } : {}),
     ...(flags.verifyTokens === true ? { verifyTokens: true } : {}),
+    ...(flags.scope !== undefined ? { scope: flags.scope } : {}),
     ...(flags.userAgent !== undefined ? { userAgent: flags.userAgent } : {}),
     ...(flags.authScope !== undefined ? { authScope: flags.authScope } : {}),
     headers: { ...Object.fromEntries(fileHeaders), ...flagHeaders },
@@ -207,6 +209,7 @@ export function addScanOptions(command: Command): Command {
     .option('--verify-tokens', "check each token a rule finds with one read-only call to its vendor's documented API (that host is in scope for that call only)")
     .option('--user-agent <text>', 'User-Agent to send instead of draftleak/<version>')
     .addOption(new Option('--auth-scope <scope>', 'which requests carry --header and URL credentials: crawl, rules or all').choices(['crawl', 'rules', 'all']).default('all'))
+    .addOption(new Option('--scope <scope>', "site: also probe hosts of the target's own site (cms.example.com beside www.example.com); strict: only the target's origin and --allow-host").choices(['site', 'strict']))
     .option('--allow-host <host>', 'also probe this host ("host" or "host:port"; repeatable)', collect)
     .option('--concurrency <n>', 'rules and connections at once per host (default 4)', parseInteger('--concurrency', 1, 64))
     .option('--rate-limit <rps>', 'requests per second per host (default 10; 0 = no limit)', parseNumber('--rate-limit', 0, 1000))
