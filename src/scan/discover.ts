@@ -27,6 +27,8 @@ export interface CrawlLimits {
   maxDiscoveryFiles?: number;
   maxCrawlBytes?: number;
   maxDepth?: number;
+  /** Crawl fetches at once (--concurrency); the crawl's own default (4) when absent. */
+  concurrency?: number;
 }
 
 export interface DiscoverOptions extends CrawlLimits {
@@ -71,6 +73,7 @@ export async function discoverTarget(options: DiscoverOptions): Promise<TargetDi
     ...(options.maxDiscoveryFiles === undefined ? {} : { maxDiscoveryFiles: options.maxDiscoveryFiles }),
     ...(options.maxCrawlBytes === undefined ? {} : { maxBytes: options.maxCrawlBytes }),
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.keepDocumentChars === undefined ? {} : { keepDocumentChars: options.keepDocumentChars }),
     logger,
   });
