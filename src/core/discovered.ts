@@ -8,6 +8,12 @@ import { z } from 'zod';
 export const discoveredKinds = ['html', 'script', 'source-map'] as const;
 export type DiscoveredKind = (typeof discoveredKinds)[number];
 
+/**
+ * The most documents one discovered step reads (its `max`). A step reads the first ones in crawl
+ * order, so the crawl never needs to keep more than this many of any kind.
+ */
+export const maxDiscoveredReads = 500;
+
 export const discoveredDocumentSchema = z.object({
   kind: z.enum(discoveredKinds),
   url: z.string(),

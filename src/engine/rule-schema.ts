@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { discoveredKinds } from '../core/discovered.js';
+import { discoveredKinds, maxDiscoveredReads } from '../core/discovered.js';
 import { ruleMetaSchema } from '../core/rule-meta.js';
 
 /**
@@ -137,7 +137,7 @@ export const discoveredSourceSchema = z.strictObject({
   /** Which of the documents the crawl fetched: pages, same-origin script bundles, source maps. */
   kinds: z.array(z.enum(discoveredKinds)).min(1).default(['html', 'script', 'source-map']),
   /** At most this many documents are read (in the order the crawl fetched them). */
-  max: z.number().int().min(1).max(500).default(200),
+  max: z.number().int().min(1).max(maxDiscoveredReads).default(200),
 });
 
 export const stepSchema = z.strictObject({
