@@ -1,92 +1,143 @@
-// Prints figures; asserts nothing. Traffic goes only to the demo sites on 127.0.0.1.
-//   npm run bench            (builds first)
-import { performance } from 'node:perf_hooks';
-import { startDemoSites } from '../dist/demo/demo-site.js';
-import { scan } from '../dist/scan/scan.js';
-import { scanConfigSchema } from '../dist/config/scan-config.js';
-import { createLogger } from '../dist/core/logger.js';
-import { builtinRulesDir, loadRules } from '../dist/engine/index.js';
-import { runRuleCases } from '../dist/rule-tests/run-cases.js';
+// The benchmark harness of issue 15: draftleak next to ffuf against the same loopback servers,
+// each server in a process of its own. Prints a table and writes bench/results/<date>.json.
+// Asserts nothing: the targets are printed beside the figures, never checked in tests.
+//
+//   npm run bench                                   every default scenario, 3 rounds each
+//   npm run bench -- --only probe,startup --rounds 1
+//   npm run bench -- --sizes 1000,5000              scaling sizes (default 1000,5000,20000,50000)
+//   npm run bench -- --only micro | hostile         the in-process and hostile-site figures
+//
+// Scenarios: probe, crawl, scaling, full-scan, startup, ceiling (default); micro, hostile (opt-in).
+// Traffic goes to 127.0.0.1 only.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from './bench/measure.mjs';
+import { ceilingScenario, concurrency, crawlScenario, findFfuf, fullScanScenario, probeScenario, scalingScenario, startupScenario } from './bench/scenarios.mjs';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
-const logger = createLogger('silent');
+const defaults = ['probe', 'crawl', 'scaling', 'full-scan', 'startup', 'ceiling'];
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
+    sizes: { type: 'string', default: '1000,5000,20000,50000' },
+    out: { type: 'string' },
+  },
+});
+const chosen = values.only ? values.only.split(',').map((name) => name.trim()) : defaults;
+const rounds = Number(values.rounds);
+const sizes = values.sizes.split(',').map(Number);
 
-function cpuMs(start) {
-  const usage = process.cpuUsage(start);
-  return (usage.user + usage.system) / 1000;
+const machine = {
+  nproc: os.availableParallelism(),
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+  node: process.version,
+  platform: `${os.type()} ${os.release()}`,
+  loadAverageAtStart: os.loadavg().map((load) => Number(load.toFixed(2))),
+};
+const ffuf = chosen.some((name) => name === 'probe' || name === 'crawl') ? findFfuf() : { missing: 'not needed by the chosen scenarios' };
+console.log(`machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
+console.log(ffuf.path ? `reference: ${ffuf.version} (${ffuf.path})${ffuf.timed ? '' : '; /usr/bin/time missing: no CPU or RSS figures for ffuf'}` : `reference: no ffuf comparison: ${ffuf.missing}`);
+console.log(`each figure is the median of ${rounds} run(s); the machine may be shared with other work\n`);
+
+const rows = [];
+const runScenario = async (name, run) => {
+  if (!chosen.includes(name)) return;
+  process.stderr.write(`bench: ${name}...\n`);
+  const started = Date.now();
+  const produced = await run();
+  rows.push(...produced);
+  printRows(produced);
+  process.stderr.write(`bench: ${name} took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+};
+
+await runScenario('probe', () => probeScenario({ rounds, ffuf }));
+await runScenario('crawl', () => crawlScenario({ rounds, ffuf }));
+await runScenario('scaling', () => scalingScenario({ rounds, sizes, reuse: rows }));
+await runScenario('full-scan', () => fullScanScenario({ rounds }));
+await runScenario('startup', () => startupScenario({ rounds }));
+await runScenario('ceiling', () => ceilingScenario());
+if (chosen.includes('micro')) execFileSync(process.execPath, [path.join(repoRoot, 'scripts/bench/in-process.mjs')], { stdio: 'inherit' });
+if (chosen.includes('hostile')) {
+  const { benchHostile } = await import('./bench-hostile.mjs');
+  rows.push({ scenario: 'hostile', tool: 'draftleak', ...(await benchHostile()) });
 }
 
-const demo = await startDemoSites();
-try {
-  const targets = ['wordpress', 'strapi', 'directus'].map((name) => demo.origin(name));
-  const config = scanConfigSchema.parse({
-    targets,
-    rateLimit: 0,
-    allowHosts: [new URL(demo.origin('media-bucket')).host],
-  });
-  await scan(config, logger, 'bench'); // warm-up: module loading, JIT
-  const wall = [];
-  let requests = 0;
-  const cpuStart = process.cpuUsage();
-  for (let round = 0; round < rounds; round += 1) {
-    const started = performance.now();
-    const { result } = await scan(config, logger, 'bench');
-    wall.push(performance.now() - started);
-    requests += result.targets.reduce((sum, target) => sum + target.requestsSent, 0);
+const targets = verdicts(rows);
+if (targets.length > 0) {
+  console.log('\nissue 15 targets (printed, never asserted)');
+  for (const line of targets) console.log(`  ${line}`);
+}
+
+const date = new Date().toISOString().slice(0, 10);
+const outFile = values.out ?? path.join(repoRoot, 'bench/results', `${date}.json`);
+mkdirSync(path.dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), version: JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version, commit: gitCommit(), machine, rounds, concurrency, reference: ffuf.version ?? ffuf.missing, scenarios: chosen, rows, targets }, null, 2)}\n`);
+console.log(`\nwritten: ${path.relative(process.cwd(), outFile)}`);
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
   }
-  const cpu = cpuMs(cpuStart);
-  wall.sort((a, b) => a - b);
-  const total = wall.reduce((sum, ms) => sum + ms, 0);
-  const { rules: loadedRules } = await loadRules([builtinRulesDir]);
-  console.log(`scan of 3 demo targets (calibration, crawl, fingerprints, then the rules their CMS calls for, of ${loadedRules.length}), rate limit off, ${rounds} rounds`);
-  console.log(`  wall ms per scan: median ${wall[Math.floor(rounds / 2)].toFixed(1)}, min ${wall[0].toFixed(1)}, max ${wall.at(-1).toFixed(1)}`);
-  console.log(`  requests per scan: ${(requests / rounds).toFixed(1)}; ${(requests / (total / 1000)).toFixed(0)} requests/s`);
-  console.log(`  client CPU per request: ${((cpu * 1000) / requests).toFixed(0)} µs (server runs in-process, included)`);
-} finally {
-  await demo.close();
 }
 
-const { rules } = await loadRules([builtinRulesDir]);
-const caseRounds = Number(process.env.BENCH_CASE_ROUNDS ?? 50);
-let cases = 0;
-const caseStart = performance.now();
-for (let round = 0; round < caseRounds; round += 1) {
-  for (const { rule, file } of rules) cases += (await runRuleCases(rule, file)).cases.length;
-}
-const caseMs = performance.now() - caseStart;
-console.log(`offline rule cases (replay transport; each rule also runs the 6 honeypots): ${cases} cases in ${caseMs.toFixed(0)} ms = ${((caseMs * 1000) / cases).toFixed(0)} µs per case`);
-console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
-
-// Link extraction on a ~20 KB HTML page: cheerio.load (parse5) and cheerio/slim against the
-// streaming htmlparser2 extractor the crawler uses for bulk pages (shared/research/deps.md §3).
-{
-  const cheerio = await import('cheerio');
-  const slim = await import('cheerio/slim');
-  const { extractLinks } = await import('../dist/crawl/index.js');
-  const links = Array.from({ length: 160 }, (_, i) => `<li><a href="/post-${i}/">Post ${i}</a></li>`).join('\n');
-  const page = `<!DOCTYPE html><html><head><title>Bench</title>${Array.from({ length: 8 }, (_, i) => `<link rel="stylesheet" href="/s${i}.css"><script src="/j${i}.js"></script>`).join('')}</head><body><ul>${links}</ul><p>${'lorem ipsum dolor sit amet '.repeat(300)}</p></body></html>`;
-  const iterations = Number(process.env.BENCH_PARSE_ROUNDS ?? 500);
-  const measure = (name, fn) => {
-    for (let i = 0; i < 50; i += 1) fn();
-    const started = performance.now();
-    let count = 0;
-    for (let i = 0; i < iterations; i += 1) count = fn();
-    const us = ((performance.now() - started) * 1000) / iterations;
-    console.log(`  ${name.padEnd(34)} ${us.toFixed(0).padStart(6)} µs/page  (${count} URLs)`);
-  };
-  console.log(`link extraction, ${(page.length / 1024).toFixed(1)} KiB page, ${iterations} iterations`);
-  const viaCheerio = (load) => () => {
-    const $ = load(page);
-    return $('a[href]').length + $('script[src]').length + $('link[href]').length;
-  };
-  measure('cheerio.load + 3 selectors', viaCheerio(cheerio.load));
-  measure('cheerio/slim load + 3 selectors', viaCheerio(slim.load));
-  measure('htmlparser2 extractLinks (crawler)', () => {
-    const found = extractLinks(page, 'http://127.0.0.1/');
-    return found.anchors.length + found.scripts.length + found.linkTags.length;
-  });
+function fmt(value, digits = 0) {
+  if (value === undefined || value === null || Number.isNaN(value)) return '-';
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-// Bounded whatever the server does: the trap site, scanned in a child process of its own.
-const { benchHostile } = await import('./bench-hostile.mjs');
-await benchHostile();
+function printRows(produced) {
+  const header = ['scenario', 'tool', 'wall s', 'requests', 'req/s', 'pages/s', 'CPU s/1k req', 'peak RSS MiB', 'what'];
+  const table = produced.map((row) => [
+    row.scenario,
+    row.tool,
+    fmt(row.wallMs / 1000, 2),
+    fmt(row.requests),
+    fmt(row.rps),
+    row.pagesPerSecond === undefined ? '' : `${fmt(row.pagesPerSecond)} (${fmt(row.pagesCrawled)} pages)`,
+    fmt(row.cpuSecPer1kRequests, 3),
+    fmt(row.maxRssMiB, 1),
+    row.what + (row.requestsPerRule === undefined ? '' : `; ${fmt(row.rulesRun)} rule runs, ${fmt(row.requestsPerRule, 1)} requests/rule, ${fmt(row.findings)} findings, SARIF ${fmt(row.sarifKiB)} KiB`),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => String(cells[column]).length)));
+  const line = (cells) => cells.map((cell, column) => (column === cells.length - 1 ? String(cell) : String(cell).padEnd(widths[column]))).join('  ');
+  console.log(line(header));
+  for (const cells of table) console.log(line(cells));
+  console.log('');
+}
+
+/** The issue's targets, read off the rows: each line says the figure, the target, and whether it holds. */
+function verdicts(all) {
+  const lines = [];
+  const find = (scenario, tool, what) => all.find((row) => row.scenario === scenario && row.tool === tool && (what === undefined || row.what.startsWith(what)));
+  const mark = (ok) => (ok ? 'met' : 'MISSED');
+  const probe = find('probe', 'draftleak');
+  const probeRef = find('probe', 'ffuf');
+  if (probe && probeRef) {
+    const speed = probe.rps / probeRef.rps;
+    const cpu = probe.cpuUsPerRequest / probeRef.cpuUsPerRequest;
+    lines.push(`probe speed ${fmt(speed, 2)}x ffuf (target >= 0.8x): ${mark(speed >= 0.8)}; CPU/request ${fmt(cpu, 1)}x ffuf's (target <= 2x): ${mark(cpu <= 2)}`);
+  }
+  const crawl = find('crawl', 'draftleak');
+  const crawlRef = find('crawl', 'ffuf');
+  if (crawl && crawlRef) {
+    const speed = crawl.pagesPerSecond / crawlRef.pagesPerSecond;
+    lines.push(`crawl ${fmt(speed, 2)}x ffuf's pages/s (target >= 0.5x): ${mark(speed >= 0.5)}; ${fmt(crawl.pagesCrawled)} of ${fmt(crawl.pagesOffered)} pages crawled: ${mark(crawl.pagesCrawled >= crawl.pagesOffered)}`);
+  }
+  const scaling = all.filter((row) => row.scenario === 'scaling');
+  const at = (pages) => scaling.find((row) => row.pagesOffered === pages);
+  if (at(50_000)) lines.push(`peak RSS at 50,000 pages ${fmt(at(50_000).maxRssMiB)} MiB (target < 150): ${mark(at(50_000).maxRssMiB < 150)}`);
+  if (at(5000) && at(50_000)) {
+    const growth = at(50_000).maxRssMiB / at(5000).maxRssMiB - 1;
+    const timeRatio = at(50_000).wallMs / at(5000).wallMs;
+    lines.push(`peak RSS 5k -> 50k +${fmt(growth * 100)}% (target within 20%): ${mark(Math.abs(growth) <= 0.2)}; time 50k/5k ${fmt(timeRatio, 1)}x (linear: 10x)`);
+  }
+  const version = find('startup', 'draftleak', 'draftleak --version');
+  if (version) lines.push(`--version ${fmt(version.wallMs / 1000, 3)} s (target < 0.15 s): ${mark(version.wallMs < 150)}`);
+  return lines;
+}

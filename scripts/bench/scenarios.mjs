@@ -1,0 +1,276 @@
+// The scenarios of issue 15. Each returns rows of figures (medians over `rounds` runs); the
+// harness prints them and writes them to bench/results/. Nothing here asserts anything.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { findFfuf, medians, runDraftleak, runFfuf, startFixture, tempDir } from './measure.mjs';
+
+export const concurrency = 16;
+
+/** One measured run as a row: the figures every scenario reports. */
+function figures(result, requests, extra = {}) {
+  return {
+    wallMs: result.wallMs,
+    requests,
+    rps: requests / (result.wallMs / 1000),
+    cpuMs: result.cpuMs,
+    cpuUsPerRequest: (result.cpuMs * 1000) / requests,
+    cpuSecPer1kRequests: result.cpuMs / requests,
+    maxRssMiB: result.maxRssMiB,
+    ...extra,
+  };
+}
+
+async function rounds(count, once) {
+  const all = [];
+  for (let round = 0; round < count; round += 1) all.push(await once(round));
+  return { ...medians(all), rounds: all.length };
+}
+
+function checkExit(result, what) {
+  // 0 clean, 1 findings at or above --fail-on: both mean the run finished.
+  if (result.code !== 0 && result.code !== 1) {
+    throw new Error(`${what} exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Probe throughput
+
+export const probeRules = 200;
+export const pathsPerRule = 100;
+
+/**
+ * The rule probes are driven through the real CLI with a generated rules folder (not through the
+ * engine directly), so the figure is what a user's `scan --rules` gets: start-up, rule loading,
+ * calibration and the small crawl, scheduling, the scope checks and the cache, all included.
+ * 200 rules x for_each over 100 paths, because for_each takes at most 100 items and a rule at
+ * most 200 requests (engine/run-rule.ts): 20 rules cannot make 20,000 probes.
+ */
+export function writeProbeRules(dir) {
+  mkdirSync(dir, { recursive: true });
+  const paths = [];
+  for (let rule = 0; rule < probeRules; rule += 1) {
+    const items = Array.from({ length: pathsPerRule }, (_, n) => `item-${n}.json`);
+    for (const item of items) paths.push(`bench-${rule}/${item}`);
+    const id = `bench-probe-${rule}`;
+    writeFileSync(
+      path.join(dir, `${id}.yaml`),
+      [
+        `id: ${id}`,
+        `name: Benchmark probe ${rule}`,
+        'severity: low',
+        'confidence: low',
+        'cms: [generic]',
+        'description: A generated rule for the benchmark; it probes paths that do not exist.',
+        'remediation: None; it is a benchmark.',
+        'references: [https://example.com/bench]',
+        'steps:',
+        '  - id: probe',
+        '    for_each:',
+        `      in: '${JSON.stringify(items).replaceAll("'", "''").replace(/^/, '`').replace(/$/, '`')}'`,
+        '      as: name',
+        `      max: ${pathsPerRule}`,
+        '    request:',
+        `      path: "/bench-${rule}/{{name}}"`,
+        '    match:',
+        '      all:',
+        '        - status: 200',
+        '        - word: "draft"',
+        'finding:',
+        '  message: "a draft at {{name}}"',
+        '',
+      ].join('\n'),
+    );
+  }
+  return paths;
+}
+
+export async function probeScenario({ rounds: count, ffuf }) {
+  const dir = tempDir();
+  const rulesDir = path.join(dir, 'rules');
+  const paths = writeProbeRules(rulesDir);
+  const wordlist = path.join(dir, 'paths.txt');
+  writeFileSync(wordlist, `${paths.join('\n')}\n`);
+  const server = await startFixture('probe');
+  const rows = [];
+  try {
+    const draftleak = await rounds(count, async () => {
+      await server.reset();
+      const result = await runDraftleak([
+        'scan', `${server.origin}/`, '--no-builtin-rules', '--rules', rulesDir, '--rate-limit', '0', '--concurrency', String(concurrency),
+        '--max-requests', String(paths.length * 2), '--format', 'json', '--fail-on', 'none',
+      ]);
+      checkExit(result, 'draftleak scan (probes)');
+      const sent = JSON.parse(result.stdout).targets?.[0]?.requestsSent ?? Number.NaN;
+      return figures(result, await server.count(), { requestsSentByDraftleak: sent });
+    });
+    rows.push({ scenario: 'probe', tool: 'draftleak', what: `${paths.length} rule probes (${probeRules} rules x for_each ${pathsPerRule}), mostly 404, concurrency ${concurrency}, via the CLI`, ...draftleak });
+    if (ffuf.path) {
+      const reference = await rounds(count, async () => {
+        await server.reset();
+        const result = await runFfuf(ffuf, ['-u', `${server.origin}/FUZZ`, '-w', wordlist, '-t', String(concurrency), '-mc', 'all', '-s']);
+        if (result.code !== 0) throw new Error(`ffuf exited ${result.code}: ${result.stderr.slice(0, 500)}`);
+        return figures(result, await server.count());
+      });
+      rows.push({ scenario: 'probe', tool: 'ffuf', what: `the same ${paths.length} paths, -t ${concurrency} -mc all`, ...reference });
+    }
+  } finally {
+    server.close();
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2 and 3. Crawl throughput and scaling
+
+/** The flags a crawl of `pages` pages needs beyond --max-pages: byte and request budgets sized to it. */
+function crawlFlags(pages) {
+  return [
+    '--max-pages', String(pages), '--rate-limit', '0', '--concurrency', String(concurrency),
+    // ~20 KB pages plus sitemaps; the defaults (20 MiB, 10,000 requests) would stop the crawl early.
+    '--max-crawl-bytes', String(pages * 24 * 1024 + 16 * 1024 * 1024), '--max-requests', String(pages * 2 + 2000),
+  ];
+}
+
+async function crawlOnce(server, pages) {
+  await server.reset();
+  const result = await runDraftleak(['scan', `${server.origin}/`, ...crawlFlags(pages), '--format', 'json', '--fail-on', 'none']);
+  checkExit(result, `draftleak scan (crawl of ${pages})`);
+  const target = JSON.parse(result.stdout).targets?.[0] ?? {};
+  const crawled = target.discovery?.pagesCrawled ?? Number.NaN;
+  const requests = await server.count();
+  return figures(result, requests, { pagesCrawled: crawled, pagesPerSecond: crawled / (result.wallMs / 1000), cpuMsPerPage: result.cpuMs / crawled, inventory: target.discovery?.publishedInventory ?? Number.NaN });
+}
+
+export async function crawlScenario({ rounds: count, ffuf, pages = 5000 }) {
+  const server = await startFixture('site', pages);
+  const rows = [];
+  try {
+    const draftleak = await rounds(count, () => crawlOnce(server, pages));
+    rows.push({ scenario: 'crawl', tool: 'draftleak', pagesOffered: pages, what: `scan of a ${pages}-page site of ~20 KB linked pages + sitemaps (${crawlFlags(pages).join(' ')}), all built-in rules it selects`, ...draftleak });
+    if (ffuf.path) {
+      const dir = tempDir();
+      const wordlist = path.join(dir, 'urls.txt');
+      // The same URLs: every page but the home page (ffuf's FUZZ cannot be empty), robots, sitemaps.
+      const sitemaps = Math.ceil(pages / 10_000);
+      const urls = ['robots.txt', 'sitemap_index.xml', ...Array.from({ length: sitemaps }, (_, i) => `sitemap-${i + 1}.xml`), ...Array.from({ length: pages - 1 }, (_, k) => `post-${k + 1}/`)];
+      writeFileSync(wordlist, `${urls.join('\n')}\n`);
+      const reference = await rounds(count, async () => {
+        await server.reset();
+        const result = await runFfuf(ffuf, ['-u', `${server.origin}/FUZZ`, '-w', wordlist, '-t', String(concurrency), '-mc', 'all', '-s']);
+        if (result.code !== 0) throw new Error(`ffuf exited ${result.code}: ${result.stderr.slice(0, 500)}`);
+        const requests = await server.count();
+        return figures(result, requests, { pagesCrawled: pages - 1, pagesPerSecond: (pages - 1) / (result.wallMs / 1000), cpuMsPerPage: result.cpuMs / (pages - 1) });
+      });
+      rows.push({ scenario: 'crawl', tool: 'ffuf', what: `the same ${urls.length} URLs (pages, robots, sitemaps), -t ${concurrency} -mc all`, ...reference });
+    }
+  } finally {
+    server.close();
+  }
+  return rows;
+}
+
+export async function scalingScenario({ rounds: count, sizes, reuse }) {
+  const rows = [];
+  for (const pages of sizes) {
+    const known = reuse?.find((row) => row.scenario === 'crawl' && row.tool === 'draftleak' && row.pagesOffered === pages);
+    if (known) {
+      rows.push({ ...known, scenario: 'scaling', what: `crawl of ${pages} pages (the crawl scenario's runs)` });
+      continue;
+    }
+    const server = await startFixture('site', pages);
+    try {
+      const measured = await rounds(count, () => crawlOnce(server, pages));
+      rows.push({ scenario: 'scaling', tool: 'draftleak', what: `crawl of ${pages} pages`, pagesOffered: pages, ...measured });
+    } finally {
+      server.close();
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Full scan of the demo
+
+export async function fullScanScenario({ rounds: count }) {
+  const demo = await startFixture('demo');
+  const dir = tempDir();
+  try {
+    const { origins } = demo;
+    const targets = ['wordpress', 'strapi', 'directus'].map((name) => origins[name]);
+    const bucket = new URL(origins['media-bucket']).host;
+    const sarif = path.join(dir, 'demo.sarif');
+    const json = path.join(dir, 'demo.json');
+    const measured = await rounds(count, async () => {
+      const result = await runDraftleak(['scan', ...targets, '--allow-host', bucket, '--all-rules', '--rate-limit', '0', '--fail-on', 'none', '-o', sarif, '-o', json]);
+      checkExit(result, 'draftleak scan (demo)');
+      const report = JSON.parse(readFileSync(json, 'utf8'));
+      const requests = report.targets.reduce((sum, target) => sum + target.requestsSent, 0);
+      const rulesRun = report.targets.reduce((sum, target) => sum + target.rulesRun.length, 0);
+      const findings = report.targets.reduce((sum, target) => sum + target.findings.length, 0);
+      return { ...figures(result, requests), rulesRun, requestsPerRule: requests / rulesRun, findings, sarifKiB: readFileSync(sarif).length / 1024 };
+    });
+    return [{ scenario: 'full-scan', tool: 'draftleak', what: 'demo: 3 targets (wordpress, strapi, directus) + asset bucket, --all-rules, to SARIF and JSON files; requests counted by draftleak (the demo sites run in one fixture process)', ...measured }];
+  } finally {
+    demo.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Start-up
+
+export async function startupScenario({ rounds: count }) {
+  const rows = [];
+  const timed = async (what, args, requests = () => 0) =>
+    rows.push({
+      scenario: 'startup',
+      tool: 'draftleak',
+      what,
+      ...(await rounds(count, async () => {
+        const result = await runDraftleak(args);
+        checkExit(result, what);
+        return { wallMs: result.wallMs, cpuMs: result.cpuMs, maxRssMiB: result.maxRssMiB, requests: await requests() };
+      })),
+    });
+  await timed('draftleak --version', ['--version']);
+  await timed('draftleak rules list', ['rules', 'list']);
+  const site = await startFixture('site', 1);
+  try {
+    await timed('one-page scan (scan URL --max-pages 1 --rate-limit 0, built-in rules it selects)', ['scan', `${site.origin}/`, '--max-pages', '1', '--rate-limit', '0', '--format', 'json', '--fail-on', 'none'], async () => {
+      const requests = await site.count();
+      await site.reset();
+      return requests;
+    });
+  } finally {
+    site.close();
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The servers' own ceiling (autocannon), so a ratio can be read against what the server can give.
+
+export async function ceilingScenario() {
+  let autocannon;
+  try {
+    autocannon = (await import('autocannon')).default;
+  } catch {
+    return [{ scenario: 'ceiling', tool: 'autocannon', what: 'skipped: autocannon is not installed (npm install)' }];
+  }
+  const rows = [];
+  for (const [mode, size, urlPath, what] of [
+    ['probe', undefined, '/bench-0/item-0.json', '404 of the probe server'],
+    ['site', 5000, '/post-1/', '20 KB page of the 5,000-page site'],
+  ]) {
+    const server = await startFixture(mode, size);
+    try {
+      const result = await autocannon({ url: `${server.origin}${urlPath}`, connections: concurrency, duration: 5 });
+      rows.push({ scenario: 'ceiling', tool: 'autocannon', what: `${what}, ${concurrency} connections, 5 s`, rps: result.requests.average, requests: result.requests.total, wallMs: result.duration * 1000, latencyP50Ms: result.latency.p50, errors: result.errors });
+    } finally {
+      server.close();
+    }
+  }
+  return rows;
+}
+
+export { findFfuf };
