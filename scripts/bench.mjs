@@ -48,7 +48,16 @@ const runScenario = async (name, run) => {
   if (!chosen.includes(name)) return;
   process.stderr.write(`bench: ${name}...\n`);
   const started = Date.now();
-  const produced = await run();
+  let produced;
+  try {
+    produced = await run();
+  } catch (error) {
+    // One broken scenario (a rule file being edited in the work tree, say) must not cost the others.
+    const message = error instanceof Error ? error.message : String(error);
+    console.log(`${name}: FAILED: ${message.split('\n').slice(0, 6).join(' | ')}\n`);
+    rows.push({ scenario: name, tool: 'draftleak', what: `failed: ${message.slice(0, 500)}` });
+    return;
+  }
   rows.push(...produced);
   printRows(produced);
   process.stderr.write(`bench: ${name} took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
