@@ -60,6 +60,12 @@ export function registerDraftleakFunctions(): void {
     [{ types: [TYPE_STRING, TYPE_NUMBER, TYPE_BOOLEAN, TYPE_NULL] }],
   );
   registerFunction('json_encode', ([value]) => JSON.stringify(value ?? null), [{ types: [TYPE_ANY] }]);
+  // RFC 8288 Link header: the URL of the link with this rel ("next" for pagination).
+  registerFunction(
+    'link_rel',
+    ([header, rel]) => (typeof header === 'string' && typeof rel === 'string' ? linkWithRel(header, rel) : null),
+    [{ types: [TYPE_STRING, TYPE_NULL] }, { types: [TYPE_STRING] }],
+  );
   // How a finding names a token it found: enough to tell which one it is, never enough to use.
   registerFunction(
     'mask_token',
@@ -77,3 +83,15 @@ export function tokenFingerprint(token: string): string {
   return `${token.length >= 16 ? token.slice(0, 4) : ''}…#${hash}`;
 }
 registerDraftleakFunctions();
+
+/** `<https://h/?page=2>; rel="next", <…>; rel="last"` → the URL whose rel list holds `rel`. */
+export function linkWithRel(header: string, rel: string): string | null {
+  for (const part of header.slice(0, 8192).split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (!match) continue;
+    const rels = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(match[2] ?? '');
+    const names = (rels?.[1] ?? rels?.[2] ?? '').toLowerCase().split(/\s+/);
+    if (names.includes(rel.toLowerCase())) return match[1] ?? null;
+  }
+  return null;
+}

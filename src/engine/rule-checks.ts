@@ -58,6 +58,7 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
       checkName(step.for_each.as, at('for_each', 'as'));
       known.add(step.for_each.as);
     }
+    if (step.paginate) checkExpression(step.paginate.next, at('paginate', 'next'));
     const { request } = step;
     if (request?.verify) {
       // One call per token, after the steps that found it: the finding stands on those.

@@ -146,13 +146,23 @@ export const stepSchema = z.strictObject({
   discovered: discoveredSourceSchema
     .optional()
     .describe('Instead of a request: read each document the discovery crawl already fetched (pages, scripts, source maps), one branch per document, without asking the site again.'),
+  paginate: z
+    .strictObject({
+      /** JMESPath over each page's response document giving the next page's URL or path, or null on the last page. */
+      next: z.string().min(1),
+      /** Pages read at most, the first included. */
+      max: z.number().int().min(2).max(50).default(10),
+    })
+    .optional()
+    .describe("Follow the answer's next page (next: JMESPath giving its URL or path, e.g. json.links.next or link_rel(headers.link, 'next')) up to max pages; each page is its own branch."),
   for_each: forEachSchema.optional().describe('Repeat the step for each item of a list (a JMESPath expression), at most `max` times.'),
   extract: z.array(extractorSchema).default([]).describe('Values to name for later steps: json (JMESPath), css (selector + attribute), regex (group), header.'),
   /** The branch continues only when this holds. A step without match is a baseline. */
   match: matcherSchema.optional().describe('A tree of matchers (all, any, not over status, header, word, regex, json, css, size); the branch continues only when it holds.'),
 })
   .refine((step) => (step.request === undefined) !== (step.discovered === undefined), { message: 'give exactly one of request or discovered' })
-  .refine((step) => step.discovered === undefined || step.for_each === undefined, { message: 'a discovered step already forks one branch per document: it takes no for_each', path: ['for_each'] });
+  .refine((step) => step.discovered === undefined || step.for_each === undefined, { message: 'a discovered step already forks one branch per document: it takes no for_each', path: ['for_each'] })
+  .refine((step) => step.paginate === undefined || (step.request !== undefined && step.request.verify !== true), { message: 'paginate needs a request (not discovered, not verify)', path: ['paginate'] });
 export type Step = z.infer<typeof stepSchema>;
 
 export const findingTemplateSchema = z.strictObject({

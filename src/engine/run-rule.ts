@@ -107,29 +107,39 @@ export interface RunRuleOptions {
   documents?: readonly DiscoveredDocument[];
   /** --verify-tokens: send verify steps (one call to a token's vendor API). Default false. */
   verifyTokens?: boolean;
+  /**
+   * For the honeypot suite: who answers step `index` (its transport and, for a discovered step,
+   * its documents) when not the run's own, so early steps can meet a rule's recorded case and
+   * later ones a deceptive site.
+   */
+  stepSource?: (index: number) => { transport: Transport; documents: readonly DiscoveredDocument[] } | undefined;
 }
 
 /**
  * Runs one rule against one target. Steps run in order; each branch that passes every step's
  * match produces a finding. A failed probe ends its branch and is recorded, never thrown.
  */
-export async function runRule(rule: Rule, { target, transport, site = {}, rejectProof, documents = [], verifyTokens = false }: RunRuleOptions): Promise<RuleOutcome> {
+export async function runRule(rule: Rule, { target, transport: runTransport, site = {}, rejectProof, documents: runDocuments = [], verifyTokens = false, stepSource }: RunRuleOptions): Promise<RuleOutcome> {
   const base = targetBase(target);
   const failures: ProbeFailure[] = [];
   const trace: StepTrace[] = [];
   const outOfScope = new Set<string>();
   const budget: RequestBudget = { left: maxRequestsPerRule, dropped: new Map() };
   const capped = new Map<string, { dropped: number; total: number; max: number }>();
+  const paginationCapped = new Map<string, number>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
 
-  for (const step of rule.steps) {
+  for (const [index, step] of rule.steps.entries()) {
+    const source = stepSource?.(index);
+    const transport = source?.transport ?? runTransport;
+    const documents = source?.documents ?? runDocuments;
     if (step.request?.verify) {
       // The last step (rule checks): it decides verified or not, never whether there is a finding.
       if (!verifyTokens) {
         trace.push({ step: step.id, stopped: 'not sent: verifying a token with its vendor needs --verify-tokens' });
         branches = branches.map((branch) => ({ ...branch, verification: 'not-asked' }));
       } else {
-        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget };
+        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped };
         branches = await Promise.all(branches.map((branch) => verifyBranch(step, branch, context)));
       }
       break;
@@ -163,9 +173,9 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
         forks.push({ ...branch, variables: { ...branch.variables, [step.for_each.as]: item } });
       }
     }
-    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget };
+    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped };
     const survivors = await Promise.all(forks.map((branch) => runStep(step, branch, context)));
-    branches = survivors.filter((branch): branch is Branch => branch !== null);
+    branches = survivors.flat();
     if (branches.length === 0) break;
   }
 
@@ -187,6 +197,7 @@ export async function runRule(rule: Rule, { target, transport, site = {}, reject
   const notes = [
     ...[...capped].map(([step, { dropped, total, max }]) => `step ${step}: ${dropped} of ${total} items not probed (for_each max ${max})`),
     ...[...budget.dropped].map(([step, dropped]) => `step ${step}: ${dropped} request(s) not sent (budget of ${maxRequestsPerRule} requests per rule spent)`),
+    ...[...paginationCapped].map(([step, count]) => `step ${step}: more pages were not read on ${count} branch(es) (paginate max ${rule.steps.find((candidate) => candidate.id === step)?.paginate?.max ?? ''})`),
   ];
   return {
     ruleId: rule.id,
@@ -214,29 +225,72 @@ interface StepContext {
   trace: StepTrace[];
   outOfScope: Set<string>;
   budget: RequestBudget;
+  /** Per step id: branches whose next page was not read (paginate.max reached). */
+  paginationCapped: Map<string, number>;
 }
 
 /**
  * One step on one branch. Whatever hostile data makes it throw costs only this branch: the
  * error is recorded as the rule's failure at this step, and the other branches and rules go on.
  */
-async function runStep(step: Step, branch: Branch, context: StepContext): Promise<Branch | null> {
+async function runStep(step: Step, branch: Branch, context: StepContext): Promise<Branch[]> {
   try {
-    return await runStepUnguarded(step, branch, context);
+    const first = await runStepUnguarded(step, branch, context);
+    const branches = first.branch === null ? [] : [first.branch];
+    if (step.paginate === undefined) return branches;
+    // Each further page is its own branch: a rule sees every item, page by page, and what the
+    // page cap left unread is said in the report.
+    let page = first;
+    const seen = new Set<string>(page.response ? [page.response.url] : []);
+    for (let count = 1; page.response !== undefined && page.current !== undefined; count += 1) {
+      const next = nextPage(step.paginate.next, page.response, context.base, documentFor(context.base, { ...branch, steps: { ...branch.steps, [step.id]: page.current } }, page.current, context.site));
+      if (next === undefined || seen.has(next)) break;
+      if (count >= step.paginate.max) {
+        context.paginationCapped.set(step.id, (context.paginationCapped.get(step.id) ?? 0) + 1);
+        context.trace.push({ step: step.id, url: next, stopped: `paginate: not read, ${step.paginate.max} pages read (paginate.max)` });
+        break;
+      }
+      seen.add(next);
+      page = await runStepUnguarded(step, branch, context, next);
+      if (page.branch !== null) branches.push(page.branch);
+    }
+    return branches;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     context.failures.push({ ruleId: context.rule.id, step: step.id, url: context.base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${message}` });
     context.trace.push({ step: step.id, error: message, stopped: 'the step failed on this branch' });
-    return null;
+    return [];
   }
 }
 
-async function runStepUnguarded(step: Step, branch: Branch, context: StepContext): Promise<Branch | null> {
-  if (branch.reading !== undefined) return readDocument(step, branch, branch.reading, context);
+/** The next page's URL (absolute), from the rule's expression over this page; same origin only. */
+function nextPage(expression: string, response: HttpResponse, base: string, document: JSONValue): string | undefined {
+  const value = evaluateLenient(expression, document);
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  if (text === '') return undefined;
+  try {
+    const url = new URL(text, response.url);
+    return url.origin === new URL(response.url).origin || url.origin === new URL(base).origin ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface StepResult {
+  branch: Branch | null;
+  /** The answer, when one came (whatever the match said): pagination reads its next link. */
+  response?: HttpResponse;
+  current?: ResponseDocument;
+}
+
+async function runStepUnguarded(step: Step, branch: Branch, context: StepContext, pageUrl?: string): Promise<StepResult> {
+  if (branch.reading !== undefined) return { branch: readDocument(step, branch, branch.reading, context) };
   const { rule, base, site, transport, failures, trace, outOfScope, budget } = context;
   let request: HttpRequest;
   try {
     request = buildRequest(step, base, documentFor(base, branch, undefined, site));
+    if (pageUrl !== undefined) request = { ...request, url: pageUrl };
   } catch (error) {
     const message = (error as Error).message;
     // An absolute URL that does not parse came from the site (an asset host written as
@@ -245,7 +299,7 @@ async function runStepUnguarded(step: Step, branch: Branch, context: StepContext
     const badValueFromSite = error instanceof TemplateError && error.malformedUrl !== undefined;
     failures.push({ ruleId: rule.id, step: step.id, url: base, code: badValueFromSite ? 'DL_INVALID_URL' : 'DL_RULE_RUNTIME', message: `step ${step.id}: ${message}` });
     trace.push({ step: step.id, error: message, stopped: 'request could not be built' });
-    return null;
+    return { branch: null };
   }
   let requestOrigin: string;
   try {
@@ -255,19 +309,19 @@ async function runStepUnguarded(step: Step, branch: Branch, context: StepContext
     // branch ends, recorded; the rule's other branches still run.
     failures.push({ ruleId: rule.id, step: step.id, url: request.url, code: 'DL_INVALID_URL', message: `step ${step.id}: "${request.url}" is not a valid URL; this branch was not probed` });
     trace.push({ step: step.id, url: request.url, stopped: 'not a valid URL' });
-    return null;
+    return { branch: null };
   }
   if (transport.isInScope && !transport.isInScope(request.url)) {
     // Not a failed probe: the user did not allow this host, so it is not asked at all.
     outOfScope.add(requestOrigin);
     trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not probed: the host is out of scope (allow it with --allow-host)' });
-    return null;
+    return { branch: null };
   }
   // Taken before the first await, so branches spend the budget in their order, every run alike.
   if (budget.left <= 0) {
     budget.dropped.set(step.id, (budget.dropped.get(step.id) ?? 0) + 1);
     trace.push({ step: step.id, method: request.method, url: request.url, stopped: `not probed: the rule's budget of ${maxRequestsPerRule} requests is spent` });
-    return null;
+    return { branch: null };
   }
   budget.left--;
   let response: HttpResponse;
@@ -280,7 +334,7 @@ async function runStepUnguarded(step: Step, branch: Branch, context: StepContext
         : { ruleId: rule.id, step: step.id, url: request.url, code: 'DL_RULE_RUNTIME', message: String(error) };
     failures.push(failure);
     trace.push({ step: step.id, method: request.method, url: request.url, error: `${failure.code}: ${failure.message}`, stopped: 'probe failed' });
-    return null;
+    return { branch: null };
   }
   if (response.truncated) {
     // Said, not silent: matchers saw only the head of this body, and JSON cut short reads as null.
@@ -292,7 +346,7 @@ async function runStepUnguarded(step: Step, branch: Branch, context: StepContext
       message: `step ${step.id}: the body was cut at ${response.bytes} bytes; the rule read only that part`,
     });
   }
-  return evaluateStep(step, branch, request, response, context);
+  return { branch: evaluateStep(step, branch, request, response, context), ...(step.paginate ? { response, current: toResponseDocument(response) } : {}) };
 }
 
 /**

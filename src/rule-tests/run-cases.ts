@@ -149,6 +149,52 @@ export async function runHoneypots(rule: Rule): Promise<HoneypotResult[]> {
   );
 }
 
+/**
+ * The honeypots again, reaching every step: the rule's first must-fire case answers the steps
+ * before step j (so extracted ids, collection names and tokens are the plausible ones a real
+ * site gives), and each honeypot answers step j and every step after it (for a discovered step:
+ * its pages at the case's document URLs). A rule whose proof holds on a deceptive answer once it
+ * is handed real values fires here; a rule that proves what it names stays silent.
+ */
+export async function runHoneypotsAfterCase(rule: Rule, ruleCase: RuleCase, caseDir: string): Promise<HoneypotResult[]> {
+  const entries = await toReplayEntries(ruleCase.exchanges, caseDir, caseTarget);
+  const read = await toReplayEntries(ruleCase.discovered, caseDir, caseTarget);
+  const caseDocuments: DiscoveredDocument[] = read.map((entry, index) => ({ kind: ruleCase.discovered[index]!.kind, url: entry.url, status: entry.response.status, headers: lowerCased(entry.response.headers), body: entry.response.body, truncated: false }));
+  const scope = [caseTarget, ...entries.map((entry) => new URL(entry.url).origin)];
+  // From step 1 on (step 0 from a honeypot is the plain honeypot run), up to the last step that
+  // is not a verify step: a verify step decides no finding.
+  const from = rule.steps.map((step, index) => ({ step, index })).filter(({ step, index }) => index > 0 && step.request?.verify !== true);
+  const results: HoneypotResult[] = [];
+  for (const { step, index: first } of from) {
+    for (const honeypot of honeypots) {
+      const deceptive = new HoneypotTransport(honeypot, caseTarget);
+      const deceptiveDocuments = await Promise.all(caseDocuments.map(async (document) => {
+        const answer = await deceptive.send({ method: 'GET', url: document.url }).catch(() => undefined);
+        return answer === undefined ? undefined : { ...document, status: answer.status, headers: answer.headers, body: answer.body };
+      }));
+      const replay = new ReplayTransport(entries, scope);
+      const outcome = await runRule(rule, {
+        target: caseTarget,
+        transport: deceptive,
+        site: (ruleCase.site ?? {}) as JSONValue,
+        verifyTokens: ruleCase.verify_tokens,
+        stepSource: (index) =>
+          index < first
+            ? { transport: replay, documents: caseDocuments }
+            : { transport: deceptive, documents: deceptiveDocuments.filter((document): document is DiscoveredDocument => document !== undefined) },
+      });
+      results.push({
+        honeypot: `${honeypot.name} from step ${step.id}`,
+        description: `steps before ${step.id} answered by the case "${ruleCase.name}", ${step.id} and after by: ${honeypot.description}`,
+        passed: outcome.findings.length === 0,
+        findings: outcome.findings,
+        trace: outcome.trace,
+      });
+    }
+  }
+  return results;
+}
+
 /** Cases recorded from a real lab instance live beside the hand-written ones. */
 export function recordedCaseFileFor(ruleFile: string): string {
   return ruleFile.replace(/\.yaml$/, '.recorded.cases.yaml');
@@ -186,6 +232,14 @@ export async function runRuleCases(rule: Rule, ruleFile: string): Promise<RuleCa
   if (!active.some(({ ruleCase }) => ruleCase.expect === 'finding')) result.problems.push('needs at least one case that must fire');
   if (!active.some(({ ruleCase }) => ruleCase.expect === 'none')) result.problems.push('needs at least one case that must not fire');
   for (const { ruleCase, file } of all) result.cases.push(await runCase(rule, ruleCase, path.dirname(file), ruleFile));
+  const fires = active.find(({ ruleCase }) => ruleCase.expect === 'finding');
+  if (fires !== undefined) {
+    try {
+      result.honeypots.push(...(await runHoneypotsAfterCase(rule, fires.ruleCase, path.dirname(fires.file))));
+    } catch (error) {
+      result.problems.push(`the honeypots after the case "${fires.ruleCase.name}" could not run: ${(error as Error).message}`);
+    }
+  }
   result.passed =
     result.problems.length === 0 &&
     result.cases.every((entry) => entry.passed || entry.todo !== undefined) &&
