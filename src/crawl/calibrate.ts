@@ -47,7 +47,10 @@ export interface CalibrateOptions {
 
 const defaultRandomHex = (): string => randomBytes(8).toString('hex');
 
-/** Sends the three calibration requests (never more) and records how the host answered. */
+/**
+ * Sends the three calibration requests (five for a target under a path: two more under its
+ * prefix) and records how the host answered.
+ */
 export async function calibrateHost(origin: string, transport: Transport, options: CalibrateOptions = {}): Promise<HostCalibration> {
   const base = new URL(origin).origin;
   const randomHex = options.randomHex ?? defaultRandomHex;
@@ -56,6 +59,15 @@ export async function calibrateHost(origin: string, transport: Transport, option
     { kind: 'wp-json', token: `draftleak-${randomHex()}`, path: (token) => `/wp-json/${token}`, accept: 'application/json,*/*;q=0.8' },
     { kind: 'api', token: `draftleak-${randomHex()}`, path: (token) => `/api/${token}`, accept: 'application/json,*/*;q=0.8' },
   ];
+  // A site installed under a path (https://h/blog/) answers missing paths there with its own
+  // not-found page, not the origin's: rules probe under that prefix, so it is learnt too.
+  const prefix = new URL(origin).pathname.replace(/\/+$/, '');
+  if (prefix !== '') {
+    plan.push(
+      { kind: 'page', token: `draftleak-${randomHex()}`, path: (token) => `${prefix}/${token}-does-not-exist`, accept: 'text/html,*/*;q=0.8' },
+      { kind: 'wp-json', token: `draftleak-${randomHex()}`, path: (token) => `${prefix}/wp-json/${token}`, accept: 'application/json,*/*;q=0.8' },
+    );
+  }
   const failures: ProbeFailure[] = [];
   const probes: CalibrationProbe[] = [];
   // One after another: three requests are cheap, and a fixed order keeps logs and tests stable.

@@ -97,3 +97,30 @@ describe('stripEcho', () => {
     expect(stripEcho(body, [url], [])).toBe('|||x');
   });
 });
+
+describe('calibration under a path prefix', () => {
+  it('a site under /blog/ is calibrated there too, so its own soft 404 is recognised', async () => {
+    // The origin answers real 404s; the blog under /blog/ answers 200 "Nothing found" pages.
+    const blogSoft404 = (path: string) => `<html><head><title>Nothing found – Blog</title></head><body>No post at ${path}</body></html>`;
+    const site = cleanup.add(
+      await startSite({}, (path) =>
+        path.startsWith('/blog/') ? { status: 200, type: 'text/html', body: blogSoft404(path) } : { status: 404, type: 'text/html', body: '<html><head><title>404</title></head><body>Not here</body></html>' },
+      ),
+    );
+    const transport = new FetchTransport(site.origin);
+    const calibration = await calibrateHost(`${site.origin}/blog/`, transport);
+    expect(site.requests.map((request) => request.url)).toEqual([
+      expect.stringMatching(/^\/draftleak-[0-9a-f]{16}-does-not-exist$/),
+      expect.stringMatching(/^\/wp-json\/draftleak-[0-9a-f]{16}$/),
+      expect.stringMatching(/^\/api\/draftleak-[0-9a-f]{16}$/),
+      expect.stringMatching(/^\/blog\/draftleak-[0-9a-f]{16}-does-not-exist$/),
+      expect.stringMatching(/^\/blog\/wp-json\/draftleak-[0-9a-f]{16}$/),
+    ]);
+    const probe = await transport.send({ method: 'GET', url: `${site.origin}/blog/?p=123` });
+    expect(probe.status).toBe(200);
+    expect(looksLikeNotFound(probe, calibration)).toBe(true);
+    // Calibrated at the origin only, the same answer looked like content.
+    const originOnly = await calibrateHost(site.origin, transport);
+    expect(looksLikeNotFound(probe, originOnly)).toBe(false);
+  });
+});
