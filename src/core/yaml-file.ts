@@ -26,7 +26,14 @@ export function parseYamlFile<T>(
 ): { data?: T; errors: RuleError[]; source?: YamlSource } {
   const { source, errors: yamlErrors } = parseYamlSource(file, text);
   if (yamlErrors.length > 0) return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
-  const input: unknown = source.document.toJS();
+  let input: unknown;
+  try {
+    input = source.document.toJS();
+  } catch (error) {
+    // yaml refuses an alias bomb or an unresolved merge alias only when it builds the value, and
+    // says nothing of where: the file is unreadable as a whole.
+    return { errors: [new RuleError(file, `the YAML cannot be read: ${(error as Error).message}`, { line: 1, column: 1 })], source };
+  }
   const parsed = parseRepairing(schema, input);
   const problems = [...parsed.problems];
   problems.push(...check(input, parsed.data).filter((problem) => !touchesRepair(problem.path, parsed.repaired)));

@@ -42,9 +42,15 @@ export function parseFingerprintText(file: string, text: string): { fingerprint?
   if (yamlErrors.length > 0) {
     return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
   }
-  const input: unknown = source.document.toJS();
+  let input: unknown;
+  try {
+    input = source.document.toJS();
+  } catch (error) {
+    return { errors: [new RuleError(file, `the YAML cannot be read: ${(error as Error).message}`, { line: 1, column: 1 })] };
+  }
   const parsed = fingerprintSchema.safeParse(input);
-  const problems = parsed.success ? checkFingerprint(parsed.data) : problemsFromZod(parsed.error.issues, input);
+  // The schema lets problemsFromZod say "did you mean" for a misspelt key, as in rule files.
+  const problems = parsed.success ? checkFingerprint(parsed.data) : problemsFromZod(parsed.error.issues, input, [], { schema: fingerprintSchema });
   const folder = path.basename(path.dirname(file));
   if (parsed.success && parsed.data.cms !== folder) {
     problems.push({ path: ['cms'], message: `cms "${parsed.data.cms}" must equal the folder name "${folder}"` });

@@ -144,7 +144,7 @@ signals:
   it('reports a typo, a bad regex, a version regex without a group and a wrong folder with file:line:column', () => {
     const typo = valid.replace('    passive: {}', '    pasive: {}');
     expect(parseFingerprintText('/rules/broken/fingerprint.yaml', typo).errors.map((error) => error.message)).toEqual([
-      '/rules/broken/fingerprint.yaml:7:5: unknown key "pasive" (signals.0.pasive)',
+      '/rules/broken/fingerprint.yaml:7:5: unknown key "pasive" (did you mean "passive"?) (signals.0.pasive)',
       '/rules/broken/fingerprint.yaml:6:5: give exactly one of passive or probe (signals.0)',
     ]);
     const semantic = valid
@@ -155,6 +155,13 @@ signals:
       '/rules/broken/fingerprint.yaml:9:23: a version regex needs a capture group around the version (signals.0.version.regex)',
       '/rules/broken/fingerprint.yaml:1:6: cms "other" must equal the folder name "broken" (cms)',
     ]);
+  });
+
+  it('an alias bomb is refused as unreadable YAML, naming the file, instead of expanding', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)}]`), `${valid}`].join('\n');
+    const errors = parseFingerprintText('/rules/broken/fingerprint.yaml', bomb).errors.map((error) => error.message);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^\/rules\/broken\/fingerprint\.yaml:1:1: the YAML cannot be read: /);
   });
 
   it('refuses a signal that is both passive and a probe, and a weight above 1', () => {
