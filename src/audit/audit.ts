@@ -29,6 +29,10 @@ export interface AuditConfig {
   maxDurationMs?: number;
   insecure: boolean;
   userAgent?: string;
+  /** Other hosts the anonymous verification may ask (a CDN in front of the uploads). */
+  allowHosts?: string[];
+  /** site (default): hosts of the target's own site are in scope too; strict: its origin only. */
+  scope?: 'site' | 'strict';
 }
 
 export interface AuditProgress {
@@ -70,6 +74,8 @@ export async function audit(config: AuditConfig, logger: Logger, commandLine: st
   const anonymous = createUndiciTransport({
     target: config.target,
     headers: {},
+    allowedHosts: config.allowHosts ?? [],
+    sameSite: (config.scope ?? 'site') === 'site',
     concurrencyPerHost: config.concurrency,
     rateLimitPerHost: config.rateLimit,
     timeoutMs: config.timeoutMs,
@@ -127,6 +133,7 @@ export async function audit(config: AuditConfig, logger: Logger, commandLine: st
       inventoryRequests = client.requestsSent();
       await client.close();
     }
+    items = throughAssetHosts(items, origin, discovery.crawl.assetHosts, (url) => anonymous.isInScope(url), notes);
     if (stopReason === undefined && items.length > 0) {
       const routes = items.reduce((sum, item) => sum + item.routes.length, 0);
       progress(`verifying ${routes} route(s) of ${items.length} unpublished item(s) anonymously`);
@@ -205,4 +212,37 @@ export function summaryLine(summary: AuditSummary): string {
   const total = summary.items + summary.files;
   const reachable = summary.reachableItems + summary.reachableFiles;
   return `audit: ${total} unpublished item(s) (${summary.files} file(s)), ${reachable} reachable by an anonymous visitor (${summary.reachableItems} item(s), ${summary.reachableFiles} file(s); ${summary.reachableRoutes} of ${summary.routes} route(s))`;
+}
+
+/** Asset hosts asked for each file at most: a CDN or two in front of the uploads, not every host a page names. */
+const maxAssetHosts = 3;
+
+/**
+ * The same files through the asset hosts the site's pages load from (a CDN in front of the
+ * uploads answers the same paths, often from a cache that never heard the item is unpublished):
+ * each file route on the target's origin gets a route on each in-scope asset host. Hosts out of
+ * scope are named in a note (allow them with --allow-host).
+ */
+export function throughAssetHosts(items: UnpublishedItem[], origin: string, assetHosts: readonly string[], inScope: (url: string) => boolean, notes: string[]): UnpublishedItem[] {
+  const origins = [...new Set(assetHosts.flatMap((value) => {
+    try {
+      return [new URL(value.includes('://') ? value : `https://${value}`).origin];
+    } catch {
+      return [];
+    }
+  }))].filter((host) => host !== origin);
+  const usable = origins.filter((host) => inScope(`${host}/`)).slice(0, maxAssetHosts);
+  const skipped = origins.filter((host) => !usable.includes(host));
+  if (skipped.length > 0 && items.some((item) => item.kind === 'file')) notes.push(`files were not asked through these asset hosts (out of scope; allow with --allow-host): ${skipped.slice(0, 10).join(', ')}`);
+  if (usable.length === 0) return items;
+  return items.map((item) => {
+    if (item.kind !== 'file') return item;
+    const extra = item.routes.flatMap((route) => {
+      if (route.kind !== 'file' && route.kind !== 'size-variant') return [];
+      const url = new URL(route.url);
+      if (url.origin !== origin) return [];
+      return usable.map((host) => ({ ...route, kind: 'asset-host' as const, url: `${host}${url.pathname}${url.search}` }));
+    });
+    return extra.length === 0 ? item : { ...item, routes: [...item.routes, ...extra] };
+  });
 }

@@ -22,7 +22,7 @@ export const routeProofSchema = z.discriminatedUnion('kind', [
 ]);
 export type RouteProof = z.infer<typeof routeProofSchema>;
 
-export const routeKinds = ['rest', 'permalink', 'id-query', 'preview', 'file', 'size-variant', 'attachment-page'] as const;
+export const routeKinds = ['rest', 'permalink', 'id-query', 'preview', 'file', 'size-variant', 'attachment-page', 'asset-host'] as const;
 
 export const itemRouteSchema = z.object({
   kind: z.enum(routeKinds),

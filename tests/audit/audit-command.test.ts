@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { captureIo } from '../support/capture-io.js';
+import { startLoopbackServer } from '../support/loopback-server.js';
 import type { LoopbackServer } from '../support/loopback-server.js';
 import { fakeWordPress, startFakeWordPress } from './fake-wordpress.js';
 
@@ -102,6 +103,35 @@ describe('draftleak audit (WordPress, application password)', () => {
     expect(report.targets[0]?.findings).toEqual([]);
     expect(report.targets[0]?.incomplete).toMatch(/^not audited: the CMS refused the inventory credentials \(401 at \/wp-json\/wp\/v2\/types\)/);
     expect(err).not.toContain('d3Jvbmc6d3Jvbmc=');
+  });
+
+  it('asks the files through the CDN the pages load from too (with --allow-host), where the origin hides them', async () => {
+    // The CDN answers the draft's PDF from its cache although the origin now answers HTML there.
+    const cdn = await startLoopbackServer((req, res) => {
+      if (req.url === '/wp-content/uploads/2026/11/draft-memo.pdf') res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.alloc(500, 0x25));
+      else res.writeHead(404, { 'content-type': 'text/html' }).end('<title>404</title>');
+    });
+    const withCdn = await startFakeWordPress({ assetHost: cdn.origin });
+    try {
+      const cdnHost = new URL(cdn.origin).host;
+      const run = async (extra: string[]) => {
+        const io = captureIo();
+        await runCli(['audit', `${withCdn.origin}/`, '--cms', 'wordpress', '--rate-limit', '0', '--format', 'json', '--inventory-auth', `Authorization: ${fakeWordPress.authorization}`, ...extra], io);
+        return JSON.parse(io.out).targets[0] as { findings: Array<{ items: Array<{ id?: string }>; urls: string[] }>; discovery: { notes: string[] } };
+      };
+      const without = await run([]);
+      expect(without.findings.some((finding) => finding.items[0]?.id === '14')).toBe(false);
+      expect(without.discovery.notes).toContain(`files were not asked through these asset hosts (out of scope; allow with --allow-host): ${cdn.origin}`);
+      expect(cdn.requests).toHaveLength(0);
+      const allowed = await run(['--allow-host', cdnHost]);
+      const memo = allowed.findings.find((finding) => finding.items[0]?.id === '14');
+      expect(memo?.urls).toEqual([`${cdn.origin}/wp-content/uploads/2026/11/draft-memo.pdf`]);
+      // The CDN is asked anonymously: never with the inventory credentials.
+      expect(cdn.requests.every((request) => request.headers.authorization === undefined)).toBe(true);
+    } finally {
+      await withCdn.close();
+      await cdn.close();
+    }
   });
 
   it('without credentials it refuses to start, naming both ways to give them', async () => {

@@ -21,8 +21,9 @@ export const fakeWordPress = {
 const png = (bytes: number): Buffer => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(bytes - 4, 7)]);
 const home = '<!doctype html><html><head><meta name="generator" content="WordPress 6.5.2"><link rel="https://api.w.org/" href="/wp-json/"><title>Lab site</title></head><body class="home blog">Welcome</body></html>';
 
-export async function startFakeWordPress(): Promise<LoopbackServer> {
-  const server: LoopbackServer = await startLoopbackServer((req, res) => route(req, res, server));
+/** `assetHost`: the home page loads an image from it, as from a CDN in front of the uploads. */
+export async function startFakeWordPress(options: { assetHost?: string } = {}): Promise<LoopbackServer> {
+  const server: LoopbackServer = await startLoopbackServer((req, res) => route(req, res, server, options.assetHost));
   return server;
 }
 
@@ -31,7 +32,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-function route(req: IncomingMessage, res: ServerResponse, server: LoopbackServer): void {
+function route(req: IncomingMessage, res: ServerResponse, server: LoopbackServer, assetHost?: string): void {
   const url = new URL(req.url ?? '/', server.origin);
   const authorized = req.headers.authorization === fakeWordPress.authorization;
   const origin = server.origin;
@@ -112,5 +113,6 @@ function route(req: IncomingMessage, res: ServerResponse, server: LoopbackServer
     return;
   }
   // Everything else, draft-memo.pdf and ?p= included: the theme's home page, status 200.
-  res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' }).end(home);
+  const page = assetHost === undefined ? home : home.replace('Welcome', `Welcome<img src="${assetHost}/wp-content/uploads/2026/11/public.png">`);
+  res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' }).end(page);
 }

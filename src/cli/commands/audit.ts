@@ -21,6 +21,8 @@ interface AuditFlags extends OutputFlags {
   maxDuration?: number;
   insecure?: boolean;
   userAgent?: string;
+  allowHost?: string[];
+  scope?: 'site' | 'strict';
 }
 
 /**
@@ -42,6 +44,8 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
     .option('--rate-limit <rps>', 'requests per second per host (default 10; 0 = no limit)', parseNumber('--rate-limit', 0, 1000))
     .option('--timeout <ms>', 'longest one request may take, in ms (default 10000)', parseInteger('--timeout', 100, 300_000))
     .option('--insecure', 'accept TLS certificates that do not verify; said in the report')
+    .option('--allow-host <host>', 'also ask the files through this host, e.g. the CDN in front of the uploads ("host" or "host:port"; repeatable; anonymous requests only)', collect)
+    .addOption(new Option('--scope <scope>', "site: hosts of the target's own site are asked too; strict: only its origin and --allow-host").choices(['site', 'strict']))
     .option('--user-agent <text>', 'User-Agent to send instead of draftleak/<version>');
   addOutputOptions(command).action(async (url: string, flags: AuditFlags) => {
     let target: URL;
@@ -64,6 +68,8 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
       maxRequests: flags.maxRequests ?? 20_000,
       ...(flags.maxDuration === undefined ? {} : { maxDurationMs: flags.maxDuration * 1000 }),
       insecure: flags.insecure === true,
+      ...(flags.allowHost === undefined ? {} : { allowHosts: flags.allowHost }),
+      ...(flags.scope === undefined ? {} : { scope: flags.scope }),
       ...(flags.userAgent === undefined ? {} : { userAgent: flags.userAgent }),
     };
     const logger = createLogger(flags.logLevel);
