@@ -95,7 +95,8 @@ export function maskSecrets(text: string): string {
 // signatures, nonces, OAuth codes, and the preview parameters of Craft, WordPress plugins, Ghost.
 // "auth" but not "author" (WordPress's ?author=1 is a finding's subject, not a secret).
 const secretParamWords = /token|secret|passw|pwd|signature|nonce|credential|session|auth(?!or)|api_?key|apikey|private|jwt|policy/i;
-const secretParamNames = new Set(['key', 'sig', 'code', 'hash', '_ppp', 'x-craft-preview', 'preview_nonce', 'x-amz-credential', 'sid', 'pass']);
+// admcmd_prev: TYPO3's workspace preview keyword opens the workspace to whoever holds the link.
+const secretParamNames = new Set(['key', 'sig', 'code', 'hash', '_ppp', 'x-craft-preview', 'preview_nonce', 'x-amz-credential', 'sid', 'pass', 'admcmd_prev']);
 // Preview parameters that are often a flag (`preview=true`) and a secret only when they hold a token.
 const previewParamNames = /^(preview|share|draft|p(?:review)?_?id|uuid)$/i;
 

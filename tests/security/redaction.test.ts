@@ -42,6 +42,11 @@ describe('maskSecrets', () => {
     expect(maskSecrets('Basic information')).toBe('Basic information');
   });
 
+  it("masks TYPO3's workspace preview keyword in URLs", () => {
+    expect(redactUrl('https://h/index.php?id=12&ADMCMD_prev=0123456789abcdef0123456789abcdef')).not.toContain('456789abcdef0123');
+    expect(maskSecrets('see https://h/?ADMCMD_prev=0123456789abcdef0123456789abcdef now')).not.toContain('456789abcdef0123');
+  });
+
   it('masks a Ghost Admin API key wherever it is quoted, and its pseudo-header is a credential header', () => {
     const key = `${'a1'.repeat(12)}:${'9f'.repeat(32)}`;
     const masked = maskSecrets(`const ghost = new GhostAdminAPI({ key: "${key}" })`);
