@@ -1,3 +1,4 @@
+import type { RuleCase } from './case-schema.js';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RuleError } from '../core/errors.js';
@@ -124,10 +125,12 @@ export async function validateAuthoredFiles(targets: string[]): Promise<Validati
   errors.push(...loaded.errors);
 
   const seenCms = new Map<string, string>();
+  const warnings = [...loaded.warnings];
   for (const entry of found) {
     if (entry.kind === 'rule-cases') {
-      const { errors: caseErrors } = await readRuleCaseFile(entry.file);
+      const { errors: caseErrors, caseFile } = await readRuleCaseFile(entry.file);
       errors.push(...caseErrors);
+      warnings.push(...unprovenCases(entry.file, caseFile?.cases ?? []));
       const ruleFile = entry.file.replace(/(\.recorded)?\.cases\.yaml$/, '.yaml');
       if (!(await exists(ruleFile))) errors.push(new RuleError(entry.file, `no rule beside this case file (expected ${path.basename(ruleFile)})`, { line: 1 }));
     } else if (entry.kind === 'fingerprint-cases') {
@@ -142,5 +145,16 @@ export async function validateAuthoredFiles(targets: string[]): Promise<Validati
       else seenCms.set(cms, entry.file);
     }
   }
-  return { rules: loaded.rules, counts, errors, warnings: loaded.warnings };
+  return { rules: loaded.rules, counts, errors, warnings };
+}
+
+/**
+ * A must-fire case that names items but says neither which items must not be named (not_named)
+ * nor that the finding names exactly these (exact) passes a rule that also names the published
+ * item beside them: the overclaim the cases exist to catch.
+ */
+function unprovenCases(file: string, cases: RuleCase[]): RuleError[] {
+  return cases
+    .filter((ruleCase) => ruleCase.expect === 'finding' && ruleCase.todo === undefined && ruleCase.not_named.length === 0 && ruleCase.findings.some((finding) => finding.items.length > 0) && !ruleCase.findings.some((finding) => finding.exact))
+    .map((ruleCase) => new RuleError(file, `case "${ruleCase.name}" names items but has no not_named or exact: a rule that also named the published item beside them would pass it`));
 }

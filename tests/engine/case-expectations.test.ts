@@ -46,3 +46,50 @@ describe('case expectations that catch an overclaim', () => {
     expect(result.passed).toBe(true);
   });
 });
+
+describe('rules validate warns about must-fire cases that prove no published item apart', () => {
+  it('names the case that has items but neither not_named nor exact, and not the one that has them', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const { tempDir } = await import('../support/temp-dir.js');
+    const { validateAuthoredFiles } = await import('../../src/rule-tests/validate-files.js');
+    const dir = await tempDir('unproven');
+    const folder = path.join(dir, 'generic');
+    await mkdir(folder);
+    const ruleText = `id: loose-posts
+name: Posts listed
+severity: high
+confidence: high
+cms: [generic]
+description: Test rule.
+remediation: Nothing.
+references: [https://example.org/doc]
+steps:
+  - id: posts
+    request: { path: /api/posts }
+    match: { status: 200 }
+finding:
+  message: "{{count}} posts"
+  items: "json[].{id: to_string(id), status: status}"
+`;
+    await writeFile(path.join(folder, 'loose-posts.yaml'), ruleText);
+    await writeFile(
+      path.join(folder, 'loose-posts.cases.yaml'),
+      `rule: loose-posts
+source: test
+cases:
+  - name: unproven
+    expect: finding
+    findings: [{ path: /api/posts, items: [{ id: "2" }] }]
+  - name: proven
+    expect: finding
+    findings: [{ path: /api/posts, items: [{ id: "2" }] }]
+    not_named: [{ id: "1" }]
+  - name: quiet
+    expect: none
+`,
+    );
+    const { warnings } = await validateAuthoredFiles([folder]);
+    expect(warnings.map((warning) => warning.message)).toEqual([expect.stringContaining('case "unproven" names items but has no not_named or exact')]);
+  });
+});
