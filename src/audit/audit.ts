@@ -33,6 +33,8 @@ export interface AuditConfig {
   allowHosts?: string[];
   /** site (default): hosts of the target's own site are in scope too; strict: its origin only. */
   scope?: 'site' | 'strict';
+  /** --proxy: both identities' connections are tunnelled through it (CONNECT). */
+  proxy?: string;
 }
 
 export interface AuditProgress {
@@ -82,6 +84,7 @@ export async function audit(config: AuditConfig, logger: Logger, commandLine: st
     maxRequests: config.maxRequests,
     insecure: config.insecure,
     ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
+    ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
     logger,
   });
   let stopReason: string | undefined;
@@ -116,6 +119,7 @@ export async function audit(config: AuditConfig, logger: Logger, commandLine: st
       maxRequests: config.maxRequests,
       insecure: config.insecure,
       ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
+      ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
       logger,
     });
     try {

@@ -49,6 +49,8 @@ export interface InventoryClientOptions {
   maxRequests: number;
   insecure: boolean;
   userAgent?: string;
+  /** --proxy: the inventory's connections are tunnelled through it too. */
+  proxy?: string;
   logger: Logger;
 }
 
@@ -69,6 +71,7 @@ export function createInventoryClient(options: InventoryClientOptions): Inventor
     // identities anyway, and every page is asked once.
     cacheEntryMaxBytes: 0,
     ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     logger: options.logger,
   });
   const allowed = (url: URL): boolean => {

@@ -33,6 +33,16 @@ export const headerFromEnvSchema = z
   })
   .meta({ description: 'Send the value of this environment variable; a missing or empty variable is an error.' });
 
+/**
+ * The proxy may be given as its URL, or by the name of an environment variable holding it, so
+ * that a proxy password lives in the CI system's secret store and not in the committed file.
+ */
+export const proxyFromEnvSchema = z
+  .strictObject({
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits, _)'),
+  })
+  .meta({ description: 'Use the proxy URL in this environment variable; a missing or empty variable is an error.' });
+
 export const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export const configFileSchema = z
@@ -73,6 +83,11 @@ export const configFileSchema = z
     insecure: z.boolean().optional().meta({ description: 'As --insecure: accept TLS certificates that do not verify.' }),
     verifyTokens: z.boolean().optional().meta({ description: "As --verify-tokens: check each token a rule finds with one read-only call to its vendor's API." }),
     userAgent: scanKey('userAgent').meta({ description: 'As --user-agent.' }),
+    proxy: z
+      .union([scanKey('proxy').unwrap(), proxyFromEnvSchema])
+      .optional()
+      .meta({ description: 'As --proxy: tunnel every connection through this http(s) proxy (HTTP CONNECT), or { env: VARIABLE } to read its URL, credentials and all, from the environment.' }),
+    strict: z.boolean().optional().meta({ description: 'As --strict: probes a rule skipped as out of scope make the scan exit 2.' }),
     baseline: z.string().min(1).optional().meta({ description: 'As --baseline: a baseline file of accepted findings (relative to this file).' }),
     newOnly: z.boolean().optional().meta({ description: 'As --new-only: fail only on findings absent from the baseline.' }),
   })

@@ -85,12 +85,25 @@ export function headersFromEnv(loaded: LoadedConfigFile, env: NodeJS.ProcessEnv)
   return headers;
 }
 
+/** The file's proxy: its URL, or the URL in the environment variable it names (never quoted back). */
+export function proxyFromConfig(loaded: LoadedConfigFile, env: NodeJS.ProcessEnv): string | undefined {
+  const proxy = loaded.config.proxy;
+  if (proxy === undefined || typeof proxy === 'string') return proxy;
+  const value = env[proxy.env];
+  if (value === undefined || value === '') {
+    const error = problemToError(loaded.source, { path: ['proxy', 'env'], message: `environment variable ${proxy.env} (for proxy) is ${value === undefined ? 'not set' : 'empty'}` });
+    throw new ConfigError(loaded.file, [error.message]);
+  }
+  return value;
+}
+
 /** Maps the file's keys (flag names) onto the scan configuration's; paths become absolute. */
 export function scanInputFromConfigFile(loaded: LoadedConfigFile, env: NodeJS.ProcessEnv): Partial<ScanConfigInput> {
   const c = loaded.config;
   const resolve = (relative: string) => path.resolve(loaded.dir, relative);
   const input: Partial<ScanConfigInput> = {
     ...(c.failOn !== undefined ? { failOn: c.failOn } : {}),
+    ...(c.strict !== undefined ? { strict: c.strict } : {}),
     ...(c.rules !== undefined ? { rulePaths: c.rules.map(resolve) } : {}),
     ...(c.builtinRules !== undefined ? { builtinRules: c.builtinRules } : {}),
     ...(c.allRules !== undefined ? { allRules: c.allRules } : {}),
@@ -117,6 +130,7 @@ export function scanInputFromConfigFile(loaded: LoadedConfigFile, env: NodeJS.Pr
     ...(c.verifyTokens !== undefined ? { verifyTokens: c.verifyTokens } : {}),
     ...(c.scope !== undefined ? { scope: c.scope } : {}),
     ...(c.userAgent !== undefined ? { userAgent: c.userAgent } : {}),
+    ...(c.proxy !== undefined ? { proxy: proxyFromConfig(loaded, env) } : {}),
   };
   return input;
 }

@@ -10,6 +10,8 @@ export const scanConfigSchema = z.strictObject({
     .array(z.url({ protocol: /^https?$/, error: 'a target must be an http:// or https:// URL' }))
     .min(1, 'give at least one target URL'),
   failOn: z.union([severitySchema.exclude(['info']), z.literal('none')]).default('low'),
+  /** --strict: probes a rule skipped as out of scope make the scan exit 2 (they are listed either way). */
+  strict: z.boolean().default(false),
   /** Extra rule files or folders, loaded beside the built-in rules. */
   rulePaths: z.array(z.string().min(1)).default([]),
   builtinRules: z.boolean().default(true),
@@ -61,6 +63,11 @@ export const scanConfigSchema = z.strictObject({
   userAgent: z.string().min(1).optional(),
   /** Which requests carry the user's credentials: the crawl, the rules' probes, or all. */
   authScope: z.enum(['crawl', 'rules', 'all']).default('all'),
+  /**
+   * --proxy: every connection goes through this http(s) proxy as a CONNECT tunnel; its
+   * `user:password@` goes to the proxy only and is never reported. Not in scope itself.
+   */
+  proxy: z.url({ protocol: /^https?$/, error: 'a proxy must be an http:// or https:// URL' }).optional(),
 });
 export type ScanConfig = z.infer<typeof scanConfigSchema>;
 export type ScanConfigInput = z.input<typeof scanConfigSchema>;

@@ -51,11 +51,20 @@ export function failureKind(error: unknown): FailureKind {
   return 'final';
 }
 
-export function toProbeError(error: unknown, url: string): ProbeError {
+/**
+ * `proxy` is the --proxy URL when there is one: every socket then goes to the proxy, so a refused
+ * connection or a failed DNS lookup is the proxy's, and a tunnel it refused says its status. The
+ * proxy is named by its origin only, never with its credentials.
+ */
+export function toProbeError(error: unknown, url: string, proxy?: URL): ProbeError {
   if (error instanceof ProbeError) return error;
   const code = errorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
   const options = { cause: error };
+  if (proxy !== undefined) {
+    const viaProxy = proxyFailure(code, detail, url, proxy.origin);
+    if (viaProxy !== undefined) return new ProbeError('DL_CONNECTION_FAILED', url, viaProxy, options);
+  }
   if (code !== undefined && code in timeoutCodes) {
     const probeCode = timeoutCodes[code];
     if (probeCode !== undefined) {
@@ -80,6 +89,20 @@ export function toProbeError(error: unknown, url: string): ProbeError {
     return new ProbeError('DL_BAD_RESPONSE', url, `unreadable response from ${url}: ${detail}`, options);
   }
   return new ProbeError('DL_CONNECTION_FAILED', url, `request to ${url} failed: ${detail}`, options);
+}
+
+// undici's ProxyAgent: "Proxy response (407) !== 200 when HTTP Tunneling".
+const tunnelRefused = /^Proxy response \((\d{3})\)/;
+
+function proxyFailure(code: string | undefined, detail: string, url: string, proxy: string): string | undefined {
+  const refused = tunnelRefused.exec(detail)?.[1];
+  if (refused !== undefined) {
+    const hint = refused === '407' ? ': the proxy wants credentials; give them as --proxy http://user:password@host:port' : '';
+    return `the proxy ${proxy} refused to open a tunnel to ${new URL(url).host} (status ${refused})${hint}`;
+  }
+  if (code === 'ECONNREFUSED') return `connection refused by the proxy ${proxy} (for ${url})`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup of the proxy ${proxy} failed (for ${url})`;
+  return undefined;
 }
 
 const timeoutLabel = {

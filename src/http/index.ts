@@ -6,3 +6,4 @@ export { createUndiciTransport, type TransportStats, type UndiciTransport } from
 export { defaultUserAgent, type TransportOptions } from './options.js';
 export { createScope, isInScope, type Scope } from './scope.js';
 export { parseRetryAfter } from './retry.js';
+export { parseProxyUrl } from './proxy.js';

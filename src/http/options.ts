@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { UsageError } from '../core/errors.js';
 import { toolInfo } from '../core/version.js';
+import { parseProxyUrl } from './proxy.js';
 
 export interface TransportOptions {
   /** The scan target URL; its origin (scheme, host and port) is in scope. */
@@ -60,6 +61,12 @@ export interface TransportOptions {
   cacheEntryMaxBytes?: number;
   /** Body bytes the cache keeps in all; the oldest entries go first. Default 32 MiB. */
   cacheMaxBytes?: number;
+  /**
+   * --proxy: an http:// or https:// proxy that every connection is tunnelled through (HTTP
+   * CONNECT); `user:password@` in it is sent as Proxy-Authorization to the proxy only, and never
+   * logged or reported. The proxy is not in scope and changes nothing about what is probed.
+   */
+  proxy?: string;
   /** Receives a debug line per request: method, url, status, ms. Never header values. */
   logger?: Logger;
 }
@@ -67,8 +74,9 @@ export interface TransportOptions {
 export const authScopes = ['crawl', 'rules', 'all'] as const;
 export type AuthScope = (typeof authScopes)[number];
 
-export type ResolvedTransportOptions = Required<Omit<TransportOptions, 'logger'>> & {
+export type ResolvedTransportOptions = Required<Omit<TransportOptions, 'logger' | 'proxy'>> & {
   logger: Logger | undefined;
+  proxy: URL | undefined;
 };
 
 export const defaultUserAgent = `${toolInfo.name}/${toolInfo.version} (+${toolInfo.informationUri})`;
@@ -97,6 +105,7 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
     cacheEntryMaxBytes: options.cacheEntryMaxBytes ?? 256 * 1024,
     cacheMaxBytes: options.cacheMaxBytes ?? 32 * 1024 * 1024,
     logger: options.logger,
+    proxy: options.proxy === undefined ? undefined : parseProxyUrl(options.proxy),
   };
   requireInteger('concurrencyPerHost', resolved.concurrencyPerHost, 1);
   requireNumber('rateLimitPerHost', resolved.rateLimitPerHost, 0);

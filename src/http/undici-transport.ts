@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { ProbeError } from '../core/errors.js';
 import type { HttpMethod, HttpRequest, HttpResponse, SpentBudget, Transport } from '../core/http-types.js';
 import { redactUrl } from '../core/redact.js';
 import { isTokenVendorHost } from '../core/token-vendors.js';
 import { readCappedBody, type CappedBody } from './body.js';
+import { createDispatcher } from './dispatcher.js';
 import { ResponseCache, cacheKey } from './cache.js';
 import { HostHealth } from './host-health.js';
 import { errorCode, failureKind, toProbeError } from './error-mapping.js';
@@ -38,6 +39,11 @@ export interface TransportStats {
    * gives everything (401, 403, 407, 429, 503). Zero means nothing was really scanned.
    */
   usefulAnswers: number;
+  /**
+   * HTML pages answered to crawl requests so far: a live figure for a progress display (the
+   * crawl's own count, in the report, is the exact one).
+   */
+  crawlPages: number;
 }
 
 const refusalStatuses = new Set([401, 403, 407, 429, 503]);
@@ -70,17 +76,9 @@ const emptyBody: CappedBody = { body: '', bytes: 0, truncated: false };
 export function createUndiciTransport(options: TransportOptions): UndiciTransport {
   const settings = resolveTransportOptions(options);
   const scope = createScope(settings.target, settings.allowedHosts, { sameSite: settings.sameSite });
-  // Our own Agent, never the global dispatcher: its limits and timeouts are the scan's, and
-  // nothing else in the process can change them. Redirects are not followed by undici (no
-  // redirect interceptor is composed; undici 7 dropped the per-request maxRedirections option
-  // and its types reject it), because every hop must pass the scope check first.
-  const agent = new Agent({
-    connections: settings.concurrencyPerHost,
-    connect: { timeout: settings.timeoutMs, rejectUnauthorized: !settings.insecure },
-    headersTimeout: settings.timeoutMs,
-    bodyTimeout: settings.timeoutMs,
-    keepAliveTimeout: 4_000, // undici's default, stated: sockets are reused between probes
-  });
+  // Our own Agent (or ProxyAgent with --proxy), never the global dispatcher: see dispatcher.ts.
+  const agent = createDispatcher(settings);
+  if (settings.proxy !== undefined) settings.logger?.debug({ proxy: settings.proxy.origin }, 'every connection is tunnelled through the proxy (CONNECT)');
   const throttle = new OriginThrottle(settings.concurrencyPerHost, settings.rateLimitPerHost);
   const cache = new ResponseCache({ entryMaxBytes: settings.cacheEntryMaxBytes, maxBytes: settings.cacheMaxBytes });
   const health = new HostHealth(settings.maxHostErrors);
@@ -91,6 +89,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   let requestBudgetSpent = 0;
   let answers = 0;
   let usefulAnswers = 0;
+  let crawlPages = 0;
   const exchange = new Exchanger(agent, settings);
   let closed: Promise<void> = Promise.resolve();
 
@@ -113,11 +112,12 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       const key = `${cacheKey(method, wireUrl, body, headers)}${binary ? ':binary' : ''}:${bodyCapBytes}`;
       const guarded = request.allowRedirect;
       const response = await cache.getOrLoad(guarded ? `${key}:guarded` : key, () => followRedirects(request.url, first, life.signal, guarded));
+      if (request.purpose === 'crawl' && /html/i.test(response.headers['content-type'] ?? '')) crawlPages += 1;
       // A cache hit may have been requested under an equivalent spelling of the URL.
       return response.requestedUrl === request.url ? response : { ...response, requestedUrl: request.url };
     } catch (error) {
       // Once the scan stops, whatever did not finish was cut short by us, not by the server.
-      throw closing ? abortedError(request.url) : toProbeError(error, request.url);
+      throw closing ? abortedError(request.url) : toProbeError(error, request.url, settings.proxy);
     } finally {
       inFlight.delete(life);
     }
@@ -222,7 +222,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
         // A timeout says the server is slow, not flaky: one more try, not a pile of them.
         const retry = retriesLeft && (kind === 'reset' || (kind === 'timeout' && !timeoutRetried));
         if (!retry) {
-          const failure = toProbeError(error, hop.url.href);
+          const failure = toProbeError(error, hop.url.href, settings.proxy);
           health.failed(origin, failure.code);
           throw failure;
         }
@@ -283,7 +283,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       return closed;
     },
     stats() {
-      return { requestsSent: exchange.requestsSent, cacheHits: cache.hits, answers, usefulAnswers };
+      return { requestsSent: exchange.requestsSent, cacheHits: cache.hits, answers, usefulAnswers, crawlPages };
     },
     spentBudgets() {
       const spent: SpentBudget[] = health.givenUpOrigins().map(({ origin, lastCode }) => ({
@@ -319,7 +319,7 @@ class Exchanger {
   requestsSent = 0;
 
   constructor(
-    private readonly agent: Agent,
+    private readonly agent: Dispatcher,
     private readonly settings: ResolvedTransportOptions,
   ) {}
 

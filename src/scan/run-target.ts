@@ -66,6 +66,9 @@ async function reach(target: string, transport: Transport, logger: Logger): Prom
  */
 const keptDocumentChars = 16 * 1024 * 1024;
 
+/** The note that lists what rules skipped as out of scope; `scan --strict` fails on it. */
+export const outOfScopeNote = 'not probed, out of scope (allow with --allow-host to include them)';
+
 const notSentCodes = new Set<ProbeFailure['code']>(['DL_ABORTED', 'DL_REQUEST_BUDGET', 'DL_HOST_ERROR_BUDGET']);
 
 /**
@@ -148,7 +151,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   const forced = options.choice.forceCms ?? [];
   if (forced.length > 0) notes.push(`--cms ${forced.join(', ')}: rules for it run as if it was detected`);
   if (outOfScope.length > 0) {
-    notes.push(`not probed, out of scope (allow with --allow-host to include them): ${outOfScope.join(', ')}`);
+    notes.push(`${outOfScopeNote}: ${outOfScope.join(', ')}`);
   }
   notes.push(...otherHostNotes(target, [...discovered.crawl.assetHosts, ...discovered.crawl.apiHosts], transport));
   // What a rule left unprobed on purpose (for_each caps, its request budget) is part of the result.

@@ -63,6 +63,7 @@ export function createScanTransport(config: ScanConfig, target: string, headers:
     insecure: config.insecure,
     verifyTokens: config.verifyTokens,
     ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
+    ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
     logger,
   });
 }

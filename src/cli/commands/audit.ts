@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { audit, summaryLine, type AuditConfig } from '../../audit/audit.js';
 import { resolveInventoryCredentials } from '../../audit/credentials.js';
 import { exitCodeFor } from '../exit-codes.js';
+import { parseProxyFlag, proxyFlag, proxyFlagDescription } from '../proxy-option.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import type { CliIo } from '../io.js';
 import { addOutputOptions, collect, parseInteger, parseNumber, planOutputs, redactedCommandLine, writeReports, type OutputFlags } from '../scan-options.js';
@@ -23,6 +24,7 @@ interface AuditFlags extends OutputFlags {
   userAgent?: string;
   allowHost?: string[];
   scope?: 'site' | 'strict';
+  proxy?: string;
 }
 
 /**
@@ -46,7 +48,8 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
     .option('--insecure', 'accept TLS certificates that do not verify; said in the report')
     .option('--allow-host <host>', 'also ask the files through this host, e.g. the CDN in front of the uploads ("host" or "host:port"; repeatable; anonymous requests only)', collect)
     .addOption(new Option('--scope <scope>', "site: hosts of the target's own site are asked too; strict: only its origin and --allow-host").choices(['site', 'strict']))
-    .option('--user-agent <text>', 'User-Agent to send instead of draftleak/<version>');
+    .option('--user-agent <text>', 'User-Agent to send instead of draftleak/<version>')
+    .option(proxyFlag, proxyFlagDescription, parseProxyFlag);
   addOutputOptions(command).action(async (url: string, flags: AuditFlags) => {
     let target: URL;
     try {
@@ -71,6 +74,7 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
       ...(flags.allowHost === undefined ? {} : { allowHosts: flags.allowHost }),
       ...(flags.scope === undefined ? {} : { scope: flags.scope }),
       ...(flags.userAgent === undefined ? {} : { userAgent: flags.userAgent }),
+      ...(flags.proxy === undefined ? {} : { proxy: flags.proxy }),
     };
     const logger = createLogger(flags.logLevel);
     // One progress line, rewritten in place, on a terminal only (CI logs get the summary).

@@ -10,6 +10,7 @@ import { UsageError } from '../../core/errors.js';
 import { maskSecrets, redactUrl } from '../../core/redact.js';
 import { mapStrings } from '../../core/terminal-safe.js';
 import type { CliIo } from '../io.js';
+import { parseProxyFlag, proxyFlag, proxyFlagDescription } from '../proxy-option.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import { collect, parseInteger, parseNumber } from '../scan-options.js';
 
@@ -18,6 +19,7 @@ interface FingerprintFlags {
   maxPages?: number;
   allowHost?: string[];
   rateLimit?: number;
+  proxy?: string;
   logLevel: LogLevel;
 }
 
@@ -30,6 +32,7 @@ export function fingerprintCommand(io: CliIo): Command {
     .option('--max-pages <n>', 'requests the discovery crawl may send (default 40)', parseInteger('--max-pages', 1, 100_000))
     .option('--allow-host <host>', 'also probe this host (repeatable)', collect)
     .option('--rate-limit <rps>', 'requests per second per host (default 10)', parseNumber('--rate-limit', 0, 1000))
+    .option(proxyFlag, proxyFlagDescription, parseProxyFlag)
     .option('--log-level <level>', `one of ${logLevels.join(', ')}`, 'warn')
     .action(async (url: string, flags: FingerprintFlags) => {
       const parsed = scanConfigSchema.safeParse({
@@ -42,7 +45,13 @@ export function fingerprintCommand(io: CliIo): Command {
       const config = parsed.data;
       const logger = createLogger(flags.logLevel);
       const fingerprints = await loadBuiltinFingerprints();
-      const transport = createUndiciTransport({ target: url, allowedHosts: config.allowHosts, rateLimitPerHost: config.rateLimit, logger });
+      const transport = createUndiciTransport({
+        target: url,
+        allowedHosts: config.allowHosts,
+        rateLimitPerHost: config.rateLimit,
+        ...(flags.proxy === undefined ? {} : { proxy: flags.proxy }),
+        logger,
+      });
       try {
         try {
           await transport.send({ method: 'GET', url });

@@ -3,11 +3,13 @@ import { UsageError } from '../../core/errors.js';
 import { scanLimits } from '../../core/limits.js';
 import { createLogger } from '../../core/logger.js';
 import { parseHeaderFlag, scanConfigSchema, type ScanConfig, type ScanConfigInput } from '../../config/scan-config.js';
+import { outOfScopeNote } from '../../scan/run-target.js';
 import { scan, type ScanOutput } from '../../scan/scan.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
 import { renderExplain } from '../explain.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import type { CliIo } from '../io.js';
+import { parseProxyFlag, proxyFlag, proxyFlagDescription } from '../proxy-option.js';
 import { applyPlanBaseline, explicitOptions, resolveScanPlan, type PlanFlags, type ScanPlan } from '../scan-plan.js';
 import {
   addOutputOptions,
@@ -48,6 +50,8 @@ export interface ScanFlags extends OutputFlags, PlanFlags {
   scope?: 'site' | 'strict';
   userAgent?: string;
   authScope?: ScanConfig['authScope'];
+  proxy?: string;
+  strict?: boolean;
 }
 
 /**
@@ -93,6 +97,8 @@ export function toScanConfig(targets: string[], flags: Omit<ScanFlags, 'output'>
     ...(flags.scope !== undefined ? { scope: flags.scope } : {}),
     ...(flags.userAgent !== undefined ? { userAgent: flags.userAgent } : {}),
     ...(flags.authScope !== undefined ? { authScope: flags.authScope } : {}),
+    ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}),
+    ...(flags.strict !== undefined ? { strict: flags.strict } : {}),
     headers: { ...Object.fromEntries(fileHeaders), ...flagHeaders },
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(flags.rateLimit !== undefined ? { rateLimit: flags.rateLimit } : {}),
@@ -103,6 +109,8 @@ export function toScanConfig(targets: string[], flags: Omit<ScanFlags, 'output'>
     const issue = parsed.error.issues[0];
     throw new UsageError(`${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}`);
   }
+  // The file's proxy is checked as the flag is: scheme, host and port only.
+  if (parsed.data.proxy !== undefined) parseProxyFlag(parsed.data.proxy);
   return parsed.data;
 }
 
@@ -140,7 +148,20 @@ export async function runScanAndReport(
     if (file !== undefined) io.stderr(`draftleak: wrote ${safeLine(file)} (${format}): ${count} finding(s) on ${output.result.targets.length} target(s)\n`);
   }
   if (output.result.stopped !== undefined) io.stderr(`draftleak: the scan was stopped (${output.result.stopped}); the report holds what was found so far and is marked incomplete\n`);
-  return { output, exitCode: exitCodeFor(output.result, config.failOn, signalOf(io.stop), ignoredForFailOn) };
+  const skippedOutOfScope = outOfScopeSkips(output.result);
+  if (config.strict) {
+    for (const { target, hosts } of skippedOutOfScope) io.stderr(`draftleak: --strict: ${safeUrl(target)}: rules skipped probes out of scope (${safeLine(hosts)}); allow them with --allow-host, or drop --strict\n`);
+  }
+  const strictFailed = config.strict && skippedOutOfScope.length > 0;
+  return { output, exitCode: exitCodeFor(output.result, config.failOn, signalOf(io.stop), ignoredForFailOn, strictFailed) };
+}
+
+/** The targets whose rules skipped probes as out of scope (the report's "not probed, out of scope" note), with the hosts. */
+function outOfScopeSkips(result: ScanOutput['result']): { target: string; hosts: string }[] {
+  return result.targets.flatMap((target) => {
+    const note = target.discovery?.notes.find((text) => text.startsWith(`${outOfScopeNote}: `));
+    return note === undefined ? [] : [{ target: target.target, hosts: note.slice(outOfScopeNote.length + 2) }];
+  });
 }
 
 function signalOf(stop: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | undefined {
@@ -166,7 +187,8 @@ export function scanCommand(io: CliIo, argv: readonly string[], setExitCode: (co
       new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'),
     )
     .option('--baseline <file>', 'findings this baseline accepts are reported as suppressed and do not fail the scan (see baseline create)')
-    .option('--new-only', 'fail only on findings absent from the baseline (even expired entries do not fail)');
+    .option('--new-only', 'fail only on findings absent from the baseline (even expired entries do not fail)')
+    .option('--strict', 'exit 2 when a rule skipped probes as out of scope (they are listed in the report either way)');
   addScanOptions(command);
   addOutputOptions(command).action(async (urls: string[], allFlags: ScanFlags, self: Command) => {
     const flags = explicitOptions<ScanFlags>(self) as ScanFlags;
@@ -214,5 +236,6 @@ export function addScanOptions(command: Command): Command {
     .option('--concurrency <n>', 'rules and connections at once per host (default 4)', parseInteger('--concurrency', 1, 64))
     .option('--rate-limit <rps>', 'requests per second per host (default 10; 0 = no limit)', parseNumber('--rate-limit', 0, 1000))
     .option('--timeout <ms>', 'longest one request may take, connect to last body byte, in ms (default 10000)', parseInteger('--timeout', 100, 300_000))
-    .option('--header <header>', 'send "Name: value" with every request; never written to reports (repeatable)', collect);
+    .option('--header <header>', 'send "Name: value" with every request; never written to reports (repeatable)', collect)
+    .option(proxyFlag, proxyFlagDescription, parseProxyFlag);
 }
