@@ -8,7 +8,7 @@ import { confidenceSchema, severitySchema } from './severity.js';
 export const ruleMetaSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, equal to the file name').describe('Rule id: kebab-case, equal to the file name.'),
   name: z.string().min(1).max(255).describe('One line that says what is exposed.'),
-  severity: severitySchema.describe('critical: unpublished bodies or bulk listings; high: reachable under a condition; medium: listings without proof of state; low: existence oracles; info: signals.'),
+  severity: severitySchema.describe('What is proven: critical unpublished bodies readable, or a credential that writes the CMS; high files of unpublished items, preview tokens; medium listings without proof of state; low existence oracles, introspection; info signals.'),
   confidence: confidenceSchema.describe('How sure a finding is to be a true exposure (SARIF precision).'),
   /** CMS names the rule applies to; `generic` for rules that apply to any site. */
   cms: z.array(z.string().min(1)).min(1).describe('CMS ids the rule applies to (the folder name among them); generic for any site.'),
