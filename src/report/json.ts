@@ -87,6 +87,7 @@ export function jsonFinding(value: Finding, rules: RuleIndex): JsonFinding {
     fingerprint: value.fingerprint,
     // Accepted by a baseline (scan --baseline): still listed, marked.
     ...(value.suppression === undefined ? {} : { suppression: { ...value.suppression } }),
+    ...(value.verification === undefined ? {} : { verification: value.verification }),
   };
 }
 

@@ -42,6 +42,10 @@ function findingLines(finding: Finding, rules: ReadonlyMap<string, RuleMeta>, pa
     `    URL: ${finding.url}`,
     `    ${finding.message}`,
   ];
+  if (finding.verification !== undefined) {
+    const said = { verified: 'verified: the vendor accepted the token', unverified: 'unverified: the vendor refused the token', unknown: 'unknown: the vendor could not be asked', 'not-asked': 'not checked with the vendor (run with --verify-tokens)' }[finding.verification];
+    lines.splice(1, 0, `    Token: ${said}`);
+  }
   if (finding.suppression !== undefined) {
     const { reason, owner, expires } = finding.suppression;
     lines.splice(1, 0, `    ${paint('Suppressed by the baseline', 'dim')}: ${reason} (owner ${owner}${expires === undefined ? '' : `, until ${expires}`})`);
