@@ -127,6 +127,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
   const budget: RequestBudget = { left: maxRequestsPerRule, dropped: new Map() };
   const capped = new Map<string, { dropped: number; total: number; max: number }>();
   const paginationCapped = new Map<string, number>();
+  const verifyCalls = new Map<string, Promise<HttpResponse>>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
 
   for (const [index, step] of rule.steps.entries()) {
@@ -139,7 +140,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         trace.push({ step: step.id, stopped: 'not sent: verifying a token with its vendor needs --verify-tokens' });
         branches = branches.map((branch) => ({ ...branch, verification: 'not-asked' }));
       } else {
-        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped };
+        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls };
         branches = await Promise.all(branches.map((branch) => verifyBranch(step, branch, context)));
       }
       break;
@@ -173,7 +174,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         forks.push({ ...branch, variables: { ...branch.variables, [step.for_each.as]: item } });
       }
     }
-    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped };
+    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls };
     const survivors = await Promise.all(forks.map((branch) => runStep(step, branch, context)));
     branches = survivors.flat();
     if (branches.length === 0) break;
@@ -227,6 +228,8 @@ interface StepContext {
   budget: RequestBudget;
   /** Per step id: branches whose next page was not read (paginate.max reached). */
   paginationCapped: Map<string, number>;
+  /** Verify calls already made in this rule run, by request: one call per token. */
+  verifyCalls: Map<string, Promise<HttpResponse>>;
 }
 
 /**
@@ -354,7 +357,7 @@ async function runStepUnguarded(step: Step, branch: Branch, context: StepContext
  * Its answer never becomes evidence (it may hold the vendor's drafts); it only says whether the
  * vendor accepted the token. A failed call is "unknown", not a clean result.
  */
-async function verifyBranch(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, budget }: StepContext): Promise<Branch> {
+async function verifyBranch(step: Step, branch: Branch, { rule, base, site, transport, failures, trace, budget, verifyCalls }: StepContext): Promise<Branch> {
   let request: HttpRequest;
   try {
     request = buildRequest(step, base, documentFor(base, branch, undefined, site));
@@ -366,14 +369,22 @@ async function verifyBranch(step: Step, branch: Branch, { rule, base, site, tran
     trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not sent: not a token vendor API host' });
     return { ...branch, verification: 'unknown' };
   }
-  if (budget.left <= 0) {
-    budget.dropped.set(step.id, (budget.dropped.get(step.id) ?? 0) + 1);
-    return { ...branch, verification: 'unknown' };
+  // One call per token: the same token found in a page, its bundle and its source map is asked
+  // once, and every branch that found it reads that one answer.
+  const key = JSON.stringify([request.method, request.url, request.headers ?? {}, request.body ?? '']);
+  let call = verifyCalls.get(key);
+  if (call === undefined) {
+    if (budget.left <= 0) {
+      budget.dropped.set(step.id, (budget.dropped.get(step.id) ?? 0) + 1);
+      return { ...branch, verification: 'unknown' };
+    }
+    budget.left--;
+    call = transport.send(request);
+    verifyCalls.set(key, call);
   }
-  budget.left--;
   let response: HttpResponse;
   try {
-    response = await transport.send(request);
+    response = await call;
   } catch (error) {
     const failure: ProbeFailure =
       error instanceof ProbeError

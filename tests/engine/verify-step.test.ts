@@ -157,3 +157,14 @@ describe('cases can state what the verify step said', () => {
     expect(right.problems).toEqual([]);
   });
 });
+
+describe('one call per token', () => {
+  it('the same token in a page, its bundle and its source map is verified with one vendor call', async () => {
+    const transport = new VendorTransport(target, true);
+    const token = 'previewpreviewpreview0tt';
+    const documents = [bundle(token), { ...bundle(token), url: `${target}/vendor.js` }, { ...bundle(token), url: `${target}/app.js.map` }];
+    const outcome = await runRule(rule, { target, transport, documents, verifyTokens: true });
+    expect(transport.requests).toHaveLength(1);
+    expect(outcome.findings.map((finding) => finding.verification)).toEqual(['verified', 'verified', 'verified']);
+  });
+});
