@@ -37,7 +37,8 @@ const exactHosts = new Set([
   'eu-graphql.contentstack.com',
   'graphql-preview.contentstack.com',
   'api.contentstack.io',
-  // Kontent.ai: Delivery and Preview Delivery APIs
+  // Kontent.ai: Delivery, Preview Delivery and Management APIs
+  'manage.kontent.ai',
   'deliver.kontent.ai',
   'preview-deliver.kontent.ai',
   'graphql.kontent.ai',
