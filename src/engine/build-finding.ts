@@ -70,7 +70,7 @@ export function buildFinding({ rule, target, request, response, urls, document }
   const excerpt = items.length > 0 ? JSON.stringify(items) : detachedHead(response.body, maxExcerptChars);
   return {
     ruleId: rule.id,
-    severity: rule.severity,
+    severity: severityFor(rule, messageDocument, items),
     confidence: rule.confidence,
     target,
     url: redactUrl(response.url),
@@ -86,4 +86,14 @@ export function buildFinding({ rule, target, request, response, urls, document }
     },
     fingerprint: fingerprintOf(rule.id, response.url),
   };
+}
+
+/** The first severity_when whose expression holds on this finding, else the rule's severity. */
+function severityFor(rule: Rule, document: JSONValue, items: ExposedItem[]): Rule['severity'] {
+  if (rule.finding.severity_when === undefined) return rule.severity;
+  const withItems = document !== null && typeof document === 'object' && !Array.isArray(document) ? { ...document, items: items as unknown as JSONValue } : { items: items as unknown as JSONValue };
+  for (const { when, severity } of rule.finding.severity_when) {
+    if (evaluateLenient(when, withItems) === true) return severity;
+  }
+  return rule.severity;
 }

@@ -105,6 +105,7 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
   // The message sees the last step's response at the root, and the item count.
   checkTemplate(rule.finding.message, ['finding', 'message'], [...reservedNames]);
   if (rule.finding.items) checkExpression(rule.finding.items, ['finding', 'items']);
+  rule.finding.severity_when?.forEach((entry, index) => checkExpression(entry.when, ['finding', 'severity_when', index, 'when']));
   return problems;
 }
 
@@ -164,7 +165,7 @@ function truthinessTraps(matcher: Matcher, path: Path): YamlProblem[] {
 
 /** Every string where a variable can be read: templates and JMESPath expressions. */
 function readersOf(rule: RuleBody, fromStep: number): string[] {
-  const readers: string[] = [rule.finding.message, rule.finding.items ?? ''];
+  const readers: string[] = [rule.finding.message, rule.finding.items ?? '', ...(rule.finding.severity_when ?? []).map((entry) => entry.when)];
   const matcherStrings = (matcher: Matcher): string[] => {
     if ('all' in matcher) return matcher.all.flatMap(matcherStrings);
     if ('any' in matcher) return matcher.any.flatMap(matcherStrings);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { discoveredKinds, maxDiscoveredReads } from '../core/discovered.js';
 import { ruleMetaSchema } from '../core/rule-meta.js';
+import { severitySchema } from '../core/severity.js';
 
 /**
  * The rule file format. Every object is strict: an unknown key is an error, so a typo in a rule
@@ -173,6 +174,16 @@ export const findingTemplateSchema = z.strictObject({
    * any of id, status, date, url (other keys are dropped so bodies never reach a report).
    */
   items: z.string().min(1).optional(),
+  /**
+   * Severity by what this finding shows, first match wins, else the rule's: an embargoed item
+   * due tomorrow is worse than a 2099 placeholder. `when` is JMESPath over the last step's
+   * document plus `items` (the items named) and `count`.
+   */
+  severity_when: z
+    .array(z.strictObject({ when: z.string().min(1), severity: severitySchema }))
+    .max(5)
+    .optional()
+    .describe("Severity by what the finding shows, first match wins, e.g. [{when: \"items[?epoch(date) < now() + `604800`] | length(@) > `0`\", severity: critical}]: due within a week."),
 });
 
 export const ruleSchema = ruleMetaSchema.extend({

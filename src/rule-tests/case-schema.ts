@@ -47,6 +47,8 @@ export const expectedFindingSchema = z.strictObject({
   items: z.array(exposedItemSchema).default([]),
   /** The finding names these items and no other (as many items as listed, each matched). */
   exact: z.boolean().default(false),
+  /** The finding's severity (for rules whose severity_when sets it by what the finding shows). */
+  severity: z.enum(['info', 'low', 'medium', 'high', 'critical']).optional(),
   /** What the rule's verify step must have said of the token (see verify_tokens). */
   verification: z.enum(['verified', 'unverified', 'unknown', 'not-asked']).optional(),
 });

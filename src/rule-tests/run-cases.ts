@@ -69,6 +69,9 @@ function checkExpectations(ruleCase: RuleCase, findings: Finding[]): string[] {
         problems.push(`no finding names the item ${JSON.stringify(item)}`);
       }
     }
+    if (expected.severity !== undefined && !candidates.some((finding) => finding.severity === expected.severity)) {
+      problems.push(`no finding at ${wantedUrl ?? '(any url)'} has severity ${expected.severity}; got ${candidates.map((finding) => finding.severity).join(', ')}`);
+    }
     if (expected.verification !== undefined && !candidates.some((finding) => finding.verification === expected.verification)) {
       problems.push(`no finding at ${wantedUrl ?? '(any url)'} has verification ${expected.verification}; got ${candidates.map((finding) => finding.verification ?? 'none').join(', ')}`);
     }
