@@ -6,10 +6,11 @@ import { renderText } from './text.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
+import { renderGitlabDast } from './gitlab-dast.js';
 
-export type ReportFormat = 'sarif' | 'json' | 'jsonl' | 'text' | 'markdown' | 'html' | 'junit';
+export type ReportFormat = 'sarif' | 'json' | 'jsonl' | 'text' | 'markdown' | 'html' | 'junit' | 'gitlab-dast';
 
-export const reportFormats: readonly ReportFormat[] = ['sarif', 'json', 'jsonl', 'text', 'markdown', 'html', 'junit'];
+export const reportFormats: readonly ReportFormat[] = ['sarif', 'json', 'jsonl', 'text', 'markdown', 'html', 'junit', 'gitlab-dast'];
 
 /**
  * The file name endings that choose a format for `-o FILE`, longest first so that
@@ -17,6 +18,9 @@ export const reportFormats: readonly ReportFormat[] = ['sarif', 'json', 'jsonl',
  */
 export const formatByExtension: readonly (readonly [extension: string, format: ReportFormat])[] = [
   ['.sarif.json', 'sarif'],
+  // GitLab's own artifact name for a DAST report, and an explicit ending.
+  ['gl-dast-report.json', 'gitlab-dast'],
+  ['.gitlab-dast.json', 'gitlab-dast'],
   ['.sarif', 'sarif'],
   ['.jsonl', 'jsonl'],
   ['.json', 'json'],
@@ -57,6 +61,8 @@ export function renderReport(
       return renderHtml(result);
     case 'junit':
       return renderJunit(result);
+    case 'gitlab-dast':
+      return renderGitlabDast(result);
   }
 }
 

@@ -7,12 +7,13 @@ import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
+import { renderGitlabDast } from '../../src/report/gitlab-dast.js';
 import { scanResult } from './fixtures.js';
 
 describe('renderReport', () => {
   it('dispatches each format to its renderer', () => {
     const result = scanResult();
-    expect(reportFormats).toEqual(['sarif', 'json', 'jsonl', 'text', 'markdown', 'html', 'junit']);
+    expect(reportFormats).toEqual(['sarif', 'json', 'jsonl', 'text', 'markdown', 'html', 'junit', 'gitlab-dast']);
     expect(renderReport(result, 'sarif', { color: true })).toBe(renderSarif(result));
     expect(renderReport(result, 'json', { color: true })).toBe(renderJson(result));
     expect(renderReport(result, 'jsonl', { color: true })).toBe(renderJsonl(result));
@@ -21,6 +22,7 @@ describe('renderReport', () => {
     expect(renderReport(result, 'markdown', { color: true })).toBe(renderMarkdown(result));
     expect(renderReport(result, 'html', { color: true })).toBe(renderHtml(result));
     expect(renderReport(result, 'junit', { color: true })).toBe(renderJunit(result));
+    expect(renderReport(result, 'gitlab-dast', { color: true })).toBe(renderGitlabDast(result));
   });
 
   it('only the text format is ever coloured', () => {
