@@ -254,10 +254,10 @@ done
 
 # --- WordPress: install, seed, state ---------------------------------------------------------
 # Each PHP boot of WordPress costs about a second; skip all three when the seed finished before
-# (wp.php sets wplab_seeded last) and the state file is there.
+# (wp.php sets wplab_seeded last, to the seed's version) and the state file is there.
 seeded=$(mariadb --no-defaults --socket="$WP_DB_SOCK" -uroot -N -B \
   -e "SELECT option_value FROM wplab.wp_options WHERE option_name = 'wplab_seeded'" 2>/dev/null || true)
-if [[ $seeded != 1 || ! -s $WP_STATE ]]; then
+if [[ $seeded != 2 || ! -s $WP_STATE ]]; then
   wp_php install >&2
   wp_php seed >&2
   wp_php state "$WP_BASE" >"$WP_STATE.tmp"
