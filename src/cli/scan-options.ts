@@ -7,6 +7,7 @@ import type { ScanResult } from '../core/scan-result.js';
 import { logLevels, type LogLevel } from '../core/logger.js';
 import { maskSecrets, redactedValue } from '../core/redact.js';
 import { formatByExtension, formatForFile, renderReport, reportFormats, type ReportFormat } from '../report/index.js';
+import { githubLimits, numberedSarifFile, renderSarifFiles } from '../report/sarif.js';
 import type { CliIo } from './io.js';
 import { safeLine } from './safe-text.js';
 
@@ -84,10 +85,17 @@ export async function writeReports(result: ScanResult, outputs: readonly Planned
   for (const output of outputs) {
     const color = output.file === undefined && io.color && flags.color !== false;
     const key = `${output.format}:${color}`;
+    if (output.format === 'sarif' && output.file !== undefined) {
+      await writeSarifFiles(result, output.file, io, failures);
+      continue;
+    }
     const report = rendered.get(key) ?? renderReport(result, output.format, { color });
     rendered.set(key, report);
     if (output.file === undefined) {
       io.stdout(report);
+      if (output.format === 'sarif' && result.targets.length > githubLimits.maxRunsPerFile) {
+        io.stderr(`draftleak: the SARIF on stdout has ${result.targets.length} runs; GitHub code scanning takes ${githubLimits.maxRunsPerFile} per file: write it with -o results.sarif to have it split into files it takes\n`);
+      }
       continue;
     }
     try {
@@ -97,6 +105,26 @@ export async function writeReports(result: ScanResult, outputs: readonly Planned
     }
   }
   if (failures.length > 0) throw new DraftleakError('DL_REPORT_WRITE', failures.join('; '));
+}
+
+/**
+ * SARIF to a file, split where GitHub's limits need it (src/report/sarif-limits.ts): FILE holds the
+ * first 20 runs, FILE-2, FILE-3... the next, and stderr names the extra files.
+ */
+async function writeSarifFiles(result: ScanResult, file: string, io: CliIo, failures: string[]): Promise<void> {
+  const contents = renderSarifFiles(result);
+  const names = contents.map((_, index) => numberedSarifFile(file, index + 1));
+  for (const [index, content] of contents.entries()) {
+    const name = names[index] ?? file;
+    try {
+      await writeFile(name, content);
+    } catch (error) {
+      failures.push(`cannot write ${safeLine(name)}: ${safeLine((error as Error).message)}`);
+    }
+  }
+  if (names.length > 1) {
+    io.stderr(`draftleak: the SARIF of ${result.targets.length} targets is split into files GitHub code scanning takes (at most ${githubLimits.maxRunsPerFile} runs and ${githubLimits.maxGzipBytes / 1_000_000} MB gzipped each): wrote ${names.map(safeLine).join(', ')}\n`);
+  }
 }
 
 export function parseInteger(name: string, min: number, max: number) {

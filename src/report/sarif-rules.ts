@@ -1,6 +1,7 @@
 import type { RuleMeta } from '../core/rule-meta.js';
 import type { SarifReportingDescriptor } from './sarif-types.js';
 import { sarifLevel, securitySeverity } from './sarif-severity.js';
+import { cweRelationships } from './sarif-cwe.js';
 
 // GitHub rejects a rule with more than 20 tags (and shows only 10), so the most useful come first.
 const maxTags = 20;
@@ -44,5 +45,7 @@ export function toReportingDescriptor(rule: RuleMeta): SarifReportingDescriptor 
   };
   const helpUri = rule.references[0];
   if (helpUri !== undefined) descriptor.helpUri = helpUri;
+  // Into the run's CWE taxonomy, which any run describing this rule carries (sarif-cwe.ts).
+  if (rule.cwe.length > 0) descriptor.relationships = cweRelationships(rule);
   return descriptor;
 }

@@ -34,6 +34,30 @@ export interface SarifReportingDescriptor {
     'security-severity'?: string;
     cwe?: string[];
   };
+  /** The CWE weaknesses the rule looks for, pointing into run.taxonomies. */
+  relationships?: SarifRelationship[];
+}
+
+/** A reference to a taxon (a CWE entry) in one of the run's taxonomies. */
+export interface SarifRelationship {
+  target: { id: string; toolComponent: { name: string; index: number } };
+  kinds: string[];
+}
+
+export interface SarifTaxon {
+  id: string;
+  shortDescription?: SarifMessage;
+  helpUri: string;
+}
+
+/** A taxonomy (CWE) as SARIF's run.taxonomies holds it: only the taxa the run's rules use. */
+export interface SarifTaxonomy {
+  name: string;
+  organization: string;
+  informationUri: string;
+  shortDescription: SarifMessage;
+  isComprehensive: false;
+  taxa: SarifTaxon[];
 }
 
 export interface SarifDescriptorReference {
@@ -57,7 +81,10 @@ export interface SarifInvocation {
 }
 
 export interface SarifLogicalLocation {
+  /** The object's own id (or a file's path), as SARIF wants the unqualified name here. */
   name: string;
+  /** `<cms>.<type>.<id>`, such as `wordpress.post.37`. */
+  fullyQualifiedName: string;
   kind: string;
 }
 
@@ -133,6 +160,7 @@ export interface SarifRun {
     };
   };
   automationDetails: { id: string };
+  taxonomies?: SarifTaxonomy[];
   originalUriBaseIds: Record<string, { uri: string }>;
   invocations: SarifInvocation[];
   results: SarifResult[];
@@ -140,6 +168,8 @@ export interface SarifRun {
     target: string;
     requestsSent: number;
     rulesRun: string[];
+    /** Findings of this target left out of `results` to stay within GitHub's limits. */
+    resultsOmitted?: number;
   };
 }
 

@@ -118,7 +118,7 @@ describe('toSarif', () => {
     const critical = run.results[0];
     expect(critical?.message.text).toBe('Draft posts are readable anonymously (7 exposed items)');
     expect(critical?.properties.items).toHaveLength(7);
-    expect(critical?.locations[0]?.logicalLocations?.[0]).toEqual({ name: '100', kind: 'object' });
+    expect(critical?.locations[0]?.logicalLocations?.[0]).toEqual({ name: '100', fullyQualifiedName: 'wordpress.post.100', kind: 'object' });
     expect(critical?.webRequest).toMatchObject({ protocol: 'HTTP', version: '1.1', method: 'GET' });
     expect(critical?.webResponse).toMatchObject({ statusCode: 200, reasonPhrase: 'OK' });
     expect(critical?.webResponse.body.text).toContain('"status":"draft"');
