@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinRulesDir, loadRules } from '../src/engine/index.js';
 import { runRuleCases } from '../src/rule-tests/run-cases.js';
+import { validateAuthoredFiles } from '../src/rule-tests/validate-files.js';
 
 const { rules, errors } = await loadRules([builtinRulesDir]);
 
@@ -8,6 +9,11 @@ describe('built-in rules', () => {
   it('all load without problems', () => {
     expect(errors.map((error) => error.message)).toEqual([]);
     expect(rules.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('every must-fire case proves the published item apart (not_named or exact): rules validate warns of none', async () => {
+    const { warnings } = await validateAuthoredFiles([builtinRulesDir]);
+    expect(warnings.map((warning) => warning.message)).toEqual([]);
   });
 
   for (const { rule, file } of rules) {
