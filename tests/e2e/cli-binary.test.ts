@@ -56,7 +56,7 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     expect(sarif.runs).toHaveLength(3);
     expect(new Set(sarif.runs.map((sarifRun) => sarifRun.automationDetails.id)).size).toBe(3);
     const ruleIds = sarif.runs.flatMap((sarifRun) => sarifRun.results.map((result) => result.ruleId)).sort();
-    expect(ruleIds).toEqual(['directus-public-files-list', 'strapi-v5-public-draft-edits', 'strapi-v5-public-drafts', 'wp-rest-unpublished-posts', 'wp-unpublished-status-classes', 'wp-uploads-directory-listing']);
+    expect(ruleIds).toEqual(['directus-public-files-list', 'strapi-v5-public-draft-edits', 'strapi-v5-public-drafts', 'wp-rest-unpublished-posts', 'wp-unpublished-status-classes', 'wp-uploads-directory-listing', 'wp-uploads-month-listing']);
     for (const sarifRun of sarif.runs) {
       expect(sarifRun.invocations[0]?.executionSuccessful).toBe(true);
       expect(sarifRun.tool.driver.rules.length).toBeGreaterThanOrEqual(6);
@@ -83,7 +83,7 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     const result = await draftleak(['demo']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('CRITICAL');
-    expect(result.stdout).toMatch(/Total: 7 findings/);
+    expect(result.stdout).toMatch(/Total: 8 findings/);
     expect(result.stderr).toContain('draftleak demo: scanning');
   });
 
@@ -92,6 +92,8 @@ describe('bin/draftleak.js end to end against the demo sites', () => {
     expect(result.code).toBe(2);
     const sarif = JSON.parse(result.stdout) as { runs: { invocations: { executionSuccessful: boolean }[] }[] };
     expect(sarif.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    // The reason, then the summary line every scan ends with.
+    expect(result.stderr.trim().split('\n')).toHaveLength(2);
+    expect(result.stderr.trim().split('\n')[1]).toMatch(/^draftleak: 1 target, \d+ requests?, 1 failure \(1 DL_CONNECTION_FAILED\)/);
   });
 });
