@@ -6,6 +6,7 @@ import type { SpentBudget, Transport } from '../core/http-types.js';
 import { runRule, targetBase, type LoadedRule, type RuleOutcome } from '../engine/index.js';
 import type { LoadedFingerprint } from '../fingerprint/index.js';
 import { discoverTarget, type CrawlLimits } from './discover.js';
+import type { TargetFigures } from './progress.js';
 import { selectRules, type RuleChoice } from './select-rules.js';
 
 /** Codes that mean the target itself did not answer, not that one probe went wrong. */
@@ -34,6 +35,8 @@ export interface RunTargetOptions {
   spentBudgets?: () => SpentBudget[];
   /** Why the scan of this target was stopped (a signal, a deadline), once it was. */
   stopped?: () => string | undefined;
+  /** Told the target's figures after discovery and after each rule, for a progress display. */
+  onProgress?: (figures: TargetFigures) => void;
 }
 
 export interface TargetRun {
@@ -117,6 +120,14 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
 
   const limit = pLimit(concurrency);
   const ran: string[] = [];
+  const figures: TargetFigures = { pagesCrawled: discovered.crawl.budget.pagesFetched, findings: 0, rulesDone: 0, rules: selected.length };
+  options.onProgress?.({ ...figures });
+  const tally = (outcome: RuleOutcome): RuleOutcome => {
+    figures.rulesDone += 1;
+    figures.findings += outcome.findings.length;
+    options.onProgress?.({ ...figures });
+    return outcome;
+  };
   const outcomes = await Promise.all(
     selected.map(({ rule, file }) =>
       limit(async (): Promise<RuleOutcome> => {
@@ -136,7 +147,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
             trace: [],
           };
         }
-      }),
+      }).then(tally),
     ),
   );
   const skippedOutcomes: RuleOutcome[] = skipped.map(({ ruleId, reason }) => ({

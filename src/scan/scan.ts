@@ -7,6 +7,7 @@ import type { ScanConfig } from '../config/scan-config.js';
 import { builtinRulesDir, loadRules, type LoadedRule, type RuleOutcome } from '../engine/index.js';
 import { loadFingerprints, type LoadedFingerprint } from '../fingerprint/index.js';
 import { createUndiciTransport, type UndiciTransport } from '../http/index.js';
+import { ProgressTracker, type ScanProgress } from './progress.js';
 import { runTarget, type TargetRun } from './run-target.js';
 import { checkRuleChoice, type RuleChoice } from './select-rules.js';
 
@@ -71,6 +72,11 @@ export function createScanTransport(config: ScanConfig, target: string, headers:
 export interface ScanControl {
   /** Aborted by the CLI on SIGINT/SIGTERM; its reason (e.g. "SIGINT") is written into the report. */
   signal?: AbortSignal;
+  /**
+   * For a progress display: called once, before the first target, with a function that gives the
+   * live figures whenever it is called (undefined between targets). The display decides how often.
+   */
+  watch?: (read: () => ScanProgress | undefined) => void;
 }
 
 /**
@@ -96,6 +102,8 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
   const outcomes = new Map<string, RuleOutcome[]>();
   const unreachable: { target: string; reason: string }[] = [];
   const targets: TargetResult[] = [];
+  const progress = new ProgressTracker(config.targets.length);
+  control.watch?.(() => progress.read());
   const scanStop = new StopLatch();
   const onSignal = (): void => scanStop.stop(`interrupted by ${String(control.signal?.reason ?? 'a signal')}`);
   if (control.signal?.aborted) onSignal();
@@ -111,7 +119,11 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
         targets.push(notStarted(credentials.target, scanStop.reason));
         continue;
       }
-      const transportFor = (target: string): UndiciTransport => createScanTransport(config, target, headers, logger);
+      const transportFor = (target: string): UndiciTransport => {
+        const created = createScanTransport(config, target, headers, logger);
+        progress.transportFor(target, created);
+        return created;
+      };
       let target = credentials.target;
       let transport = transportFor(target);
       const targetStop = new StopLatch();
@@ -146,6 +158,7 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
           traffic: () => transport.stats(),
           spentBudgets: () => transport.spentBudgets(),
           stopped: () => targetStop.reason,
+          onProgress: (figures) => progress.update(figures),
         });
         let run = await runOnce();
         // The target's own redirect to its canonical origin is followed once (see sameSite).
@@ -178,6 +191,7 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
         clearTimeout(targetDeadline);
         unsubscribe();
         await transport.close();
+        progress.targetDone();
       }
     }
   } finally {

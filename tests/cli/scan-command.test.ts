@@ -77,7 +77,11 @@ describe('draftleak scan (in-process, through the program factory)', () => {
     const sarif = JSON.parse(io.out) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { descriptor: { id: string } }[] }[]; results: unknown[] }[] };
     expect(sarif.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
     expect(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications.map((n) => n.descriptor.id)).toEqual(['DL_SCAN_INCOMPLETE', 'DL_CONNECTION_FAILED']);
-    expect(io.err.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^draftleak: cannot scan ${origin}.*refused`))]);
+    // The reason, then the summary line every scan ends with.
+    expect(io.err.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^draftleak: cannot scan ${origin}.*refused`)),
+      expect.stringMatching(/^draftleak: 1 target, 1 request, 1 failure \(1 DL_CONNECTION_FAILED\), 0 findings, \d+\.\d s$/),
+    ]);
   });
 
   it('exits 2 on bad flags and names the problem', async () => {

@@ -78,7 +78,7 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
     };
     const logger = createLogger(flags.logLevel);
     // One progress line, rewritten in place, on a terminal only (CI logs get the summary).
-    const progress = io.stderrIsTty === true ? (line: string): void => io.stderr(`\r\x1b[2K${safeLine(line)}`) : undefined;
+    const progress = io.stderrIsTty === true && io.ci !== true ? (line: string): void => io.stderr(`\r\x1b[2K${safeLine(line)}`) : undefined;
     const output = await audit(config, logger, redactedCommandLine(argv), { ...(io.stop ? { signal: io.stop } : {}), ...(progress ? { progress } : {}) });
     if (progress) io.stderr('\r\x1b[2K');
     await writeReports(output.result, outputs, flags, io);

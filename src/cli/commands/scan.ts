@@ -4,12 +4,15 @@ import { scanLimits } from '../../core/limits.js';
 import { createLogger } from '../../core/logger.js';
 import { parseHeaderFlag, scanConfigSchema, type ScanConfig, type ScanConfigInput } from '../../config/scan-config.js';
 import { outOfScopeNote } from '../../scan/run-target.js';
+import type { ScanProgress } from '../../scan/progress.js';
 import { scan, type ScanOutput } from '../../scan/scan.js';
 import { exitCodeFor, exitCodes } from '../exit-codes.js';
 import { renderExplain } from '../explain.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import type { CliIo } from '../io.js';
+import { startProgressLine, wantsProgressLine, type ProgressLine } from '../progress-line.js';
 import { parseProxyFlag, proxyFlag, proxyFlagDescription } from '../proxy-option.js';
+import { scanSummaryLine } from '../scan-summary.js';
 import { applyPlanBaseline, explicitOptions, resolveScanPlan, type PlanFlags, type ScanPlan } from '../scan-plan.js';
 import {
   addOutputOptions,
@@ -128,7 +131,16 @@ export async function runScanAndReport(
   const logger = createLogger(flags.logLevel);
   warnAboutUrlCredentials(config, io);
   if (config.insecure) io.stderr('draftleak: --insecure: TLS certificates are not verified (written into the report)\n');
-  const output = await scan(config, logger, commandLine, io.stop ? { signal: io.stop } : {});
+  const started = performance.now();
+  // A live line on a terminal only; the summary line at the end is written everywhere.
+  let line: ProgressLine | undefined;
+  const watch = wantsProgressLine(io, flags.logLevel) ? (read: () => ScanProgress | undefined): void => void (line = startProgressLine(io, read)) : undefined;
+  let output: ScanOutput;
+  try {
+    output = await scan(config, logger, commandLine, { ...(io.stop ? { signal: io.stop } : {}), ...(watch ? { watch } : {}) });
+  } finally {
+    line?.stop();
+  }
   // Accepted findings stay in every report, marked suppressed; they only stop counting for --fail-on.
   const { result: withBaseline, ignoredForFailOn } = applyPlanBaseline(output.result, plan, io);
   output.result = withBaseline;
@@ -153,6 +165,7 @@ export async function runScanAndReport(
     for (const { target, hosts } of skippedOutOfScope) io.stderr(`draftleak: --strict: ${safeUrl(target)}: rules skipped probes out of scope (${safeLine(hosts)}); allow them with --allow-host, or drop --strict\n`);
   }
   const strictFailed = config.strict && skippedOutOfScope.length > 0;
+  io.stderr(scanSummaryLine(output.result, performance.now() - started));
   return { output, exitCode: exitCodeFor(output.result, config.failOn, signalOf(io.stop), ignoredForFailOn, strictFailed) };
 }
 
