@@ -10,11 +10,13 @@
 #   sched-public  a "show upcoming posts" mu-plugin that makes the future status public
 #   debug-log     WP_DEBUG + WP_DEBUG_LOG left on: wp-content/debug.log in the web root
 #   cfg-backup    an editor's backup wp-config.php.bak beside wp-config.php in the web root
+#   front-drafts  a "front page preview" pre_get_posts snippet that widens the home page's main
+#                 query to drafts and scheduled posts (the theme prints status-draft/status-future)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/env.sh"
 
-names=(autoindex rest-drafts sched-public debug-log cfg-backup)
+names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts)
 
 usage() {
   echo "usage: $0 list | status | on NAME | off NAME | off-all   (NAME: ${names[*]})" >&2
@@ -31,6 +33,7 @@ file_for() {
     sched-public) echo "$WP_CONTENT/mu-plugins/wplab-sched-public.php" ;;
     debug-log) echo "$WP_LAB/config.d/debug-log.php" ;;
     cfg-backup) echo "$WP_WWW/wp-config.php.bak" ;;
+    front-drafts) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
     *) usage ;;
   esac
 }
@@ -38,6 +41,25 @@ file_for() {
 # Apache re-reads its config on SIGUSR1 (graceful restart) without dropping the listener.
 apache_graceful() {
   kill -USR1 "$(cat "$DRAFTLEAK_LAB_DIR/$WP_PROC_WEB.pid")"
+}
+
+# wp_wait_body PATH REGEX on|off [SECONDS]: waits until the body of PATH matches REGEX (on) or no
+# longer does (off), for toggles that change what a page says rather than its status.
+wp_wait_body() {
+  local path=$1 regex=$2 want=$3 limit=${4:-30} start=$SECONDS body
+  while true; do
+    body=$(curl -s -m 10 "$WP_BASE$path" || true)
+    if grep -Eq -- "$regex" <<<"$body"; then
+      [[ $want == on ]] && return 0
+    else
+      [[ $want == off ]] && return 0
+    fi
+    if (( SECONDS - start > limit )); then
+      lab_log "wordpress: $path $([[ $want == on ]] && echo "does not match" || echo "still matches") $regex (waited ${limit}s)"
+      return 1
+    fi
+    sleep 0.2
+  done
 }
 
 # wait_for NAME on|off: polls the URL that shows the misconfiguration until it does (or no longer does).
@@ -55,6 +77,7 @@ wait_for() {
       ;;
     debug-log) wp_wait_status /wp-content/debug.log "$([[ $state == on ]] && echo 200 || echo 404)" ;;
     cfg-backup) wp_wait_status /wp-config.php.bak "$([[ $state == on ]] && echo 200 || echo 404)" ;;
+    front-drafts) wp_wait_body / 'status-draft' "$state" ;;
   esac
 }
 
@@ -71,7 +94,7 @@ turn_on() {
 EOF
       apache_graceful
       ;;
-    rest-drafts | sched-public)
+    rest-drafts | sched-public | front-drafts)
       install -m 644 -o www-data -g www-data "$here/lib/mu-plugins/$(basename "$file")" "$file"
       ;;
     debug-log)
