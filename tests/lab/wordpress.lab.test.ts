@@ -45,15 +45,18 @@ const misconfigs = [
   'debug-log',
   'cfg-backup',
   'front-drafts',
+  'sched-by-id',
 ] as const;
 type Misconfig = (typeof misconfigs)[number];
 /**
  * The misconfigurations turned on together. Not front-drafts: the home page then links the drafts
  * and the scheduled post (/?p=<id>, post-<id>), discovery counts those ids as published, and the
  * by-id and draft-media rules, which probe the gaps between published ids, no longer ask them (a
- * discovery gap, not a lab artefact).
+ * discovery gap, not a lab artefact). Not sched-by-id: with sched-public the feed lists the
+ * scheduled post, so it is published as far as discovery knows, and
+ * scheduled-content-public-early names it instead.
  */
-const together = misconfigs.filter((name) => name !== 'front-drafts');
+const together = misconfigs.filter((name) => name !== 'front-drafts' && name !== 'sched-by-id');
 
 /** The rule that must catch each misconfiguration. */
 const ruleFor: Record<Misconfig, string> = {
@@ -63,6 +66,7 @@ const ruleFor: Record<Misconfig, string> = {
   'debug-log': 'wp-debug-log-exposed',
   'cfg-backup': 'wp-config-backup-exposed',
   'front-drafts': 'wp-unpublished-status-classes',
+  'sched-by-id': 'wp-rest-single-unpublished-by-id',
 };
 const rules = Object.values(ruleFor);
 const scheduled = state.posts.scheduled;
@@ -81,6 +85,13 @@ function expectNoSeededText(target: TargetResult): void {
   for (const key of Object.keys(state.posts) as (keyof WpState['posts'])[]) expect(text, `a finding quotes ${key}`).not.toContain(state.posts[key].marker);
 }
 
+/** The status and error code of an anonymous REST request. */
+async function restAnswer(route: string): Promise<{ status: number; code: unknown }> {
+  const response = await fetch(`${state.baseUrl}/wp-json${route}`, { headers: { accept: 'application/json' } });
+  const body = (await response.json()) as { code?: unknown };
+  return { status: response.status, code: body.code };
+}
+
 
 /** Per misconfiguration: its rule fired, and the finding names the seeded items it exposes. */
 const expectations: Record<Misconfig, (target: TargetResult) => void | Promise<void>> = {
@@ -92,8 +103,13 @@ const expectations: Record<Misconfig, (target: TargetResult) => void | Promise<v
     expect(year, 'the draft image lives under uploads/<year>/').toBeDefined();
     expect(finding.items.map((item) => item.url)).toContain(`${state.uploadsUrl}${year}/`);
   },
-  'rest-drafts': (target) => {
+  'rest-drafts': async (target) => {
+    // The snippet widens the default list only: WordPress still refuses the explicit status query
+    // (sanitize_post_statuses: 400 rest_invalid_param, "Status is forbidden"), so a scanner that
+    // only asks ?status=draft misses it. The plain list is what must be caught.
+    expect(await restAnswer('/wp/v2/posts?status=draft')).toEqual({ status: 400, code: 'rest_invalid_param' });
     const finding = findingOf(target, ruleFor['rest-drafts']);
+    expect(finding.url).toBe(`${state.baseUrl}/wp-json/wp/v2/posts?per_page=100`);
     const named = finding.items.map((item) => `${item.id}:${item.status}`);
     for (const key of ['draft-1', 'draft-2'] as const) expect(named).toContain(`${state.posts[key].id}:draft`);
     // Published posts, the password-protected one included (its status is publish), are never named.
@@ -135,6 +151,18 @@ const expectations: Record<Misconfig, (target: TargetResult) => void | Promise<v
     const named = namedBy(target, ruleFor['front-drafts']);
     const expected = (['draft-1', 'draft-2', 'scheduled'] as const).map((key) => `${state.posts[key].id}:${state.posts[key].status}`);
     expect([...new Set(named)].sort()).toEqual(expected.sort());
+    expectNoSeededText(target);
+  },
+  'sched-by-id': async (target) => {
+    // The list refuses ?status=future and lists only published posts; the single read answers.
+    expect(await restAnswer('/wp/v2/posts?status=future')).toEqual({ status: 400, code: 'rest_invalid_param' });
+    findingOf(target, ruleFor['sched-by-id']);
+    const byId = target.findings.filter((entry) => entry.ruleId === ruleFor['sched-by-id']);
+    const item = byId.flatMap((entry) => entry.items).find((entry) => entry.id === String(scheduled.id));
+    expect(item, `by-id findings: ${describeFindings(byId)}`).toMatchObject({ status: 'future', url: scheduled.url });
+    expect(Date.parse(`${item?.date ?? ''}Z`), 'the item carries the scheduled date').toBe(scheduledDate);
+    const ids = byId.flatMap((entry) => entry.items.map((entry) => entry.id));
+    for (const key of publishedKeys) expect(ids, `published ${key} is not read by id as unpublished`).not.toContain(String(state.posts[key].id));
     expectNoSeededText(target);
   },
 };

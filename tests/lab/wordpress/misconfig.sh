@@ -12,11 +12,13 @@
 #   cfg-backup    an editor's backup wp-config.php.bak beside wp-config.php in the web root
 #   front-drafts  a "front page preview" pre_get_posts snippet that widens the home page's main
 #                 query to drafts and scheduled posts (the theme prints status-draft/status-future)
+#   sched-by-id   a "headless pre-render" map_meta_cap filter that makes scheduled posts readable by
+#                 id through the REST API (the lists and ?status=future stay closed)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/env.sh"
 
-names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts)
+names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id)
 
 usage() {
   echo "usage: $0 list | status | on NAME | off NAME | off-all   (NAME: ${names[*]})" >&2
@@ -33,7 +35,7 @@ file_for() {
     sched-public) echo "$WP_CONTENT/mu-plugins/wplab-sched-public.php" ;;
     debug-log) echo "$WP_LAB/config.d/debug-log.php" ;;
     cfg-backup) echo "$WP_WWW/wp-config.php.bak" ;;
-    front-drafts) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
+    front-drafts | sched-by-id) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
     *) usage ;;
   esac
 }
@@ -41,6 +43,11 @@ file_for() {
 # Apache re-reads its config on SIGUSR1 (graceful restart) without dropping the listener.
 apache_graceful() {
   kill -USR1 "$(cat "$DRAFTLEAK_LAB_DIR/$WP_PROC_WEB.pid")"
+}
+
+# is_on NAME: whether the toggle's file is there.
+is_on() {
+  [[ -e $(file_for "$1") ]]
 }
 
 # wp_wait_body PATH REGEX on|off [SECONDS]: waits until the body of PATH matches REGEX (on) or no
@@ -78,6 +85,11 @@ wait_for() {
     debug-log) wp_wait_status /wp-content/debug.log "$([[ $state == on ]] && echo 200 || echo 404)" ;;
     cfg-backup) wp_wait_status /wp-config.php.bak "$([[ $state == on ]] && echo 200 || echo 404)" ;;
     front-drafts) wp_wait_body / 'status-draft' "$state" ;;
+    sched-by-id)
+      # sched-public makes the future status public: the post is readable by id either way.
+      sched=$(wp_state_get 's.posts.scheduled.id')
+      wp_wait_status "/wp-json/wp/v2/posts/$sched" "$([[ $state == on ]] || is_on sched-public && echo 200 || echo 401)"
+      ;;
   esac
 }
 
@@ -94,7 +106,7 @@ turn_on() {
 EOF
       apache_graceful
       ;;
-    rest-drafts | sched-public | front-drafts)
+    rest-drafts | sched-public | front-drafts | sched-by-id)
       install -m 644 -o www-data -g www-data "$here/lib/mu-plugins/$(basename "$file")" "$file"
       ;;
     debug-log)
