@@ -46,6 +46,7 @@ const misconfigs = [
   'cfg-backup',
   'front-drafts',
   'sched-by-id',
+  'draft-media',
 ] as const;
 type Misconfig = (typeof misconfigs)[number];
 /**
@@ -67,6 +68,7 @@ const ruleFor: Record<Misconfig, string> = {
   'cfg-backup': 'wp-config-backup-exposed',
   'front-drafts': 'wp-unpublished-status-classes',
   'sched-by-id': 'wp-rest-single-unpublished-by-id',
+  'draft-media': 'wp-media-of-unpublished-parent',
 };
 const rules = Object.values(ruleFor);
 const scheduled = state.posts.scheduled;
@@ -164,6 +166,17 @@ const expectations: Record<Misconfig, (target: TargetResult) => void | Promise<v
     const ids = byId.flatMap((entry) => entry.items.map((entry) => entry.id));
     for (const key of publishedKeys) expect(ids, `published ${key} is not read by id as unpublished`).not.toContain(String(state.posts[key].id));
     expectNoSeededText(target);
+  },
+  'draft-media': (target) => {
+    // The media list names the files of draft-1; /media?parent=<draft-1> lists exactly those two,
+    // with the parent's unpublished state proven by its 401. The published post's image never.
+    const finding = findingOf(target, ruleFor['draft-media']);
+    const draftFiles = [state.media['media-draft-image'], state.media['media-draft-pdf']];
+    expect(finding.url).toBe(`${state.baseUrl}/wp-json/wp/v2/media?parent=${state.posts['draft-1'].id}&per_page=100`);
+    const items = target.findings.filter((entry) => entry.ruleId === ruleFor['draft-media']).flatMap((entry) => entry.items);
+    expect(items.map((item) => `${item.id} ${item.url}`).sort()).toEqual(draftFiles.map((file) => `${file.id} ${file.url}`).sort());
+    for (const item of items) expect(item.status).toMatch(/^parent-(unpublished|draft)$/);
+    expect(JSON.stringify(target.findings)).not.toContain(state.media['media-public-image'].url);
   },
 };
 

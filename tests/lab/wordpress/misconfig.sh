@@ -14,11 +14,13 @@
 #                 query to drafts and scheduled posts (the theme prints status-draft/status-future)
 #   sched-by-id   a "headless pre-render" map_meta_cap filter that makes scheduled posts readable by
 #                 id through the REST API (the lists and ?status=future stay closed)
+#   draft-media   a "media library for the front end" map_meta_cap filter that makes every
+#                 attachment readable, those of drafts included (the drafts stay closed)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/env.sh"
 
-names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id)
+names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id draft-media)
 
 usage() {
   echo "usage: $0 list | status | on NAME | off NAME | off-all   (NAME: ${names[*]})" >&2
@@ -35,7 +37,7 @@ file_for() {
     sched-public) echo "$WP_CONTENT/mu-plugins/wplab-sched-public.php" ;;
     debug-log) echo "$WP_LAB/config.d/debug-log.php" ;;
     cfg-backup) echo "$WP_WWW/wp-config.php.bak" ;;
-    front-drafts | sched-by-id) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
+    front-drafts | sched-by-id | draft-media) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
     *) usage ;;
   esac
 }
@@ -90,6 +92,11 @@ wait_for() {
       sched=$(wp_state_get 's.posts.scheduled.id')
       wp_wait_status "/wp-json/wp/v2/posts/$sched" "$([[ $state == on ]] || is_on sched-public && echo 200 || echo 401)"
       ;;
+    draft-media)
+      # rest-drafts makes the draft readable, and with it the files attached to it.
+      draft=$(wp_state_get 's.posts["draft-1"].id')
+      wp_wait_body "/wp-json/wp/v2/media?parent=$draft" "\"post\":$draft[,}]" "$([[ $state == on ]] || is_on rest-drafts && echo on || echo off)"
+      ;;
   esac
 }
 
@@ -106,7 +113,7 @@ turn_on() {
 EOF
       apache_graceful
       ;;
-    rest-drafts | sched-public | front-drafts | sched-by-id)
+    rest-drafts | sched-public | front-drafts | sched-by-id | draft-media)
       install -m 644 -o www-data -g www-data "$here/lib/mu-plugins/$(basename "$file")" "$file"
       ;;
     debug-log)
