@@ -47,6 +47,7 @@ const misconfigs = [
   'front-drafts',
   'sched-by-id',
   'draft-media',
+  'month-listing',
 ] as const;
 type Misconfig = (typeof misconfigs)[number];
 /**
@@ -55,9 +56,10 @@ type Misconfig = (typeof misconfigs)[number];
  * by-id and draft-media rules, which probe the gaps between published ids, no longer ask them (a
  * discovery gap, not a lab artefact). Not sched-by-id: with sched-public the feed lists the
  * scheduled post, so it is published as far as discovery knows, and
- * scheduled-content-public-early names it instead.
+ * scheduled-content-public-early names it instead. Not month-listing: it hides the top uploads
+ * folder that autoindex lists (misconfig.sh refuses both at once).
  */
-const together = misconfigs.filter((name) => name !== 'front-drafts' && name !== 'sched-by-id');
+const together = misconfigs.filter((name) => name !== 'front-drafts' && name !== 'sched-by-id' && name !== 'month-listing');
 
 /** The rule that must catch each misconfiguration. */
 const ruleFor: Record<Misconfig, string> = {
@@ -69,6 +71,7 @@ const ruleFor: Record<Misconfig, string> = {
   'front-drafts': 'wp-unpublished-status-classes',
   'sched-by-id': 'wp-rest-single-unpublished-by-id',
   'draft-media': 'wp-media-of-unpublished-parent',
+  'month-listing': 'wp-uploads-month-listing',
 };
 const rules = Object.values(ruleFor);
 const scheduled = state.posts.scheduled;
@@ -79,6 +82,11 @@ const scheduledDate = Date.parse(`${scheduled.date_gmt}Z`);
 /** The items every finding of `ruleId` names, as "id:status". */
 function namedBy(target: TargetResult, ruleId: string): string[] {
   return target.findings.filter((entry) => entry.ruleId === ruleId).flatMap((entry) => entry.items.map((item) => `${item.id}:${item.status}`));
+}
+
+/** An upload URL without WordPress's -<w>x<h> size suffix: the file it is a size of. */
+function originalUpload(url: string): string {
+  return url.replace(/-\d+x\d+(\.[a-z0-9]+)$/i, '$1');
 }
 
 /** No finding carries the text of a seeded post (only ids, statuses, dates, URLs). */
@@ -177,6 +185,20 @@ const expectations: Record<Misconfig, (target: TargetResult) => void | Promise<v
     expect(items.map((item) => `${item.id} ${item.url}`).sort()).toEqual(draftFiles.map((file) => `${file.id} ${file.url}`).sort());
     for (const item of items) expect(item.status).toMatch(/^parent-(unpublished|draft)$/);
     expect(JSON.stringify(target.findings)).not.toContain(state.media['media-public-image'].url);
+  },
+  'month-listing': (target) => {
+    // The top uploads folder answers its blank index.php: the top-level listing rule sees nothing,
+    // the month folder of the seeded media lists. Named: the draft's files (and their sizes), not
+    // the published post's image, which its page links.
+    const month = state.media['media-draft-image'].url.replace(/[^/]*$/, '');
+    expect(target.findings.filter((entry) => entry.ruleId === ruleFor.autoindex)).toEqual([]);
+    const finding = findingOf(target, ruleFor['month-listing']);
+    expect(finding.url).toBe(month);
+    const named = target.findings.filter((entry) => entry.ruleId === ruleFor['month-listing']).flatMap((entry) => entry.items.map((item) => item.url ?? ''));
+    const draftFiles = [state.media['media-draft-image'].url, state.media['media-draft-pdf'].url];
+    expect([...new Set(named.map(originalUpload))].sort()).toEqual(draftFiles.sort());
+    for (const url of draftFiles) expect(named).toContain(url);
+    expect(named.map(originalUpload)).not.toContain(state.media['media-public-image'].url);
   },
 };
 

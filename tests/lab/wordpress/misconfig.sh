@@ -16,11 +16,14 @@
 #                 id through the REST API (the lists and ?status=future stay closed)
 #   draft-media   a "media library for the front end" map_meta_cap filter that makes every
 #                 attachment readable, those of drafts included (the drafts stay closed)
+#   month-listing Options +Indexes on the uploads folder with a "Silence is golden" index.php
+#                 in its top folder only: the top answers a blank page, each month folder lists
+#                 (excludes autoindex: the top folder either lists or it does not)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/env.sh"
 
-names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id draft-media)
+names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id draft-media month-listing)
 
 usage() {
   echo "usage: $0 list | status | on NAME | off NAME | off-all   (NAME: ${names[*]})" >&2
@@ -38,6 +41,7 @@ file_for() {
     debug-log) echo "$WP_LAB/config.d/debug-log.php" ;;
     cfg-backup) echo "$WP_WWW/wp-config.php.bak" ;;
     front-drafts | sched-by-id | draft-media) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
+    month-listing) echo "$WP_LAB/apache/misconfig.d/month-listing.conf" ;;
     *) usage ;;
   esac
 }
@@ -75,7 +79,8 @@ wp_wait_body() {
 wait_for() {
   local name=$1 state=$2 draft sched
   case $name in
-    autoindex) wp_wait_status /wp-content/uploads/ "$([[ $state == on ]] && echo 200 || echo 403)" ;;
+    # With month-listing on, the top uploads folder answers its index.php (200) either way.
+    autoindex) wp_wait_status /wp-content/uploads/ "$([[ $state == on ]] || is_on month-listing && echo 200 || echo 403)" ;;
     rest-drafts)
       draft=$(wp_state_get 's.posts["draft-1"].id')
       wp_wait_status "/wp-json/wp/v2/posts/$draft" "$([[ $state == on ]] && echo 200 || echo 401)"
@@ -97,12 +102,21 @@ wait_for() {
       draft=$(wp_state_get 's.posts["draft-1"].id')
       wp_wait_body "/wp-json/wp/v2/media?parent=$draft" "\"post\":$draft[,}]" "$([[ $state == on ]] || is_on rest-drafts && echo on || echo off)"
       ;;
+    month-listing)
+      # The month folder of the draft's media lists; without the toggle it is 403 (no index, no
+      # Indexes), unless autoindex lists the whole uploads tree.
+      wp_wait_status "$(wp_state_get 'new URL(s.media["media-draft-image"].url).pathname.replace(/[^/]*$/, "")')" "$([[ $state == on ]] || is_on autoindex && echo 200 || echo 403)"
+      ;;
   esac
 }
 
 turn_on() {
   local name=$1 file
   file=$(file_for "$name")
+  if { [[ $name == autoindex ]] && is_on month-listing; } || { [[ $name == month-listing ]] && is_on autoindex; }; then
+    lab_log "wordpress: autoindex and month-listing exclude each other (the top uploads folder lists or it does not)"
+    exit 1
+  fi
   case $name in
     autoindex)
       cat >"$file" <<EOF
@@ -115,6 +129,19 @@ EOF
       ;;
     rest-drafts | sched-public | front-drafts | sched-by-id | draft-media)
       install -m 644 -o www-data -g www-data "$here/lib/mu-plugins/$(basename "$file")" "$file"
+      ;;
+    month-listing)
+      # The index file some hardening guides and hosts drop into uploads/: it covers the folder it
+      # sits in, and nothing below it.
+      printf '<?php\n// Silence is golden.\n' >"$WP_CONTENT/uploads/index.php"
+      chown www-data:www-data "$WP_CONTENT/uploads/index.php"
+      cat >"$file" <<EOF
+# draftleak lab misconfiguration "month-listing"
+<Directory $WP_CONTENT/uploads>
+  Options +Indexes
+</Directory>
+EOF
+      apache_graceful
       ;;
     debug-log)
       # WP_DEBUG_DISPLAY stays off, as on the sites that "only log": pages look normal, and the
@@ -146,6 +173,10 @@ turn_off() {
   rm -f "$file"
   case $name in
     autoindex) apache_graceful ;;
+    month-listing)
+      rm -f "$WP_CONTENT/uploads/index.php"
+      apache_graceful
+      ;;
     debug-log)
       # A request that started before the config went away may still append to the log: delete
       # it until it stays deleted.
