@@ -48,6 +48,7 @@ const misconfigs = [
   'sched-by-id',
   'draft-media',
   'month-listing',
+  'db-dump',
 ] as const;
 type Misconfig = (typeof misconfigs)[number];
 /**
@@ -72,12 +73,15 @@ const ruleFor: Record<Misconfig, string> = {
   'sched-by-id': 'wp-rest-single-unpublished-by-id',
   'draft-media': 'wp-media-of-unpublished-parent',
   'month-listing': 'wp-uploads-month-listing',
+  'db-dump': 'wp-database-dump-exposed',
 };
 const rules = Object.values(ruleFor);
 const scheduled = state.posts.scheduled;
 /** Seeded posts that are published: no finding may name them as unpublished. */
 const publishedKeys = ['published-1', 'published-2', 'published-3', 'protected'] as const;
 const scheduledDate = Date.parse(`${scheduled.date_gmt}Z`);
+/** The tables of WordPress 6.1's single-site schema (wp-admin/includes/schema.php), prefix wp_. */
+const wpTables = ['commentmeta', 'comments', 'links', 'options', 'postmeta', 'posts', 'term_relationships', 'term_taxonomy', 'termmeta', 'terms', 'usermeta', 'users'].map((table) => `wp_${table}`);
 
 /** The items every finding of `ruleId` names, as "id:status". */
 function namedBy(target: TargetResult, ruleId: string): string[] {
@@ -200,6 +204,16 @@ const expectations: Record<Misconfig, (target: TargetResult) => void | Promise<v
     for (const url of draftFiles) expect(named).toContain(url);
     expect(named.map(originalUpload)).not.toContain(state.media['media-public-image'].url);
   },
+  'db-dump': (target) => {
+    // mariadb-dump of the lab database: every WordPress table named, the posts table (drafts in
+    // it) with rows; not one row, marker, hash or secret of the dump in any finding.
+    const finding = findingOf(target, ruleFor['db-dump']);
+    expect(finding.url).toBe(`${state.baseUrl}/backup.sql`);
+    expect(finding.items.map((item) => item.id).sort()).toEqual([...wpTables].sort());
+    expect(finding.items.find((item) => item.id === 'wp_posts')?.status).toBe('rows');
+    expectNoSeededText(target);
+    expect(JSON.stringify(target.findings)).not.toMatch(/\$P\$|\$wp\$|\$2y\$|wplab-admin-pass|not-a-secret|WPLab (draft|scheduled|private|pending)/);
+  },
 };
 
 /** What discovery (calibration, crawl, feeds, fingerprints) hands the rules as `site`. */
@@ -251,9 +265,10 @@ describe.sequential(`wordpress ${state.version} lab (${state.baseUrl})`, () => {
     expect(target.discovery?.detections.map((detection) => detection.cms)).toContain('wordpress');
     const above = exposures(target).filter((finding) => finding.severity !== 'low');
     expect(above, `findings above low on a default WordPress: ${describeFindings(above)}`).toEqual([]);
-    // Not the backup rule: its default recording would be 18 more copies of WordPress's 40 KB 404
-    // page, which its cfg-backup recording already holds for the 17 names that are not there.
-    await record('default', rules.filter((ruleId) => ruleId !== ruleFor['cfg-backup']), []);
+    // Not the backup and dump rules: their default recordings would be 18 more copies of
+    // WordPress's 40 KB 404 page each, which their own recordings already hold for the names
+    // that are not there.
+    await record('default', rules.filter((ruleId) => ruleId !== ruleFor['cfg-backup'] && ruleId !== ruleFor['db-dump']), []);
   });
 
   for (const name of misconfigs) {

@@ -19,11 +19,12 @@
 #   month-listing Options +Indexes on the uploads folder with a "Silence is golden" index.php
 #                 in its top folder only: the top answers a blank page, each month folder lists
 #                 (excludes autoindex: the top folder either lists or it does not)
+#   db-dump       a mariadb-dump of the site's database left in the web root as backup.sql
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/env.sh"
 
-names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id draft-media month-listing)
+names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id draft-media month-listing db-dump)
 
 usage() {
   echo "usage: $0 list | status | on NAME | off NAME | off-all   (NAME: ${names[*]})" >&2
@@ -42,6 +43,7 @@ file_for() {
     cfg-backup) echo "$WP_WWW/wp-config.php.bak" ;;
     front-drafts | sched-by-id | draft-media) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
     month-listing) echo "$WP_LAB/apache/misconfig.d/month-listing.conf" ;;
+    db-dump) echo "$WP_WWW/backup.sql" ;;
     *) usage ;;
   esac
 }
@@ -107,6 +109,7 @@ wait_for() {
       # Indexes), unless autoindex lists the whole uploads tree.
       wp_wait_status "$(wp_state_get 'new URL(s.media["media-draft-image"].url).pathname.replace(/[^/]*$/, "")')" "$([[ $state == on ]] || is_on autoindex && echo 200 || echo 403)"
       ;;
+    db-dump) wp_wait_status /backup.sql "$([[ $state == on ]] && echo 200 || echo 404)" ;;
   esac
 }
 
@@ -143,6 +146,13 @@ EOF
 EOF
       apache_graceful
       ;;
+    db-dump)
+      # What "mysqldump wplab > backup.sql" in the web root leaves: schema and every row, drafts'
+      # text and users' password hashes included.
+      mariadb-dump --no-defaults --socket="$WP_DB_SOCK" -uroot --single-transaction wplab >"$file.tmp"
+      chmod 644 "$file.tmp"
+      mv "$file.tmp" "$file"
+      ;;
     debug-log)
       # WP_DEBUG_DISPLAY stays off, as on the sites that "only log": pages look normal, and the
       # log is public at /wp-content/debug.log.
@@ -177,6 +187,7 @@ turn_off() {
       rm -f "$WP_CONTENT/uploads/index.php"
       apache_graceful
       ;;
+    db-dump) rm -f "$file.tmp" ;;
     debug-log)
       # A request that started before the config went away may still append to the log: delete
       # it until it stays deleted.
