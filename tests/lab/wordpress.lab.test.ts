@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Finding, TargetResult } from '../../src/core/finding.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { JSONValue } from '../../src/engine/expression.js';
 import { loadFingerprints } from '../../src/fingerprint/index.js';
 import { createUndiciTransport } from '../../src/http/index.js';
 import { discoverTarget } from '../../src/scan/discover.js';
-import { describeFindings, exposures, findingOf, misconfig, readState, report, scanLab, withMisconfig } from './lib/harness.js';
+import { describeFindings, exposures, findingOf, labDir, misconfig, readState, report, scanLab, withMisconfig } from './lib/harness.js';
 import { recordRuleCase, recording } from './lib/record.js';
 import { audit } from '../../src/audit/audit.js';
 import { InventoryCredentials } from '../../src/audit/credentials.js';
@@ -49,6 +51,7 @@ const misconfigs = [
   'draft-media',
   'month-listing',
   'db-dump',
+  'backup-folder',
 ] as const;
 type Misconfig = (typeof misconfigs)[number];
 /**
@@ -74,6 +77,7 @@ const ruleFor: Record<Misconfig, string> = {
   'draft-media': 'wp-media-of-unpublished-parent',
   'month-listing': 'wp-uploads-month-listing',
   'db-dump': 'wp-database-dump-exposed',
+  'backup-folder': 'wp-backup-folder-listing',
 };
 const rules = Object.values(ruleFor);
 const scheduled = state.posts.scheduled;
@@ -213,6 +217,15 @@ const expectations: Record<Misconfig, (target: TargetResult) => void | Promise<v
     expect(finding.items.find((item) => item.id === 'wp_posts')?.status).toBe('rows');
     expectNoSeededText(target);
     expect(JSON.stringify(target.findings)).not.toMatch(/\$P\$|\$wp\$|\$2y\$|wplab-admin-pass|not-a-secret|WPLab (draft|scheduled|private|pending)/);
+  },
+  'backup-folder': async (target) => {
+    // The folder lists the cron job's archives: exactly the files misconfig.sh wrote there.
+    const folder = `${state.baseUrl}/wp-content/backups/`;
+    const files = (await readdir(path.join(labDir, cms, 'www', 'wp-content', 'backups'))).sort();
+    expect(files.length).toBeGreaterThan(0);
+    const finding = findingOf(target, ruleFor['backup-folder']);
+    expect(finding.url).toBe(folder);
+    expect(finding.items.map((item) => item.url).sort()).toEqual(files.map((file) => `${folder}${file}`));
   },
 };
 

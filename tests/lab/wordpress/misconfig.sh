@@ -20,11 +20,13 @@
 #                 in its top folder only: the top answers a blank page, each month folder lists
 #                 (excludes autoindex: the top folder either lists or it does not)
 #   db-dump       a mariadb-dump of the site's database left in the web root as backup.sql
+#   backup-folder a cron job's gzipped database dumps in wp-content/backups/, with Options
+#                 +Indexes on that folder so that the admin can fetch them from a browser
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/env.sh"
 
-names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id draft-media month-listing db-dump)
+names=(autoindex rest-drafts sched-public debug-log cfg-backup front-drafts sched-by-id draft-media month-listing db-dump backup-folder)
 
 usage() {
   echo "usage: $0 list | status | on NAME | off NAME | off-all   (NAME: ${names[*]})" >&2
@@ -44,6 +46,7 @@ file_for() {
     front-drafts | sched-by-id | draft-media) echo "$WP_CONTENT/mu-plugins/wplab-$1.php" ;;
     month-listing) echo "$WP_LAB/apache/misconfig.d/month-listing.conf" ;;
     db-dump) echo "$WP_WWW/backup.sql" ;;
+    backup-folder) echo "$WP_CONTENT/backups" ;;
     *) usage ;;
   esac
 }
@@ -110,6 +113,7 @@ wait_for() {
       wp_wait_status "$(wp_state_get 'new URL(s.media["media-draft-image"].url).pathname.replace(/[^/]*$/, "")')" "$([[ $state == on ]] || is_on autoindex && echo 200 || echo 403)"
       ;;
     db-dump) wp_wait_status /backup.sql "$([[ $state == on ]] && echo 200 || echo 404)" ;;
+    backup-folder) wp_wait_status /wp-content/backups/ "$([[ $state == on ]] && echo 200 || echo 404)" ;;
   esac
 }
 
@@ -153,6 +157,23 @@ EOF
       chmod 644 "$file.tmp"
       mv "$file.tmp" "$file"
       ;;
+    backup-folder)
+      # A nightly "mysqldump | gzip" into wp-content/backups/ (two nights, fixed dates), and
+      # directory indexes on that folder so that the admin can pick a file from a browser.
+      mkdir -p "$file"
+      for day in 2024-05-09 2024-05-10; do
+        mariadb-dump --no-defaults --socket="$WP_DB_SOCK" -uroot --single-transaction wplab | gzip -n >"$file/wplab-db-$day.sql.gz"
+      done
+      chmod 755 "$file"
+      chmod 644 "$file"/*
+      cat >"$WP_LAB/apache/misconfig.d/backup-folder.conf" <<EOF
+# draftleak lab misconfiguration "backup-folder"
+<Directory $WP_CONTENT/backups>
+  Options +Indexes
+</Directory>
+EOF
+      apache_graceful
+      ;;
     debug-log)
       # WP_DEBUG_DISPLAY stays off, as on the sites that "only log": pages look normal, and the
       # log is public at /wp-content/debug.log.
@@ -180,7 +201,7 @@ EOF
 turn_off() {
   local name=$1 file
   file=$(file_for "$name")
-  rm -f "$file"
+  rm -rf "$file"
   case $name in
     autoindex) apache_graceful ;;
     month-listing)
@@ -188,6 +209,10 @@ turn_off() {
       apache_graceful
       ;;
     db-dump) rm -f "$file.tmp" ;;
+    backup-folder)
+      rm -f "$WP_LAB/apache/misconfig.d/backup-folder.conf"
+      apache_graceful
+      ;;
     debug-log)
       # A request that started before the config went away may still append to the log: delete
       # it until it stays deleted.
