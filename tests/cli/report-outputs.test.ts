@@ -80,7 +80,7 @@ describe('choosing formats', () => {
     const before = site.requests.length;
     const { code, io } = await run(['scan', site.origin, '-o', path.join(dir, 'report.htm'), '--rate-limit', '0']);
     expect(code).toBe(2);
-    expect(io.err).toContain(`cannot tell the report format of "${path.join(dir, 'report.htm')}" from its name: end it in .sarif.json, .sarif, .jsonl, .json, .txt, .md, .html, .xml, or give --format with a single -o`);
+    expect(io.err).toContain(`cannot tell the report format of "${path.join(dir, 'report.htm')}" from its name: end it in .sarif.json, gl-dast-report.json, .gitlab-dast.json, .sarif, .jsonl, .json, .txt, .md, .html, .xml, or give --format with a single -o`);
     expect(site.requests.length).toBe(before);
     expect(await readdir(dir)).toEqual([]);
   });

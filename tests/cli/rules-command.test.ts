@@ -36,6 +36,8 @@ cases:
     findings:
       - path: /preview/entries
         items: [{ id: "42", status: draft }]
+    # The live entry beside the draft must not be named.
+    not_named: [{ id: "7" }]
     exchanges:
       - request: { path: /preview/entries }
         response:
@@ -120,8 +122,8 @@ describe('draftleak rules validate', () => {
     expect(await runCli(['rules', 'validate', dir], io)).toBe(2);
     expect(io.out.trim().split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^${escape(casesFile)}:5:13: Invalid option: expected one of "finding"\\|"none" \\(cases\\.0\\.expect\\)$`)),
-      `${casesFile}:18:9: missing required key "response" (cases.1.exchanges.0)`,
-      `${casesFile}:19:9: unknown key "respone" (did you mean "response"?) (cases.1.exchanges.0.respone)`,
+      `${casesFile}:20:9: missing required key "response" (cases.1.exchanges.0)`,
+      `${casesFile}:21:9: unknown key "respone" (did you mean "response"?) (cases.1.exchanges.0.respone)`,
     ]);
   });
 
@@ -203,7 +205,7 @@ describe('draftleak rules test', () => {
     const io = captureIo();
     expect(await runCli(['rules', 'test', dir], io)).toBe(2);
     expect(io.out).toBe('');
-    expect(io.err).toContain(`${path.join(dir, 'acme', 'acme-preview-drafts.cases.yaml')}:19:9: unknown key "respone" (did you mean "response"?)`);
+    expect(io.err).toContain(`${path.join(dir, 'acme', 'acme-preview-drafts.cases.yaml')}:21:9: unknown key "respone" (did you mean "response"?)`);
   });
 
   it('exits 2 with a message on a folder without rules', async () => {
