@@ -70,6 +70,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   );
   const limit = pLimit(settings.concurrency);
   const pagesPerSlice = 64;
+  const refusedToVisitors = new Set([401, 403, 404, 410]);
   const inOrder = <T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> => Promise.all(items.map((item) => limit(() => run(item))));
 
   // 1. robots.txt: its rules are hints (admin and preview paths), its Sitemap lines are seeds.
@@ -120,6 +121,11 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     }
     function readPage(item: (typeof wave)[number], response: Awaited<ReturnType<typeof fetcher.get>>): void {
       if (!response) return;
+      // A link the site refuses to visitors is not published, whoever links it.
+      if (refusedToVisitors.has(response.status)) {
+        inventory.withdraw(item.url);
+        if (response.url !== item.url) inventory.withdraw(response.url);
+      }
       if (response.url !== item.url) frontier.markSeen(response.url);
       const location = response.headers['location'];
       if (response.status >= 300 && response.status < 400 && location) {

@@ -129,6 +129,27 @@ export class PublishedInventory {
     }
   }
 
+  /**
+   * Takes back a URL the site refuses to visitors (the crawl fetched it: 401, 403, 404 or 410):
+   * a page that links a draft (`/?p=7`, answering 404) does not make the draft published, so its
+   * URL, and the slug and ids only it gave, leave the inventory. Rules then probe it as they
+   * probe any id or slug the site does not publish.
+   */
+  withdraw(url: string): void {
+    const normalized = normalizeUrl(url);
+    if (normalized === undefined || !this.byUrl.delete(normalized)) return;
+    const stillGiven = (test: (other: string) => boolean): boolean => [...this.byUrl.keys()].some(test);
+    const slug = slugOf(normalized);
+    if (slug) {
+      for (const variant of slugVariants(slug)) {
+        if (!stillGiven((other) => { const otherSlug = slugOf(other); return otherSlug !== undefined && slugVariants(otherSlug).includes(variant); })) this.slugSet.delete(variant);
+      }
+    }
+    for (const id of idsFromUrl(normalized)) {
+      if (!stillGiven((other) => idsFromUrl(other).includes(id))) this.idSet.delete(id);
+    }
+  }
+
   has(url: string): boolean {
     const normalized = normalizeUrl(url);
     return normalized !== undefined && this.byUrl.has(normalized);

@@ -72,9 +72,11 @@ describe('an HTML page with 100,000 links', () => {
   });
 
   it('crawls within its budgets: the page budget holds and the inventory stays bounded', async () => {
-    const site = await startSite({
-      '/': (_path, origin) => ({ type: 'text/html', body: `<html><body>${links(origin, 100_000)}</body></html>` }),
-    });
+    const site = await startSite(
+      { '/': (_path, origin) => ({ type: 'text/html', body: `<html><body>${links(origin, 100_000)}</body></html>` }) },
+      // The linked posts exist (a 404 would take them back out of the published inventory).
+      (path) => (path.startsWith('/post-') ? { type: 'text/html', body: '<html><body>A post</body></html>' } : undefined),
+    );
     cleanup.add(site);
     const result = await crawl({ target: `${site.origin}/`, transport: new FetchTransport(site.origin), maxPages: 12, maxSitemaps: 0 });
     const htmlPages = result.pages.filter((page) => page.kind === 'page');

@@ -138,3 +138,37 @@ describe('preview links', () => {
     expect(result.inventory.toJSON().previewLinks).toHaveLength(3);
   });
 });
+
+describe('links the site refuses to visitors', () => {
+  it('a page linking a draft (/?p=7 answering 404) does not make it published: its id and URL leave the inventory', async () => {
+    const site = cleanup.add(
+      await startSite({
+        // A theme that lists drafts on the home page; the drafts themselves answer 404.
+        '/': html('<a href="/?p=7">Draft seven</a><a href="/?p=4">Hello</a><a href="/members/secret-post/">Members</a>', 'Home'),
+        '/?p=4': html('<article class="post-4">Hello</article>', 'Hello'),
+        '/?p=7': { status: 404, type: 'text/html', body: '<html><head><title>Page not found</title></head><body>Nothing here</body></html>' },
+      }),
+    );
+    const o = site.origin;
+    const result = await crawl({ target: o, transport: new FetchTransport(o) });
+    expect(result.inventory.has(`${o}/?p=4`)).toBe(true);
+    expect(result.inventory.hasId(4)).toBe(true);
+    expect(result.inventory.has(`${o}/?p=7`)).toBe(false);
+    expect(result.inventory.hasId(7)).toBe(false);
+    expect(result.inventory.has(`${o}/members/secret-post/`)).toBe(false);
+    expect(result.inventory.hasSlug('secret-post')).toBe(false);
+  });
+
+  it('withdraw keeps an id or slug another published URL still gives', () => {
+    const inventory = new PublishedInventory();
+    inventory.add({ url: 'https://h/?p=12', source: 'link' });
+    inventory.add({ url: 'https://h/2024/05/launch/?p=12', source: 'sitemap' });
+    inventory.add({ url: 'https://h/launch/', source: 'link' });
+    inventory.add({ url: 'https://h/old/launch/', source: 'link' });
+    inventory.withdraw('https://h/?p=12');
+    inventory.withdraw('https://h/old/launch/');
+    expect(inventory.hasId(12)).toBe(true);
+    expect(inventory.hasSlug('launch')).toBe(true);
+    expect(inventory.has('https://h/?p=12')).toBe(false);
+  });
+});
