@@ -217,16 +217,13 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
 // clean, so that redirect is followed once when it stays on the same site, and said in the report;
 // a redirect to another site is not followed, and the target is reported as not scanned.
 
-/**
- * The same host, or the host with or without "www.", either on the same scheme and port or
- * moving between the default ports (http:80 to https:443). Another explicit port is another
- * service, so it is not the same site (the scope rule is the same).
- */
+/** The same host, or the host with or without "www.", on any scheme and port. */
 function sameSite(from: URL, to: URL): boolean {
   const bare = (host: string): string => host.toLowerCase().replace(/\.$/, '').replace(/^www\./, '');
-  if (bare(from.hostname) !== bare(to.hostname)) return false;
-  const samePort = from.protocol === to.protocol && from.port === to.port;
-  return samePort || (from.port === '' && to.port === '');
+  // Any port of the same host: it is the target itself that names where it lives (a staging
+  // server on :8080 sending / to :8443), followed once and said in the report; the scope then
+  // is that origin, so nothing else on the machine is probed.
+  return bare(from.hostname) === bare(to.hostname);
 }
 
 /** Remembers the first reason to stop and tells whoever listens. */

@@ -34,13 +34,33 @@ describe('a scan never reads as clean for what it could not scan', () => {
 
   it('a target that redirects to another site is not followed and not scanned: exit 2, says where it went', async () => {
     const elsewhere = cleanup.add(await startLoopbackServer((_req, res) => res.end('other site')));
-    const redirecting = cleanup.add(await startLoopbackServer((_req, res) => res.writeHead(301, { location: `${elsewhere.origin}/` }).end()));
+    // Another host name (localhost, not 127.0.0.1): another site, even on the same machine.
+    const away = `http://localhost:${elsewhere.port}`;
+    const redirecting = cleanup.add(await startLoopbackServer((_req, res) => res.writeHead(301, { location: `${away}/` }).end()));
     const io = captureIo();
     expect(await runCli(['scan', redirecting.origin, '--format', 'json', '--rate-limit', '0'], io)).toBe(2);
     const report = JSON.parse(io.out) as { targets: { executionSuccessful: boolean; incomplete: string }[] };
     expect(report.targets[0]?.executionSuccessful).toBe(false);
-    expect(report.targets[0]?.incomplete).toContain(`redirects to another site (${elsewhere.origin})`);
+    expect(report.targets[0]?.incomplete).toContain(`redirects to another site (${away})`);
     expect(elsewhere.requests).toEqual([]);
+  });
+
+  it("a target on 127.0.0.1 whose / redirects to the same host on another port is followed once, and that port's findings are reported", async () => {
+    const site = cleanup.add(
+      await startLoopbackServer((req, res) => {
+        if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Lab</title></head><body>Home</body></html>');
+        else if (req.url === '/wp-content/uploads/') res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Index of /wp-content/uploads</title></head><body><h1>Index of /wp-content/uploads</h1><a href="2026/">2026/</a><a href="draft-plan.pdf">draft-plan.pdf</a></body></html>');
+        else res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title>');
+      }),
+    );
+    const front = cleanup.add(await startLoopbackServer((req, res) => res.writeHead(301, { location: `${site.origin}${req.url ?? '/'}` }).end()));
+    const io = captureIo();
+    const code = await runCli(['scan', `${front.origin}/`, '--format', 'json', '--rate-limit', '0', '--cms', 'wordpress', '--rule', 'wp-uploads-directory-listing'], io);
+    const report = JSON.parse(io.out) as { targets: { target: string; executionSuccessful: boolean; findings: { ruleId: string }[]; discovery: { notes: string[] } }[] };
+    expect(report.targets[0]?.target).toBe(`${site.origin}/`);
+    expect(report.targets[0]?.discovery.notes[0]).toBe(`the target ${front.origin}/ redirects to ${site.origin}/ (same site); ${site.origin} was scanned instead`);
+    expect(report.targets[0]?.findings.map((finding) => finding.ruleId)).toEqual(['wp-uploads-directory-listing']);
+    expect(code).toBe(1);
   });
 
   it('follows the target\'s own http -> https redirect once, scans the final origin, and says so', async () => {

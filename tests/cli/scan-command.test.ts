@@ -20,11 +20,13 @@ const uploadsListing =
   '<html><head><title>Index of /wp-content/uploads/</title></head><body><h1>Index of /wp-content/uploads/</h1><pre><a href="../">../</a>\n<a href="draft.png">draft.png</a></pre></body></html>';
 
 /** A WordPress-like site; `leakDrafts` decides whether the critical REST exposure is present. */
-async function wordpressSite(options: { leakDrafts: boolean; homeHtml?: string; redirectHomeTo?: string }): Promise<LoopbackServer> {
+async function wordpressSite(options: { leakDrafts: boolean; homeHtml?: string; redirectHomeTo?: string; redirect?: { from: string; to: string } }): Promise<LoopbackServer> {
   const server = await startLoopbackServer((req, res) => {
     const url = req.url ?? '/';
     if (url === '/' && options.redirectHomeTo) {
       res.writeHead(302, { location: options.redirectHomeTo }).end();
+    } else if (options.redirect !== undefined && url === options.redirect.from) {
+      res.writeHead(302, { location: options.redirect.to }).end();
     } else if (url === '/') {
       // Enough WordPress signals for the fingerprint pass: the rules are gated on it.
       const home = options.homeHtml ?? '<html><body>home</body></html>';
@@ -120,7 +122,8 @@ describe('draftleak scan (in-process, through the program factory)', () => {
     const linking = await wordpressSite({ leakDrafts: false, homeHtml: `<html><body><img src="${other.origin}/draft.png"></body></html>` });
     const linkingIo = captureIo();
     await runCli(['scan', linking.origin, '--format', 'json', '--rate-limit', '0'], linkingIo);
-    const redirecting = await wordpressSite({ leakDrafts: false, redirectHomeTo: `${other.origin}/` });
+    // A redirect elsewhere than the target's own first answer is not followed to another port.
+    const redirecting = await wordpressSite({ leakDrafts: false, homeHtml: '<html><body><a href="/go/">Go</a></body></html>', redirect: { from: '/go/', to: `${other.origin}/` } });
     await runCli(['scan', redirecting.origin, '--format', 'json', '--rate-limit', '0'], captureIo());
     expect(other.connections).toBe(0);
     expect(other.requests).toEqual([]);
