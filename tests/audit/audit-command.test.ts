@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { reportFormats } from '../../src/report/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { startLoopbackServer } from '../support/loopback-server.js';
 import type { LoopbackServer } from '../support/loopback-server.js';
@@ -68,10 +69,10 @@ describe('draftleak audit (WordPress, application password)', () => {
     expect(anonymousUrls.has('/wp-content/uploads/2026/11/public.png')).toBe(false);
   });
 
-  it('leaks the credentials into no report format, no log level and not --explain', async () => {
+  it('leaks the credentials into no report format (all of them), no log level and not --explain', async () => {
     const password = fakeWordPress.appPassword;
     const encoded = fakeWordPress.authorization.slice('Basic '.length);
-    for (const format of ['sarif', 'json', 'text']) {
+    for (const format of reportFormats) {
       const io = captureIo();
       await runCli(['audit', `${site.origin}/`, '--cms', 'wordpress', '--rate-limit', '0', '--format', format, '--log-level', 'trace', '--explain', '--inventory-auth', `Authorization: ${fakeWordPress.authorization}`], io);
       const everything = io.out + io.err;
