@@ -5,9 +5,7 @@ import { runCase } from '../../src/rule-tests/run-cases.js';
 
 // A rule that names every post of a list, published or not: the overclaim that not_named and
 // exact exist to catch.
-const loose = parseRuleText(
-  '/virtual/loose-posts.yaml',
-  `id: loose-posts
+const looseText = `id: loose-posts
 name: Posts listed
 severity: high
 confidence: high
@@ -22,8 +20,8 @@ steps:
 finding:
   message: "{{count}} posts"
   items: "json[].{id: to_string(id), status: status}"
-`,
-).rule as Rule;
+`;
+const loose = parseRuleText('/virtual/loose-posts.yaml', looseText).rule as Rule;
 
 const exchanges = [{ request: { path: '/api/posts' }, response: { status: 200, json: [{ id: 1, status: 'publish' }, { id: 2, status: 'draft' }] } }];
 
@@ -56,23 +54,7 @@ describe('rules validate warns about must-fire cases that prove no published ite
     const dir = await tempDir('unproven');
     const folder = path.join(dir, 'generic');
     await mkdir(folder);
-    const ruleText = `id: loose-posts
-name: Posts listed
-severity: high
-confidence: high
-cms: [generic]
-description: Test rule.
-remediation: Nothing.
-references: [https://example.org/doc]
-steps:
-  - id: posts
-    request: { path: /api/posts }
-    match: { status: 200 }
-finding:
-  message: "{{count}} posts"
-  items: "json[].{id: to_string(id), status: status}"
-`;
-    await writeFile(path.join(folder, 'loose-posts.yaml'), ruleText);
+    await writeFile(path.join(folder, 'loose-posts.yaml'), looseText);
     await writeFile(
       path.join(folder, 'loose-posts.cases.yaml'),
       `rule: loose-posts
