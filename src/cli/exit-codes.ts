@@ -2,11 +2,9 @@ import type { Finding } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import { atLeast, type Severity } from '../core/severity.js';
 
-/**
- * ESLint's convention: 0 clean, 1 findings at or above the threshold, 2 could not run; plus the
- * shell's convention for a run ended by a signal (128 + its number).
- */
-export const exitCodes = { clean: 0, findings: 1, error: 2, sigint: 130, sigterm: 143 } as const;
+import { exitCodes } from './exit-code-values.js';
+
+export { exitCodes };
 
 /**
  * Precedence, highest first: a signal (130/143: the user stopped it); 1 when an unsuppressed

@@ -1,10 +1,10 @@
-// exit-codes is tiny; everything heavy is imported below, once the handlers are in place.
+// exit-code-values is tiny; everything heavy is imported below, once the handlers are in place.
 // The signal handlers come first, before the rest of the CLI is loaded (that takes a moment on a
 // busy machine), so a SIGINT during start-up is not a silent kill.
 //
 // The first SIGINT/SIGTERM asks the scan to stop and write what it found; a second one means
 // "now": exit at once, as a user pressing Ctrl-C twice expects. (128 + signal number.)
-import { exitCodes } from './exit-codes.js';
+import { exitCodes } from './exit-code-values.js';
 import { applyScannerHeapPolicy } from './heap-policy.js';
 
 applyScannerHeapPolicy();
@@ -19,7 +19,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A bare --version is answered before the program is loaded: commander and the schemas the
+// program's modules pull in (zod and its locales) are most of the start-up time otherwise.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const { toolInfo } = await import('../core/version.js');
+  process.stdout.write(`${toolInfo.version}\n`);
+  process.exit(exitCodes.clean);
+}
+
 const [{ runCli }, { processIo }] = await Promise.all([import('./program.js'), import('./io.js')]);
-const exitCode = await runCli(process.argv.slice(2), { ...processIo, stop: stop.signal });
+const exitCode = await runCli(argv, { ...processIo, stop: stop.signal });
 // A signal that arrived before any scan started still ends the run with its own exit code.
 process.exitCode = stop.signal.aborted && exitCode === 0 ? exitCodeOf[stop.signal.reason as keyof typeof exitCodeOf] : exitCode;
