@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ProbeError } from '../core/errors.js';
 import type { HttpMethod, HttpRequest, HttpResponse, SpentBudget, Transport } from '../core/http-types.js';
 import { redactUrl } from '../core/redact.js';
 import { isTokenVendorHost } from '../core/token-vendors.js';
-import { readCappedBody, type CappedBody } from './body.js';
 import { createDispatcher } from './dispatcher.js';
 import { ResponseCache, cacheKey } from './cache.js';
 import { HostHealth } from './host-health.js';
 import { errorCode, failureKind, toProbeError } from './error-mapping.js';
-import { buildRequestHeaders, normalizeResponseHeaders } from './headers.js';
+import { buildRequestHeaders } from './headers.js';
+import { exchangeOnWire, type WireAnswer } from './wire-exchange.js';
 import { allowedMethod } from './method-policy.js';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './options.js';
 import { OriginThrottle } from './origin-throttle.js';
@@ -64,13 +64,7 @@ interface Hop {
   bodyCapBytes: number;
 }
 
-interface HopAnswer extends CappedBody {
-  status: number;
-  statusText: string;
-  headers: Record<string, string>;
-}
-
-const emptyBody: CappedBody = { body: '', bytes: 0, truncated: false };
+type HopAnswer = WireAnswer;
 
 /** The only code in draftleak that opens sockets. Every safety policy is enforced here. */
 export function createUndiciTransport(options: TransportOptions): UndiciTransport {
@@ -330,61 +324,42 @@ class Exchanger {
   async once(hop: Hop, retriesLeft: boolean, signal: AbortSignal): Promise<HopAnswer> {
     const started = performance.now();
     this.requestsSent += 1;
-    const controller = new AbortController();
     let phase: 'headers' | 'body' = 'headers';
+    const exchange = exchangeOnWire(this.agent, {
+      url: hop.url,
+      method: hop.method,
+      headers: hop.headers,
+      body: hop.body,
+      bodyCapBytes: hop.bodyCapBytes,
+      binary: hop.binary,
+      // Drained, not decoded: a redirect's body, and a 429/503 that will be retried.
+      discardBody: (status, headers) => {
+        phase = 'body';
+        return isRedirect(status, headers.location) || (retriesLeft && isRetryableStatus(status));
+      },
+    });
     // undici's headers and body timeouts are idle timeouts: a byte every few seconds resets
     // them. This deadline covers the whole exchange, so a trickling server cannot hold it.
-    const deadline = setTimeout(() => controller.abort(new DeadlineExceeded(phase)), this.settings.timeoutMs);
-    const stop = (): void => controller.abort(signal.reason);
+    const deadline = setTimeout(() => exchange.abort(new DeadlineExceeded(phase)), this.settings.timeoutMs);
+    const stop = (): void => exchange.abort(signal.reason);
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
+    const logger = this.settings.logger;
     try {
-      const response = await request(hop.url, {
-        dispatcher: this.agent,
-        method: hop.method,
-        headers: hop.headers,
-        body: hop.body,
-        signal: controller.signal,
-      });
-      phase = 'body';
-      const headers = normalizeResponseHeaders(response.headers);
-      const discard =
-        hop.method === 'HEAD' ||
-        isRedirect(response.statusCode, headers.location) ||
-        (retriesLeft && isRetryableStatus(response.statusCode));
-      let content: CappedBody;
-      if (discard) {
-        // Drain (up to undici's small dump limit) so the connection can be reused; a failure
-        // here does not matter, the status and headers are what we came for.
-        await response.body.dump().catch(() => undefined);
-        content = emptyBody;
-      } else {
-        content = await readCappedBody(response.body, hop.bodyCapBytes, hop.binary);
+      const answer = await exchange.answer;
+      // Built only when it is written: the redacted URL costs a parse per request.
+      if (logger?.isLevelEnabled('debug')) {
+        logger.debug(
+          { method: hop.method, url: redactUrl(hop.url.href), status: answer.status, ms: Math.round(performance.now() - started), bytes: answer.bytes, truncated: answer.truncated },
+          'http exchange',
+        );
       }
-      this.settings.logger?.debug(
-        {
-          method: hop.method,
-          url: redactUrl(hop.url.href),
-          status: response.statusCode,
-          ms: Math.round(performance.now() - started),
-          bytes: content.bytes,
-          truncated: content.truncated,
-        },
-        'http exchange',
-      );
-      return { status: response.statusCode, statusText: response.statusText, headers, ...content };
+      return answer;
     } catch (caught) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-      const error = reason instanceof DeadlineExceeded ? deadlineError(reason.phase, hop.url.href, this.settings.timeoutMs) : reason instanceof ProbeError ? reason : caught;
-      this.settings.logger?.debug(
-        {
-          method: hop.method,
-          url: redactUrl(hop.url.href),
-          error: errorCode(error) ?? 'error',
-          ms: Math.round(performance.now() - started),
-        },
-        'http exchange failed',
-      );
+      const error = caught instanceof DeadlineExceeded ? deadlineError(caught.phase, hop.url.href, this.settings.timeoutMs) : caught;
+      if (logger?.isLevelEnabled('debug')) {
+        logger.debug({ method: hop.method, url: redactUrl(hop.url.href), error: errorCode(error) ?? 'error', ms: Math.round(performance.now() - started) }, 'http exchange failed');
+      }
       throw error;
     } finally {
       clearTimeout(deadline);
