@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-
 export interface CappedBody {
   body: string;
   bytes: number;
@@ -8,41 +6,11 @@ export interface CappedBody {
   raw?: Buffer;
 }
 
-/**
- * Reads at most `capBytes` of a response body, then destroys the stream so the rest is never
- * read (undici closes that connection): a scan of a site serving huge files keeps bounded memory.
- *
- * Each chunk is decoded as it arrives and let go; the bytes are gathered into one buffer only
- * when the caller asks for them. A 5 MiB body read into one Buffer first costs a 5 MiB malloc
- * per response, which glibc serves from its main heap once its mmap threshold has grown, and
- * the scanner's RSS kept that heap's high-water mark (about 60 MiB of it on the hostile-site
- * benchmark).
- */
-export async function readCappedBody(stream: Readable, capBytes: number, keepRaw = false): Promise<CappedBody> {
-  const text = new Utf8Text();
-  const kept: Buffer[] = [];
-  let bytes = 0;
-  let truncated = false;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    let buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    const room = capBytes - bytes;
-    if (buffer.length > room) {
-      buffer = buffer.subarray(0, Math.max(room, 0));
-      truncated = true;
-    }
-    if (buffer.length > 0) {
-      text.write(buffer);
-      if (keepRaw) kept.push(buffer);
-      bytes += buffer.length;
-    }
-    if (truncated) break;
-  }
-  if (truncated) stream.destroy();
-  // A cut at the cap can split a multi-byte character: the incomplete tail is left out rather
-  // than decoded as U+FFFD for a character the server sent whole.
-  const body = text.end(truncated);
-  return { body, bytes, truncated, ...(keepRaw ? { raw: Buffer.concat(kept, bytes) } : {}) };
-}
+// Bodies are decoded chunk by chunk as they arrive (src/http/wire-exchange.ts), each chunk let
+// go once decoded; the bytes are gathered into one buffer only when the caller asks for them. A
+// 5 MiB body read into one Buffer first costs a 5 MiB malloc per response, which glibc serves
+// from its main heap once its mmap threshold has grown, and the scanner's RSS kept that heap's
+// high-water mark (about 60 MiB of it on the hostile-site benchmark).
 
 // Not TextDecoder's stream mode: on megabyte bodies it goes through ICU and leaves the scanner's
 // memory fragmented. Each piece is decoded on its own, cut where no character is pending (see

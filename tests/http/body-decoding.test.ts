@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { completeUtf8Length, readCappedBody } from '../../src/http/body.js';
+import { completeUtf8Length } from '../../src/http/body.js';
+import { readChunks } from '../support/chunk-dispatcher.js';
 import { fuzzParameters } from '../fuzz/fuzz-settings.js';
 
 /**
@@ -35,12 +35,12 @@ const bytePieces = fc.constantFrom(
 );
 const body = fc.array(bytePieces, { maxLength: 40 }).map((pieces) => Uint8Array.from(pieces.flat()));
 
-describe('readCappedBody decoding', () => {
+describe('body decoding as chunks arrive (wire-exchange)', () => {
   it('gives the text of the bytes decoded at once, however they are chunked and capped', async () => {
     await fc.assert(
       fc.asyncProperty(body, fc.array(fc.nat(200), { maxLength: 12 }), fc.option(fc.nat(160), { nil: undefined }), async (bytes, cuts, cap) => {
         const capBytes = cap ?? Number.POSITIVE_INFINITY;
-        const result = await readCappedBody(Readable.from(chunked(bytes, cuts)), capBytes, true);
+        const result = await readChunks(chunked(bytes, cuts), capBytes, true);
         expect(result.body).toBe(decodedAtOnce(bytes, capBytes));
         expect(result.truncated).toBe(bytes.length > capBytes);
         expect(result.bytes).toBe(Math.min(bytes.length, capBytes));
@@ -51,7 +51,7 @@ describe('readCappedBody decoding', () => {
   });
 
   it('keeps a byte order mark split across chunks out of the text, and one later in the body in it', async () => {
-    const result = await readCappedBody(Readable.from([Buffer.from([0xef]), Buffer.from([0xbb, 0xbf, 0x61]), Buffer.from([0xef, 0xbb, 0xbf])]), 100);
+    const result = await readChunks([Buffer.from([0xef]), Buffer.from([0xbb, 0xbf, 0x61]), Buffer.from([0xef, 0xbb, 0xbf])], 100);
     expect(result.body).toBe('a\ufeff');
   });
 });

@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import { errors as undiciErrors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { ProbeError, UsageError } from '../../src/core/errors.js';
-import { readCappedBody } from '../../src/http/body.js';
+import { exchangeOnWire } from '../../src/http/wire-exchange.js';
+import { chunkDispatcher, readChunks } from '../support/chunk-dispatcher.js';
 import { failureKind, toProbeError } from '../../src/http/error-mapping.js';
 import { buildRequestHeaders, normalizeResponseHeaders } from '../../src/http/headers.js';
 import { createScope, isInScope, parseRetryAfter } from '../../src/http/index.js';
@@ -69,25 +69,33 @@ describe('backoffDelayMs', () => {
   });
 });
 
-describe('readCappedBody', () => {
-  it('stops pulling an endless stream at the cap and destroys it', async () => {
-    let pulled = 0;
-    const endless = new Readable({
-      read() {
-        pulled += 1;
-        this.push(Buffer.alloc(1000, 'x'));
-      },
-    });
-    const result = await readCappedBody(endless, 2500);
+describe('the body cap (wire-exchange)', () => {
+  it('stops reading an endless body at the cap and closes the exchange', async () => {
+    function* endless(): Generator<Buffer> {
+      for (;;) yield Buffer.alloc(1000, 'x');
+    }
+    const { dispatcher, sent, aborted } = chunkDispatcher(endless());
+    const result = await exchangeOnWire(dispatcher, { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: 2500, binary: false, discardBody: () => false }).answer;
     expect(result).toMatchObject({ bytes: 2500, truncated: true });
     expect(result.body).toHaveLength(2500);
-    expect(endless.destroyed).toBe(true);
-    expect(pulled).toBeLessThan(40); // a few chunks of read-ahead, not the stream
+    expect(aborted()).toBe(true);
+    expect(sent()).toBe(3); // the chunk that crossed the cap is the last one read
   });
 
   it('does not cut a multi-byte character in half at the cap', async () => {
-    const result = await readCappedBody(Readable.from([Buffer.from('aé€')]), 4); // a(1) é(2) €(3)
+    const result = await readChunks([Buffer.from('aé€')], 4); // a(1) é(2) €(3)
     expect(result).toMatchObject({ body: 'aé', bytes: 4, truncated: true });
+  });
+
+  it('drains a body nobody reads (a redirect) without decoding it, and closes the exchange past 128 KiB', async () => {
+    const small = chunkDispatcher([Buffer.from('moved')], { status: 302, headers: { location: '/x' } });
+    const drained = await exchangeOnWire(small.dispatcher, { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: 1000, binary: false, discardBody: (status) => status === 302 }).answer;
+    expect(drained).toMatchObject({ status: 302, body: '', bytes: 0, truncated: false, headers: { location: '/x' } });
+    expect(small.aborted()).toBe(false);
+    const big = chunkDispatcher(Array.from({ length: 200 }, () => Buffer.alloc(1024)), { status: 302, headers: { location: '/x' } });
+    await exchangeOnWire(big.dispatcher, { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: 1000, binary: false, discardBody: () => true }).answer;
+    expect(big.aborted()).toBe(true);
+    expect(big.sent()).toBe(129);
   });
 });
 
