@@ -7,7 +7,7 @@
 //   npm run bench -- --sizes 1000,5000              scaling sizes (default 1000,5000,20000,50000)
 //   npm run bench -- --only micro | hostile         the in-process and hostile-site figures
 //
-// Scenarios: probe, crawl, scaling, full-scan, startup, ceiling (default); micro, hostile (opt-in).
+// Scenarios: probe, crawl, scaling, full-scan, startup, rate-limit, ceiling (default); micro, hostile (opt-in).
 // Traffic goes to 127.0.0.1 only.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './bench/measure.mjs';
-import { ceilingScenario, concurrency, crawlScenario, findFfuf, fullScanScenario, probeScenario, scalingScenario, startupScenario } from './bench/scenarios.mjs';
+import { ceilingScenario, concurrency, crawlScenario, findFfuf, fullScanScenario, probeScenario, rateLimitScenario, scalingScenario, startupScenario } from './bench/scenarios.mjs';
 
-const defaults = ['probe', 'crawl', 'scaling', 'full-scan', 'startup', 'ceiling'];
+const defaults = ['probe', 'crawl', 'scaling', 'full-scan', 'startup', 'rate-limit', 'ceiling'];
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -68,6 +68,7 @@ await runScenario('crawl', () => crawlScenario({ rounds, ffuf }));
 await runScenario('scaling', () => scalingScenario({ rounds, sizes, reuse: rows }));
 await runScenario('full-scan', () => fullScanScenario({ rounds }));
 await runScenario('startup', () => startupScenario({ rounds }));
+await runScenario('rate-limit', () => rateLimitScenario({ rounds }));
 await runScenario('ceiling', () => ceilingScenario());
 if (chosen.includes('micro')) execFileSync(process.execPath, [path.join(repoRoot, 'scripts/bench/in-process.mjs')], { stdio: 'inherit' });
 if (chosen.includes('hostile')) {
@@ -145,6 +146,11 @@ function verdicts(all) {
     const growth = at(50_000).maxRssMiB / at(5000).maxRssMiB - 1;
     const timeRatio = at(50_000).wallMs / at(5000).wallMs;
     lines.push(`peak RSS 5k -> 50k +${fmt(growth * 100)}% (target within 20%): ${mark(Math.abs(growth) <= 0.2)}; time 50k/5k ${fmt(timeRatio, 1)}x (linear: 10x)`);
+  }
+  const limited = find('rate-limit', 'draftleak');
+  if (limited?.serverRateBusiestSecond !== undefined) {
+    const within = (rate) => Math.abs(rate / 50 - 1) <= 0.05;
+    lines.push(`--rate-limit 50, as the server saw it: busiest second ${fmt(limited.serverRateBusiestSecond)} req, median second ${fmt(limited.serverRateMedianSecond)} req, whole run ${fmt(limited.serverRateOverall, 1)} req/s (target within 5% of 50): ${mark(within(limited.serverRateBusiestSecond) && within(limited.serverRateMedianSecond))}`);
   }
   const version = find('startup', 'draftleak', 'draftleak --version');
   if (version) lines.push(`--version ${fmt(version.wallMs / 1000, 3)} s (target < 0.15 s): ${mark(version.wallMs < 150)}`);

@@ -4,6 +4,7 @@
 //   -> { port }                       once listening
 //   <- 'count'  -> { requests }       requests answered since start (or the last 'reset')
 //   <- 'reset'  -> { requests: 0 }
+//   <- 'arrivals' -> { requests, arrivals }  when each request came (ms), for the rate-limit scenario
 //
 //   node fixture-server.mjs probe          every path 404 except / (the rule-probe server)
 //   node fixture-server.mjs site <pages>   <pages> linked ~20 KB pages, robots.txt and sitemaps
@@ -13,9 +14,17 @@ import { createServer } from 'node:http';
 const [mode = 'probe', size = '1000'] = process.argv.slice(2);
 let requests = 0;
 
+// When each request arrived (ms, monotonic), for the rate-limit scenario: at most the first
+// 100,000 since the last reset, so a long crawl costs the server no unbounded memory.
+let arrivals = [];
+const maxArrivals = 100_000;
+
 process.on('message', (message) => {
-  if (message === 'reset') requests = 0;
-  process.send?.({ requests });
+  if (message === 'reset') {
+    requests = 0;
+    arrivals = [];
+  }
+  process.send?.(message === 'arrivals' ? { requests, arrivals } : { requests });
 });
 process.on('disconnect', () => process.exit(0));
 
@@ -96,6 +105,7 @@ if (mode === 'demo') {
   const handle = mode === 'site' ? siteHandler(Number(size)) : (req, res) => probeHandler(req, res);
   const server = createServer((req, res) => {
     requests += 1;
+    if (arrivals.length < maxArrivals) arrivals.push(performance.now());
     handle(req, res, req.headers.host ?? '127.0.0.1');
   });
   // Node's default of 5 s would close idle sockets between a scan's phases; clients decide.

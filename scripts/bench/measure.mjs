@@ -25,9 +25,9 @@ export async function startFixture(mode, size) {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`fixture ${mode} exited (${code}) before listening`)));
   });
-  const ask = (message) =>
+  const ask = (message, pick = (answer) => answer.requests) =>
     new Promise((resolve) => {
-      child.once('message', (answer) => resolve(answer.requests));
+      child.once('message', (answer) => resolve(pick(answer)));
       child.send(message);
     });
   return {
@@ -37,6 +37,8 @@ export async function startFixture(mode, size) {
     /** Requests the server answered since the last reset. */
     count: () => ask('count'),
     reset: () => ask('reset'),
+    /** When each request since the last reset arrived (ms, the server's monotonic clock). */
+    arrivals: () => ask('arrivals', (answer) => answer.arrivals),
     close: () => {
       child.kill();
     },

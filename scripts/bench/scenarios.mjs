@@ -46,10 +46,10 @@ export const pathsPerRule = 100;
  * 200 rules x for_each over 100 paths, because for_each takes at most 100 items and a rule at
  * most 200 requests (engine/run-rule.ts): 20 rules cannot make 20,000 probes.
  */
-export function writeProbeRules(dir) {
+export function writeProbeRules(dir, rules = probeRules) {
   mkdirSync(dir, { recursive: true });
   const paths = [];
-  for (let rule = 0; rule < probeRules; rule += 1) {
+  for (let rule = 0; rule < rules; rule += 1) {
     const items = Array.from({ length: pathsPerRule }, (_, n) => `item-${n}.json`);
     for (const item of items) paths.push(`bench-${rule}/${item}`);
     const id = `bench-probe-${rule}`;
@@ -245,6 +245,55 @@ export async function startupScenario({ rounds: count }) {
     site.close();
   }
   return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. The rate limit, measured where it matters: by the server.
+
+/** Requests per second the limiter is asked for, and how many probes (about 8 s of them). */
+const limitedRate = 50;
+const limitedProbes = 400;
+
+export async function rateLimitScenario({ rounds: count }) {
+  const dir = tempDir();
+  const rulesDir = path.join(dir, 'rules');
+  writeProbeRules(rulesDir, limitedProbes / pathsPerRule);
+  const server = await startFixture('probe');
+  try {
+    const measured = await rounds(count, async () => {
+      await server.reset();
+      const result = await runDraftleak([
+        'scan', `${server.origin}/`, '--no-builtin-rules', '--rules', rulesDir, '--rate-limit', String(limitedRate), '--concurrency', String(concurrency), '--format', 'json', '--fail-on', 'none',
+      ]);
+      checkExit(result, `draftleak scan --rate-limit ${limitedRate}`);
+      return { ...figures(result, await server.count()), ...arrivalRates(await server.arrivals()) };
+    });
+    return [{ scenario: 'rate-limit', tool: 'draftleak', what: `--rate-limit ${limitedRate} --concurrency ${concurrency}, ${limitedProbes} probes + discovery, rate as the server saw it`, ...measured }];
+  } finally {
+    server.close();
+  }
+}
+
+/**
+ * The rate the server saw: over the whole run (first to last request, pauses between the scan's
+ * phases included), and the busiest and the median of the full one-second windows in between.
+ */
+function arrivalRates(arrivals) {
+  if (arrivals.length < 2) return {};
+  const first = arrivals[0];
+  const spanSeconds = (arrivals.at(-1) - first) / 1000;
+  const windows = new Array(Math.floor(spanSeconds)).fill(0);
+  for (const at of arrivals) {
+    const second = Math.floor((at - first) / 1000);
+    if (second < windows.length) windows[second] += 1;
+  }
+  const sorted = [...windows].sort((a, b) => a - b);
+  return {
+    serverRateOverall: (arrivals.length - 1) / spanSeconds,
+    serverRateBusiestSecond: sorted.at(-1) ?? Number.NaN,
+    serverRateMedianSecond: sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)],
+    serverSeconds: windows.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
