@@ -100,9 +100,11 @@ function describe(matcher: Matcher): string {
 
 /**
  * Evaluates a match tree against the current response. `document` is the full expression
- * document (target, variables, earlier steps, and the current response at the root).
+ * document (target, variables, earlier steps, and the current response at the root), or a
+ * function that builds it: only json matchers read it, and most probes' matchers (status, word)
+ * never do, so a caller can leave building it to the first that does.
  */
-export function evaluateMatcher(matcher: Matcher, response: ResponseDocument, document: JSONValue): MatchTrace {
+export function evaluateMatcher(matcher: Matcher, response: ResponseDocument, document: JSONValue | (() => JSONValue)): MatchTrace {
   if ('all' in matcher) {
     return combine('all', matcher.all.map((child) => evaluateMatcher(child, response, document)));
   }
@@ -117,14 +119,14 @@ export function evaluateMatcher(matcher: Matcher, response: ResponseDocument, do
   if ('json' in matcher) {
     // A body that is not JSON is no error (the expression sees json: null); a function called
     // with the wrong type is, and leaves the answer unknown.
-    const result = evaluateChecked(matcher.json, document);
+    const result = evaluateChecked(matcher.json, typeof document === 'function' ? document() : document);
     if ('error' in result) return { matcher: describe(matcher), ok: false, unknown: `"${matcher.json}": ${result.error}` };
     return { matcher: describe(matcher), ok: isTruthy(result.value) };
   }
-  return { matcher: describe(matcher), ok: evaluateLeaf(matcher, response, document) };
+  return { matcher: describe(matcher), ok: evaluateLeaf(matcher, response) };
 }
 
-function evaluateLeaf(matcher: Matcher, response: ResponseDocument, document: JSONValue): boolean {
+function evaluateLeaf(matcher: Matcher, response: ResponseDocument): boolean {
   if ('status' in matcher) {
     return (Array.isArray(matcher.status) ? matcher.status : [matcher.status]).includes(response.status);
   }

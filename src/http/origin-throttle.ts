@@ -14,17 +14,19 @@ export class OriginThrottle {
   ) {}
 
   /** Runs one network exchange inside the origin's limits. */
-  run<T>(origin: string, exchange: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  run<T>(origin: string, exchange: () => Promise<T>, wait?: (ms: number) => Promise<void>): Promise<T> {
     let entry = this.perOrigin.get(origin);
     if (entry === undefined) {
       entry = { limit: pLimit(this.concurrency), spacer: new RequestSpacer(this.ratePerSecond) };
       this.perOrigin.set(origin, entry);
     }
     const { limit, spacer } = entry;
+    // Unlimited rate: no turn to take, and no promise made per request to take it.
+    if (this.ratePerSecond <= 0) return limit(exchange);
     // Take the rate turn only once a concurrency slot is held: turns reserved while queued
     // could otherwise bunch up and start together when slots free.
     return limit(async () => {
-      await spacer.waitTurn(signal);
+      await spacer.waitTurn(wait);
       return exchange();
     });
   }

@@ -14,13 +14,16 @@ export class RequestSpacer {
     this.intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
   }
 
-  /** Resolves when this caller may start; the slot is reserved at call time, so order is kept. */
-  async waitTurn(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when this caller may start; the slot is reserved at call time, so order is kept.
+   * `wait` sleeps (the transport's own, which close() ends; a plain timer by default).
+   */
+  async waitTurn(wait: (ms: number) => Promise<void> = (ms) => sleep(ms)): Promise<void> {
     if (this.intervalMs === 0) return;
     const now = performance.now();
     const startAt = Math.max(now, this.nextStartAt);
     this.nextStartAt = startAt + this.intervalMs;
     const waitMs = startAt - now;
-    if (waitMs > 0) await sleep(waitMs, undefined, signal ? { signal } : undefined);
+    if (waitMs > 0) await wait(waitMs);
   }
 }

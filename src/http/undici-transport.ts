@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { ProbeError } from '../core/errors.js';
 import type { HttpMethod, HttpRequest, HttpResponse, SpentBudget, Transport } from '../core/http-types.js';
@@ -13,6 +12,7 @@ import { exchangeOnWire, type WireAnswer } from './wire-exchange.js';
 import { allowedMethod } from './method-policy.js';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './options.js';
 import { OriginThrottle } from './origin-throttle.js';
+import { Waits } from './waits.js';
 import { isRedirect, methodAfterRedirect } from './redirects.js';
 import { backoffDelayMs, isRetryableStatus, retryDelayForStatus } from './retry.js';
 import { createScope, isInScope, originKey, parseHttpUrl, type Scope } from './scope.js';
@@ -76,9 +76,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   const throttle = new OriginThrottle(settings.concurrencyPerHost, settings.rateLimitPerHost);
   const cache = new ResponseCache({ entryMaxBytes: settings.cacheEntryMaxBytes, maxBytes: settings.cacheMaxBytes });
   const health = new HostHealth(settings.maxHostErrors);
-  // One controller per request in flight, not one shared signal that every request listens
-  // to: closing aborts them all, and no signal collects a listener per concurrent request.
-  const inFlight = new Set<AbortController>();
+  // close() ends these (retry pauses, rate-limit turns) and the Exchanger's exchanges on the
+  // wire: nothing per request in flight listens to a shared signal.
+  const waits = new Waits();
   let closing = false;
   let requestBudgetSpent = 0;
   let answers = 0;
@@ -88,8 +88,6 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   let closed: Promise<void> = Promise.resolve();
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
-    const life = new AbortController();
-    inFlight.add(life);
     try {
       if (closing) throw abortedError(request.url);
       const method = allowedMethod(request);
@@ -105,15 +103,13 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       const wireUrl = url.href.split('#')[0] ?? url.href;
       const key = `${cacheKey(method, wireUrl, body, headers)}${binary ? ':binary' : ''}:${bodyCapBytes}`;
       const guarded = request.allowRedirect;
-      const response = await cache.getOrLoad(guarded ? `${key}:guarded` : key, () => followRedirects(request.url, first, life.signal, guarded));
+      const response = await cache.getOrLoad(guarded ? `${key}:guarded` : key, () => followRedirects(request.url, first, guarded));
       if (request.purpose === 'crawl' && /html/i.test(response.headers['content-type'] ?? '')) crawlPages += 1;
       // A cache hit may have been requested under an equivalent spelling of the URL.
       return response.requestedUrl === request.url ? response : { ...response, requestedUrl: request.url };
     } catch (error) {
       // Once the scan stops, whatever did not finish was cut short by us, not by the server.
       throw closing ? abortedError(request.url) : toProbeError(error, request.url, settings.proxy);
-    } finally {
-      inFlight.delete(life);
     }
   }
 
@@ -142,14 +138,13 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   async function followRedirects(
     requestedUrl: string,
     first: Hop,
-    signal: AbortSignal,
     allowRedirect: ((url: string) => boolean) | undefined,
   ): Promise<HttpResponse> {
     const started = performance.now();
     const redirects: string[] = [];
     let hop = first;
     for (;;) {
-      const answer = await exchangeWithRetries(hop, signal);
+      const answer = await exchangeWithRetries(hop);
       const location = answer.headers.location;
       if (!isRedirect(answer.status, location)) {
         return {
@@ -194,7 +189,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   }
 
   /** One hop, with retries on resets, a single retry on a timeout, and 429/503 backoff. */
-  async function exchangeWithRetries(hop: Hop, signal: AbortSignal): Promise<HopAnswer> {
+  async function exchangeWithRetries(hop: Hop): Promise<HopAnswer> {
     const origin = originKey(hop.url);
     let timeoutRetried = false;
     for (let attempt = 1; ; attempt += 1) {
@@ -206,9 +201,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           () => {
             // Checked once a slot is held, so requests queued before a budget ran out stop too.
             refuseUnaffordable(hop.url);
-            return exchange.once(hop, retriesLeft, signal);
+            return exchange.once(hop, retriesLeft);
           },
-          signal,
+          waits.sleep,
         );
       } catch (error) {
         if (closing || (error instanceof ProbeError && (error.code === 'DL_REQUEST_BUDGET' || error.code === 'DL_HOST_ERROR_BUDGET'))) throw error;
@@ -223,7 +218,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
         if (kind === 'timeout') timeoutRetried = true;
         const delayMs = backoffDelayMs(attempt, settings.retryBaseDelayMs);
         logRetry(settings, hop, attempt, errorCode(error) ?? 'error', delayMs);
-        await pause(delayMs, hop.url.href, signal);
+        await pause(delayMs, hop.url.href, waits.sleep);
         continue;
       }
       health.answered(origin);
@@ -236,7 +231,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
         maxRetryAfterMs: settings.maxRetryAfterMs,
       });
       logRetry(settings, hop, attempt, String(answer.status), delayMs);
-      await pause(delayMs, hop.url.href, signal);
+      await pause(delayMs, hop.url.href, waits.sleep);
     }
   }
 
@@ -270,7 +265,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       // Idempotent: undici rejects a second close, and callers close from several places.
       if (!closing) {
         closing = true;
-        for (const life of inFlight) life.abort(abortedError('(in flight)'));
+        const reason = abortedError('(in flight)');
+        waits.endAll(reason);
+        exchange.abortAll(reason);
         // destroy, not close: close would wait for bodies that may never end.
         closed = agent.destroy().catch(() => undefined);
       }
@@ -311,17 +308,24 @@ class DeadlineExceeded extends Error {
 /** Performs single exchanges on the wire and counts them. */
 class Exchanger {
   requestsSent = 0;
+  /** How to end each exchange on the wire now: close() ends them all. */
+  private readonly inFlight = new Set<(reason: unknown) => void>();
 
   constructor(
     private readonly agent: Dispatcher,
     private readonly settings: ResolvedTransportOptions,
   ) {}
 
+  /** Ends every exchange on the wire with `reason` (the transport is closing). */
+  abortAll(reason: unknown): void {
+    for (const abort of this.inFlight) abort(reason);
+  }
+
   /**
-   * One exchange, ended by `signal` (the scan stopping) or by its own total deadline.
+   * One exchange, ended by abortAll (the scan stopping) or by its own total deadline.
    * `retriesLeft` lets a 429/503 that will be retried skip reading a body nobody will see.
    */
-  async once(hop: Hop, retriesLeft: boolean, signal: AbortSignal): Promise<HopAnswer> {
+  async once(hop: Hop, retriesLeft: boolean): Promise<HopAnswer> {
     const started = performance.now();
     this.requestsSent += 1;
     let phase: 'headers' | 'body' = 'headers';
@@ -341,9 +345,7 @@ class Exchanger {
     // undici's headers and body timeouts are idle timeouts: a byte every few seconds resets
     // them. This deadline covers the whole exchange, so a trickling server cannot hold it.
     const deadline = setTimeout(() => exchange.abort(new DeadlineExceeded(phase)), this.settings.timeoutMs);
-    const stop = (): void => exchange.abort(signal.reason);
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
+    this.inFlight.add(exchange.abort);
     const logger = this.settings.logger;
     try {
       const answer = await exchange.answer;
@@ -363,7 +365,7 @@ class Exchanger {
       throw error;
     } finally {
       clearTimeout(deadline);
-      signal.removeEventListener('abort', stop);
+      this.inFlight.delete(exchange.abort);
     }
   }
 }
@@ -403,9 +405,9 @@ function nextHop(previous: Hop, status: number, url: URL, headers: Record<string
   return { ...previous, url, method, headers: withoutBody, body: undefined };
 }
 
-async function pause(ms: number, url: string, signal: AbortSignal): Promise<void> {
+async function pause(ms: number, url: string, sleep: (ms: number) => Promise<void>): Promise<void> {
   try {
-    await sleep(ms, undefined, { signal });
+    await sleep(ms);
   } catch (error) {
     throw new ProbeError('DL_ABORTED', url, 'not completed: the scan was stopped while waiting to retry', { cause: error });
   }

@@ -28,6 +28,8 @@ export interface RunTargetOptions {
   crawlLimits: CrawlLimits;
   /** --verify-tokens: verify steps are sent. */
   verifyTokens?: boolean;
+  /** Keep each rule's trace (--explain reads it); default true. */
+  keepTraces?: boolean;
   /** Which rules the user chose (--all-rules, --rule, --tags, --cms …). */
   choice: RuleChoice;
   logger: Logger;
@@ -136,7 +138,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
         if (why !== undefined) return { ruleId: rule.id, findings: [], failures: [], trace: [{ step: '(none)', stopped: `not run: ${why}` }] };
         ran.push(rule.id);
         try {
-          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof, documents: discovered.crawl.documents, verifyTokens: options.verifyTokens === true });
+          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof, documents: discovered.crawl.documents, verifyTokens: options.verifyTokens === true, keepTrace: options.keepTraces !== false });
         } catch (error) {
           // A bug in one rule must not cost the user the other rules' results.
           logger.error({ rule: rule.id, file, err: error }, 'rule crashed');

@@ -77,6 +77,8 @@ export interface ScanControl {
    * live figures whenever it is called (undefined between targets). The display decides how often.
    */
   watch?: (read: () => ScanProgress | undefined) => void;
+  /** Keep the rules' traces in `outcomes` (--explain prints them); default true. */
+  keepTraces?: boolean;
 }
 
 /**
@@ -145,6 +147,7 @@ export async function scan(config: ScanConfig, logger: Logger, commandLine: stri
           transport,
           concurrency: config.concurrency,
           verifyTokens: config.verifyTokens,
+          keepTraces: control.keepTraces !== false,
           crawlLimits: {
             maxPages: config.maxPages,
             maxDiscoveryFiles: config.maxDiscoveryFiles,

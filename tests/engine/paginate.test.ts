@@ -76,3 +76,16 @@ describe('paginate', () => {
     expect(evaluate("link_rel(h, 'next')", { h: null })).toBe(null);
   });
 });
+
+describe('keepTrace', () => {
+  it('false keeps no trace (a scan without --explain) and changes nothing else; the default keeps every step', async () => {
+    const site = await pagedSite('body');
+    const transport = cleanup.add(createUndiciTransport({ target: site.origin, rateLimitPerHost: 0 }));
+    const traced = await runRule(rule('json.links.next'), { target: site.origin, transport });
+    const untraced = await runRule(rule('json.links.next'), { target: site.origin, transport, keepTrace: false });
+    expect(traced.trace.map((step) => step.url)).toEqual([1, 2, 3, 4, 5].map((page) => `${site.origin}/api/posts?page=${page}`));
+    expect(untraced.trace).toEqual([]);
+    expect(untraced.findings).toEqual(traced.findings);
+    expect(untraced.notes).toEqual(traced.notes);
+  });
+});

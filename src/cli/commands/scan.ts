@@ -137,7 +137,7 @@ export async function runScanAndReport(
   const watch = wantsProgressLine(io, flags.logLevel) ? (read: () => ScanProgress | undefined): void => void (line = startProgressLine(io, read)) : undefined;
   let output: ScanOutput;
   try {
-    output = await scan(config, logger, commandLine, { ...(io.stop ? { signal: io.stop } : {}), ...(watch ? { watch } : {}) });
+    output = await scan(config, logger, commandLine, { ...(io.stop ? { signal: io.stop } : {}), ...(watch ? { watch } : {}), keepTraces: flags.explain === true });
   } finally {
     line?.stop();
   }
