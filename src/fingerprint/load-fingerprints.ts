@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuleError } from '../core/errors.js';
+import { precompiledValue } from '../core/precompiled.js';
 import { problemsFromZod } from '../core/zod-problems.js';
 import { parseYamlSource, positionOf, type YamlSource } from '../core/yaml-source.js';
 import { fingerprintSchema, type Fingerprint } from './fingerprint-schema.js';
@@ -17,7 +18,7 @@ export const fingerprintsDir = fileURLToPath(new URL('../../rules/', import.meta
 
 export const fingerprintFileName = 'fingerprint.yaml';
 
-async function listFingerprintFiles(target: string): Promise<string[]> {
+export async function listFingerprintFiles(target: string): Promise<string[]> {
   const info = await stat(target).catch(() => null);
   if (!info) throw new RuleError(target, 'no such file or directory');
   if (info.isFile()) return [target];
@@ -77,8 +78,12 @@ export async function loadFingerprints(
       errors.push(error instanceof RuleError ? error : new RuleError(target, String(error)));
       continue;
     }
-    for (const file of files) {
-      const result = parseFingerprintText(file, await readFile(file, 'utf8'));
+    const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+    for (const [index, file] of files.entries()) {
+      const text = texts[index] ?? '';
+      // A built-in fingerprint as parsed at build time, when its text is unchanged (core/precompiled).
+      const precompiled = precompiledValue('fingerprint', file, text);
+      const result = precompiled !== undefined ? { fingerprint: precompiled as Fingerprint, errors: [] } : parseFingerprintText(file, text);
       errors.push(...result.errors);
       if (!result.fingerprint) continue;
       const earlier = seen.get(result.fingerprint.cms);

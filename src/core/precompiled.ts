@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The built-in rules and fingerprints, parsed and checked once at build time (`npm run build`
+ * runs scripts/precompile.mjs after tsc and writes dist/precompiled.json), so that a scan does
+ * not parse 130 YAML files, run their schemas and compile every regex to check it on each
+ * start: that was about 1 s of every scan's start-up (BENCHMARKS.md).
+ *
+ * An entry is used only for the very text it was made from (its SHA-256), so an edited or
+ * replaced built-in file is parsed and checked as any other file is, with its errors. Without
+ * the table (tests run from src/, or a tree built by tsc alone) every file is parsed.
+ */
+export interface PrecompiledTable {
+  entries: Record<string, { sha256: string; value: unknown }>;
+}
+
+export type PrecompiledKind = 'rule' | 'fingerprint';
+
+/** The folder the table's keys are relative to: the built-in rules (and their fingerprints). */
+export const precompiledRoot = fileURLToPath(new URL('../../rules/', import.meta.url));
+const tableFile = fileURLToPath(new URL('../precompiled.json', import.meta.url));
+
+let table: PrecompiledTable | null | undefined;
+
+function readTable(): PrecompiledTable | null {
+  try {
+    const parsed = JSON.parse(readFileSync(tableFile, 'utf8')) as PrecompiledTable;
+    return parsed !== null && typeof parsed === 'object' && typeof parsed.entries === 'object' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The table key of a file under the built-in folder, or undefined for any other file. */
+export function precompiledKey(kind: PrecompiledKind, file: string, variant = ''): string | undefined {
+  const relative = path.relative(precompiledRoot, path.resolve(file));
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return `${kind}:${relative.split(path.sep).join('/')}:${variant}`;
+}
+
+/** The parsed value made at build time from exactly this text, or undefined. */
+export function precompiledValue(kind: PrecompiledKind, file: string, text: string, variant = ''): unknown {
+  const key = precompiledKey(kind, file, variant);
+  if (key === undefined) return undefined;
+  table ??= readTable();
+  const entry = table?.entries[key];
+  return entry !== undefined && entry.sha256 === sha256(text) ? entry.value : undefined;
+}
+
+/** For tests and the build script: use this table (null: none) instead of dist/precompiled.json. */
+export function usePrecompiledTable(replacement: PrecompiledTable | null): void {
+  table = replacement;
+}

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { precompiledKey, precompiledRoot, sha256, type PrecompiledTable } from '../core/precompiled.js';
+import { folderCmsOf, listRuleFiles, parseRuleText } from '../engine/load-rules.js';
+import { listFingerprintFiles, parseFingerprintText } from '../fingerprint/load-fingerprints.js';
+
+/**
+ * Parses and checks every built-in rule and fingerprint, for dist/precompiled.json (see
+ * core/precompiled). Only files with neither an error nor a warning are entered: any other is
+ * parsed at load time, so its problems are said exactly as they would be without the table.
+ */
+export async function precompileBuiltin(root: string = precompiledRoot): Promise<PrecompiledTable> {
+  const entries: PrecompiledTable['entries'] = {};
+  const ruleFiles = await listRuleFiles(root);
+  for (const file of ruleFiles) {
+    const text = await readFile(file, 'utf8');
+    const folderCms = folderCmsOf(file, root, ruleFiles.length);
+    const { rule, errors, warnings = [] } = parseRuleText(file, text, folderCms === undefined ? {} : { folderCms });
+    const key = precompiledKey('rule', file, folderCms ?? '');
+    if (rule !== undefined && errors.length === 0 && warnings.length === 0 && key !== undefined) entries[key] = { sha256: sha256(text), value: rule };
+  }
+  for (const file of await listFingerprintFiles(root)) {
+    const text = await readFile(file, 'utf8');
+    const { fingerprint, errors } = parseFingerprintText(file, text);
+    const key = precompiledKey('fingerprint', file);
+    if (fingerprint !== undefined && errors.length === 0 && key !== undefined) entries[key] = { sha256: sha256(text), value: fingerprint };
+  }
+  return { entries };
+}

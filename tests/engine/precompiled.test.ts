@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { precompiledValue, usePrecompiledTable } from '../../src/core/precompiled.js';
+import { builtinRulesDir, loadRules } from '../../src/engine/index.js';
+import { loadFingerprints } from '../../src/fingerprint/load-fingerprints.js';
+import { precompileBuiltin } from '../../src/scan/precompile.js';
+
+// Scans read the built-in rules from dist/precompiled.json (made by npm run build): what they
+// load must be exactly what parsing the YAML gives, and an edited file must never be read from it.
+afterEach(() => usePrecompiledTable(null));
+
+describe('precompiled built-in rules and fingerprints', () => {
+  it('load exactly as parsed: every rule and fingerprint, deep-equal, through the JSON file format', async () => {
+    usePrecompiledTable(null);
+    const parsedRules = await loadRules([builtinRulesDir]);
+    const parsedFingerprints = await loadFingerprints();
+    const table = await precompileBuiltin();
+    expect(Object.keys(table.entries).length).toBe(parsedRules.rules.length + parsedFingerprints.fingerprints.length);
+    usePrecompiledTable(JSON.parse(JSON.stringify(table)));
+    const fromTable = await loadRules([builtinRulesDir]);
+    expect(fromTable.errors).toEqual([]);
+    expect(fromTable.rules).toEqual(parsedRules.rules);
+    expect((await loadFingerprints()).fingerprints).toEqual(parsedFingerprints.fingerprints);
+  });
+
+  it('are not used for a changed text, for a file outside the built-in folder, or for another folder CMS', async () => {
+    const file = path.join(builtinRulesDir, 'wordpress', 'fingerprint.yaml');
+    const text = await readFile(file, 'utf8');
+    usePrecompiledTable(await precompileBuiltin());
+    expect(precompiledValue('fingerprint', file, text)).toMatchObject({ cms: 'wordpress' });
+    expect(precompiledValue('fingerprint', file, `${text}\n# edited`)).toBeUndefined();
+    expect(precompiledValue('fingerprint', '/elsewhere/wordpress/fingerprint.yaml', text)).toBeUndefined();
+    const [ruleFile] = (await loadRules([path.join(builtinRulesDir, 'wordpress')])).rules.map((loaded) => loaded.file);
+    expect(ruleFile).toBeDefined();
+    const ruleText = await readFile(ruleFile as string, 'utf8');
+    expect(precompiledValue('rule', ruleFile as string, ruleText, 'wordpress')).toBeDefined();
+    expect(precompiledValue('rule', ruleFile as string, ruleText, 'ghost')).toBeUndefined();
+  });
+
+});
