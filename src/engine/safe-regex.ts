@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { containsLiteral, requiredLiteral, type RequiredLiteral } from './required-literal.js';
 
 /**
  * Regexes from rules and fingerprints run on text a target controls, so they run on RE2 (re2js):
@@ -52,28 +53,40 @@ function toMatch(groups: RegExpMatchArray): RegexMatch {
 
 class Re2Regex implements SafeRegex {
   readonly groupCount: number;
+  /** A literal every match contains: a text without it is not searched (see required-literal). */
+  private readonly literal: RequiredLiteral | undefined;
 
   constructor(
     readonly pattern: string,
     private readonly re2: RE2JS,
   ) {
     this.groupCount = re2.groupCount();
+    this.literal = requiredLiteral(pattern);
+  }
+
+  /** The text to search, or undefined when it cannot match (it lacks the required literal). */
+  private searched(text: string): string | undefined {
+    const within = bounded(text);
+    return this.literal === undefined || containsLiteral(within, this.literal) ? within : undefined;
   }
 
   test(text: string): boolean {
-    return this.re2.test(bounded(text));
+    const within = this.searched(text);
+    return within !== undefined && this.re2.test(within);
   }
 
   firstMatch(text: string): RegexMatch | null {
-    const match = this.re2.exec(bounded(text)) as RegExpMatchArray | null;
+    const within = this.searched(text);
+    const match = within === undefined ? null : (this.re2.exec(within) as RegExpMatchArray | null);
     return match ? toMatch(match) : null;
   }
 
   allMatches(text: string, limit = maxRegexMatches): RegexMatch[] {
     const most = Math.min(limit, maxRegexMatches);
     const matches: RegexMatch[] = [];
-    if (most <= 0) return matches;
-    for (const match of this.re2.matchAll(bounded(text))) {
+    const within = this.searched(text);
+    if (most <= 0 || within === undefined) return matches;
+    for (const match of this.re2.matchAll(within)) {
       matches.push(toMatch(match));
       if (matches.length >= most) break;
     }

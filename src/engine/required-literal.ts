@@ -1,0 +1,149 @@
+/**
+ * A literal every match of an RE2 pattern must contain, found from the pattern's text alone, so
+ * a regex can be skipped on a text without it: `text.includes(literal)` is a fast native search,
+ * and re2js (pure JavaScript) reading a 20 KB page is not. The crawl runs every token rule's
+ * regexes on up to 500 kept pages; most pages hold none of their literals (BENCHMARKS.md).
+ *
+ * Conservative by construction: only runs of plain characters at the top level of the pattern
+ * count (never inside a group or class, never a character a quantifier applies to), and a
+ * top-level `|` means there is no required literal at all. Case-insensitive patterns give an
+ * ASCII literal compared without case, leaving out k and s, which RE2 also folds to U+212A
+ * (Kelvin sign) and U+017F (long s). Whatever is unsure gives no literal, and the regex runs.
+ */
+export interface RequiredLiteral {
+  text: string;
+  /** Compare without ASCII case (the text is lower-case). */
+  ignoreCase: boolean;
+}
+
+/** The shortest literal worth a check: shorter ones are in most texts anyway. */
+const minimumLength = 3;
+
+const quantifierStart = new Set(['*', '+', '?', '{']);
+// Escaped, these stand for themselves; every other escape (\d, \b, \x41, \Q, \pL ...) is not a plain character.
+const escapedPunctuation = new Set([...'\\.+*?()|[]{}^$/-"\'#&~,:;<>=!@%` ']);
+
+export function requiredLiteral(pattern: string): RequiredLiteral | undefined {
+  const ignoreCase = /\(\?[a-zA-Z]*i/.test(pattern);
+  const runs: string[] = [];
+  let run = '';
+  const endRun = (): void => {
+    if (run.length > 0) runs.push(run);
+    run = '';
+  };
+  for (let index = 0; index < pattern.length; ) {
+    const char = pattern[index] as string;
+    if (char === '|') return undefined;
+    if (char === '(') {
+      endRun();
+      index = skipGroup(pattern, index);
+      if (index < 0) return undefined;
+      continue;
+    }
+    if (char === '[') {
+      endRun();
+      index = skipClass(pattern, index);
+      if (index < 0) return undefined;
+      continue;
+    }
+    let literal: string | undefined;
+    let width = 1;
+    if (char === '\\') {
+      const next = pattern[index + 1];
+      // \x41, \x{263a}, \pL, \p{Greek}, \123 and \Q...\E are wider than two characters, and
+      // \Q...\E makes what follows literal: too unlike the rest to read here.
+      if (next === undefined || /[xpPQ0-9]/.test(next)) return undefined;
+      if (escapedPunctuation.has(next)) literal = next;
+      width = 2;
+    } else if (char === '{') {
+      // A repeat count ({2}, {2,5}) belongs to what it follows, already left out; its digits are not literals.
+      endRun();
+      const repeat = /^\{\d+(?:,\d*)?\}/.exec(pattern.slice(index));
+      index += repeat ? repeat[0].length : 1;
+      if (pattern[index] === '?') index += 1;
+      continue;
+    } else if (!'.^$)'.includes(char) && !quantifierStart.has(char)) {
+      literal = char;
+    }
+    const after = pattern[index + width];
+    if (after !== undefined && quantifierStart.has(after)) {
+      // The quantifier applies to this character: it may be absent or repeated.
+      endRun();
+      index += width;
+      continue;
+    }
+    if (literal !== undefined && isPlain(literal, ignoreCase)) {
+      run += ignoreCase ? literal.toLowerCase() : literal;
+    } else {
+      endRun();
+    }
+    index += width;
+  }
+  endRun();
+  const longest = runs.reduce((best, candidate) => (candidate.length > best.length ? candidate : best), '');
+  return longest.length >= minimumLength ? { text: longest, ignoreCase } : undefined;
+}
+
+function isPlain(char: string, ignoreCase: boolean): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 0x20 || code > 0x7e) return false;
+  return !(ignoreCase && (char === 'k' || char === 'K' || char === 's' || char === 'S'));
+}
+
+/** Index after the group opened at `start` (classes and escapes inside are skipped), or -1. */
+function skipGroup(pattern: string, start: number): number {
+  let depth = 0;
+  for (let index = start; index < pattern.length; index += 1) {
+    const char = pattern[index];
+    if (char === '\\') index += 1;
+    else if (char === '[') {
+      index = skipClass(pattern, index) - 1;
+      if (index < 0) return -1;
+    } else if (char === '(') depth += 1;
+    else if (char === ')') {
+      depth -= 1;
+      if (depth === 0) return index + 1;
+    }
+  }
+  return -1;
+}
+
+/** Index after the class opened at `start` (`[]a]` and `[^]a]` hold a literal `]`), or -1. */
+function skipClass(pattern: string, start: number): number {
+  let index = start + 1;
+  if (pattern[index] === '^') index += 1;
+  if (pattern[index] === ']') index += 1;
+  for (; index < pattern.length; index += 1) {
+    const char = pattern[index];
+    if (char === '\\') index += 1;
+    else if (char === '[' && pattern[index + 1] === ':') {
+      // A POSIX class inside a class: [[:alpha:]].
+      const end = pattern.indexOf(':]', index + 2);
+      if (end < 0) return -1;
+      index = end + 1;
+    } else if (char === ']') return index + 1;
+  }
+  return -1;
+}
+
+/** Whether `text` contains the literal (ASCII case ignored when the literal says so). */
+export function containsLiteral(text: string, literal: RequiredLiteral): boolean {
+  if (!literal.ignoreCase) return text.includes(literal.text);
+  const needle = literal.text;
+  const first = needle.charCodeAt(0);
+  const upperFirst = first >= 0x61 && first <= 0x7a ? first - 0x20 : first;
+  const last = text.length - needle.length;
+  for (let index = 0; index <= last; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code !== first && code !== upperFirst) continue;
+    let at = 1;
+    while (at < needle.length) {
+      let candidate = text.charCodeAt(index + at);
+      if (candidate >= 0x41 && candidate <= 0x5a) candidate += 0x20;
+      if (candidate !== needle.charCodeAt(at)) break;
+      at += 1;
+    }
+    if (at === needle.length) return true;
+  }
+  return false;
+}

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
+import { describe, expect, it } from 'vitest';
+import { containsLiteral, requiredLiteral } from '../../src/engine/required-literal.js';
+import { fuzzParameters } from './fuzz-settings.js';
+
+// A regex is skipped on a text without its required literal (engine/required-literal): that must
+// never skip a text RE2 would match, or a finding is lost. The property: whenever RE2 finds a
+// match, the text contains the literal. Patterns are built from the RE2 syntax rules use, with
+// case-insensitive flags and the letters RE2 folds outside ASCII (k to U+212A, s to U+017F).
+// Each piece of a pattern comes with the texts it matches, so every generated text surely
+// matches (checked), and the property is never vacuous. `fold` spells a letter as RE2's (?i)
+// lets it match: either case, and k/s also as U+212A/U+017F.
+type Piece = { source: string; text: fc.Arbitrary<string> };
+const fold = (char: string): fc.Arbitrary<string> => {
+  const lower = char.toLowerCase();
+  if (lower === 'k') return fc.constantFrom('k', 'K', '\u212a');
+  if (lower === 's') return fc.constantFrom('s', 'S', '\u017f');
+  return lower === char.toUpperCase() ? fc.constant(char) : fc.constantFrom(lower, char.toUpperCase());
+};
+const spelled = (word: string, ignoreCase: boolean): fc.Arbitrary<string> => (ignoreCase ? fc.tuple(...[...word].map(fold)).map((chars) => chars.join('')) : fc.constant(word));
+const piece = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
+  fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom('a', 'b', 'c', 'k', 's', 'K', 'S', 'x', '-', '"', ':', '1').map((char) => ({ source: char, text: spelled(char, ignoreCase) })) },
+    { weight: 2, arbitrary: fc.constantFrom<Piece>({ source: '\\.', text: fc.constant('.') }, { source: '\\/', text: fc.constant('/') }, { source: '\\-', text: fc.constant('-') }) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom<Piece>(
+        { source: '.', text: fc.constantFrom('a', 'z', '.', ' ') },
+        { source: '\\d', text: fc.constantFrom('0', '7') },
+        { source: '\\s', text: fc.constantFrom(' ', '\t') },
+        { source: '[abk]', text: fc.constantFrom('a', 'b', 'k') },
+        { source: '[^a]', text: fc.constantFrom('b', 'z', ' ') },
+        { source: '[]a]', text: fc.constantFrom(']', 'a') },
+        { source: '\\x6b', text: ignoreCase ? fold('k') : fc.constant('k') },
+        { source: '\\x{73}', text: ignoreCase ? fold('s') : fc.constant('s') },
+        { source: '\\Qa.b\\E', text: spelled('a.b', ignoreCase) },
+        { source: 'a{b}', text: spelled('a{b}', ignoreCase) },
+        { source: '(ab|c)', text: fc.oneof(spelled('ab', ignoreCase), spelled('c', ignoreCase)) },
+        { source: '(?i:kab)', text: spelled('kab', true) },
+        { source: '(?:sa)', text: spelled('sa', ignoreCase) },
+        { source: '(?P<n>ab)', text: spelled('ab', ignoreCase) },
+        { source: '(a(b)c)', text: spelled('abc', ignoreCase) },
+        { source: '(a|)', text: fc.oneof(spelled('a', ignoreCase), fc.constant('')) },
+      ),
+    },
+  );
+const repeat = (text: fc.Arbitrary<string>, min: number, max: number): fc.Arbitrary<string> => fc.array(text, { minLength: min, maxLength: max }).map((parts) => parts.join(''));
+const quantified = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
+  fc.tuple(piece(ignoreCase), fc.constantFrom('', '', '', '', '', '', '', '', '', '', '*', '+', '?', '{2}', '{1,3}', '*?', '{0,}')).map(([{ source, text }, quantifier]) => {
+    // A quantifier applies to the last atom only: pieces of several characters are grouped first.
+    const atomic = source.length === 1 || /^(\\.|\[[^\]]*\]|\(.*\))$/.test(source) ? source : `(?:${source})`;
+    const counts: Record<string, [number, number]> = { '': [1, 1], '*': [0, 3], '+': [1, 3], '?': [0, 1], '{2}': [2, 2], '{1,3}': [1, 3], '*?': [0, 3], '{0,}': [0, 3] };
+    const [min, max] = counts[quantifier] ?? [1, 1];
+    return { source: quantifier === '' ? source : `${atomic}${quantifier}`, text: repeat(text, min, max) };
+  });
+const noise = fc.array(fc.constantFrom('a', 'b', 'k', 'S', ' ', '\n', '.', '\u212a', 'abc', 'KAB'), { maxLength: 8 }).map((parts) => parts.join(''));
+const matchingCase = fc.constantFrom('', '', '(?i)', '(?s)', '(?is)').chain((flags) => {
+  const ignoreCase = flags.includes('i');
+  return fc
+    .tuple(fc.array(quantified(ignoreCase), { minLength: 1, maxLength: 10 }), fc.boolean(), noise, noise)
+    .chain(([pieces, withAlternative, before, after]) =>
+      fc.tuple(...pieces.map((part) => part.text)).map((texts) => ({
+        source: `${flags}${pieces.map((part) => part.source).join('')}${withAlternative ? '|zzz' : ''}`,
+        text: `${before}${texts.join('')}${after}`,
+      })),
+    );
+});
+
+describe('required literals', () => {
+  it('never skip a text RE2 matches', () => {
+    let withLiteral = 0;
+    const parameters = fuzzParameters(20_000);
+    fc.assert(
+      fc.property(matchingCase, ({ source, text }) => {
+        let re2: RE2JS;
+        try {
+          re2 = RE2JS.compile(source);
+        } catch {
+          return; // not RE2 syntax: refused at load time, never run
+        }
+        expect(re2.test(text), `${source} must match ${JSON.stringify(text)}`).toBe(true);
+        const literal = requiredLiteral(source);
+        if (literal === undefined) return;
+        withLiteral += 1;
+        expect(containsLiteral(text, literal), `${source} matched ${JSON.stringify(text)} without ${JSON.stringify(literal)}`).toBe(true);
+      }),
+      parameters,
+    );
+    // The property is about patterns that have a literal: enough generated ones must (9% with the CI seed).
+    expect(withLiteral).toBeGreaterThan((parameters.numRuns ?? 0) * 0.05);
+  });
+
+  it.each([
+    ['accessToken\\\\?["\']?\\s{0,3}:', { text: 'accessToken', ignoreCase: false }],
+    ['preview\\.eu\\.contentful\\.com', { text: 'preview.eu.contentful.com', ignoreCase: false }],
+    ['(?i)x-prismic-ref', { text: 'mic-ref', ignoreCase: true }],
+    ['(?i)__next_data__', { text: '__next_data__', ignoreCase: true }],
+    ['abcd?e', { text: 'abc', ignoreCase: false }],
+    ['ab{2,3}cde', { text: 'cde', ignoreCase: false }],
+  ])('%s requires %j', (source, expected) => {
+    expect(requiredLiteral(source)).toEqual(expected);
+  });
+
+  it.each(['draft|preview', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)'])('%s requires nothing', (source) => {
+    expect(requiredLiteral(source)).toBeUndefined();
+  });
+
+  it('compares ASCII case only for case-insensitive literals', () => {
+    expect(containsLiteral('xx PREVIEW yy', { text: 'preview', ignoreCase: true })).toBe(true);
+    expect(containsLiteral('xx PREVIEW yy', { text: 'preview', ignoreCase: false })).toBe(false);
+    expect(containsLiteral('pre', { text: 'preview', ignoreCase: true })).toBe(false);
+  });
+});
