@@ -24,6 +24,8 @@ export class Frontier {
   private queue: FrontierItem[] = [];
   private readonly tooDeep = new Set<string>();
   private readonly refused = new Set<string>();
+  /** Normalized URLs the link policy allowed (the policy is a pure function of the URL). */
+  private readonly allowed = new Set<string>();
 
   constructor(
     private readonly origin: string,
@@ -58,7 +60,7 @@ export class Frontier {
     const parsed = new URL(url);
     if (parsed.origin !== this.origin) return 'other-origin';
     // Before the file check: a refused link must not reach the published inventory either.
-    if (!this.allows(url)) return 'refused-by-policy';
+    if (!this.allowsNormalized(url)) return 'refused-by-policy';
     if (fileExtension.test(parsed.pathname)) return 'not-a-page';
     if (this.admission.has(url)) return 'seen';
     if (depth > this.maxDepth) {
@@ -77,8 +79,18 @@ export class Frontier {
    */
   allows(raw: string): boolean {
     const url = normalizeUrl(raw);
-    if (url === undefined) return false;
-    if (this.policy.allows(url)) return true;
+    return url !== undefined && this.allowsNormalized(url);
+  }
+
+  private allowsNormalized(url: string): boolean {
+    if (this.allowed.has(url)) return true;
+    if (this.policy.allows(url)) {
+      // Every page links the same navigation: the verdict is kept, not worked out 40 times a page.
+      // Bounded: a 50,000-page crawl must not keep a verdict per URL it ever saw.
+      if (this.allowed.size >= 10_000) this.allowed.clear();
+      this.allowed.add(url);
+      return true;
+    }
     if (this.refused.size < 100_000) this.refused.add(url);
     return false;
   }
