@@ -33,8 +33,11 @@ export class ResponseCache {
     return this.keptBytes;
   }
 
-  /** The cached (or in-flight) answer for `key`, or the result of `load`, stored under `key`. */
-  async getOrLoad(key: string, load: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  /**
+   * The cached (or in-flight) answer for `key`, or the result of `load`, stored under `key`.
+   * `keep` says whether a settled answer stays (default yes); in flight it is shared either way.
+   */
+  async getOrLoad(key: string, load: () => Promise<HttpResponse>, keep: (response: HttpResponse) => boolean = () => true): Promise<HttpResponse> {
     const existing = this.entries.get(key);
     if (existing !== undefined) {
       const response = await existing.pending;
@@ -50,7 +53,8 @@ export class ResponseCache {
       if (this.entries.get(key) === entry) this.entries.delete(key);
       throw error;
     }
-    this.keep(key, entry, response);
+    if (keep(response)) this.keep(key, entry, response);
+    else if (this.entries.get(key) === entry) this.entries.delete(key);
     return response;
   }
 

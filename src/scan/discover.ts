@@ -92,19 +92,19 @@ export async function discoverTarget(options: DiscoverOptions): Promise<TargetDi
   if (crawled.documentsDropped > 0) {
     notes.push(`rules that read crawled documents saw ${crawled.documents.length} of them; ${crawled.documentsDropped} more page(s), script(s) or source map(s) were not kept (the budget of ${Math.round((options.keepDocumentChars ?? 0) / 1024 / 1024)} Mi characters was spent)`);
   }
-  const inventory = crawled.inventory.toJSON();
+  const inventory = crawled.inventory.listed(maxListed);
   const site: JSONValue = {
     cms: detect.detections.map((detection) => detection.cms),
-    published_urls: inventory.entries.slice(0, maxListed).map((entry) => entry.url),
+    published_urls: inventory.entries.map((entry) => entry.url),
     // With dates, so a rule can find content whose publication date is still in the future.
-    published: inventory.entries.slice(0, maxListed).map((entry) => ({
+    published: inventory.entries.map((entry) => ({
       url: entry.url,
       date: entry.date ?? null,
       lastmod: entry.lastmod ?? null,
       sources: entry.sources,
     })),
-    published_slugs: inventory.slugs.slice(0, maxListed),
-    published_ids: inventory.ids.slice(0, maxListed),
+    published_slugs: inventory.slugs,
+    published_ids: inventory.ids,
     asset_hosts: crawled.assetHosts,
     api_hosts: crawled.apiHosts,
     api_roots: detect.apiRoots,

@@ -10,6 +10,19 @@ const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
 describe('PublishedInventory', () => {
+  it('listed(max) gives the first max of each list exactly as toJSON orders them', () => {
+    const inventory = new PublishedInventory();
+    for (const n of [5, 3, 9, 1, 7, 2]) inventory.add({ url: `https://h.example/post-${n}/?p=${n}`, source: n % 2 === 0 ? 'sitemap' : 'link' });
+    inventory.add({ url: 'https://h.example/post-5/?p=5', source: 'feed' });
+    const full = inventory.toJSON();
+    const listed = inventory.listed(3);
+    expect(listed.entries).toEqual(full.entries.slice(0, 3));
+    expect(listed.entries[0]?.sources).toEqual(['link', 'feed']);
+    expect(listed.slugs).toEqual(full.slugs.slice(0, 3));
+    expect(listed.ids).toEqual(full.ids.slice(0, 3));
+    expect(inventory.listed(100)).toEqual(full);
+  });
+
   it('merges sources per normalised URL and derives slugs and ids', () => {
     const inventory = new PublishedInventory();
     inventory.add({ url: 'https://h.example/2024/05/My-Post.html#top', source: 'sitemap', lastmod: '2024-05-02' });

@@ -198,3 +198,19 @@ describe('TLS', () => {
     expect((await lenient.send({ method: 'GET', url: `${origin}/` })).body).toBe('secure');
   });
 });
+
+describe('the response cache and the crawl', () => {
+  it('keeps no crawled page past its exchange (read once), but small crawl answers and rule answers of any size', async () => {
+    const page = `<html><body>${'x'.repeat(40 * 1024)}</body></html>`;
+    const site = await server((req, res) => res.end(req.url === '/robots.txt' ? 'User-agent: *\n' : page));
+    const transport = transportFor(site.origin, { rateLimitPerHost: 0 });
+    const twice = async (url: string, purpose: 'crawl' | 'rule') => {
+      await transport.send({ method: 'GET', url, purpose });
+      return transport.send({ method: 'GET', url, purpose });
+    };
+    expect((await twice(`${site.origin}/big/`, 'crawl')).fromCache).toBeUndefined();
+    expect((await twice(`${site.origin}/robots.txt`, 'crawl')).fromCache).toBe(true);
+    expect((await twice(`${site.origin}/big-for-a-rule/`, 'rule')).fromCache).toBe(true);
+    expect(site.requests.map((request) => request.url)).toEqual(['/big/', '/big/', '/robots.txt', '/big-for-a-rule/']);
+  });
+});
