@@ -73,8 +73,6 @@ interface Hop {
   bodyCapBytes: number;
 }
 
-type HopAnswer = WireAnswer;
-
 /** The only code in draftleak that opens sockets. Every safety policy is enforced here. */
 export function createUndiciTransport(options: TransportOptions): UndiciTransport {
   const settings = resolveTransportOptions(options);
@@ -198,12 +196,12 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   }
 
   /** One hop, with retries on resets, a single retry on a timeout, and 429/503 backoff. */
-  async function exchangeWithRetries(hop: Hop): Promise<HopAnswer> {
+  async function exchangeWithRetries(hop: Hop): Promise<WireAnswer> {
     const origin = originKey(hop.url);
     let timeoutRetried = false;
     for (let attempt = 1; ; attempt += 1) {
       const retriesLeft = attempt <= settings.retries;
-      let answer: HopAnswer;
+      let answer: WireAnswer;
       try {
         answer = await throttle.run(
           origin,
@@ -334,7 +332,7 @@ class Exchanger {
    * One exchange, ended by abortAll (the scan stopping) or by its own total deadline.
    * `retriesLeft` lets a 429/503 that will be retried skip reading a body nobody will see.
    */
-  async once(hop: Hop, retriesLeft: boolean): Promise<HopAnswer> {
+  async once(hop: Hop, retriesLeft: boolean): Promise<WireAnswer> {
     const started = performance.now();
     this.requestsSent += 1;
     let phase: 'headers' | 'body' = 'headers';
