@@ -201,13 +201,9 @@ export class PublishedInventory {
   }
 
   toJSON(): PublishedInventoryJson {
-    return {
-      entries: this.entries().map((entry) => ({ ...entry, sources: [...entry.sources] })),
-      slugs: [...this.slugSet].sort(),
-      ids: [...this.idSet].sort(),
-      previewLinks: this.previewLinks(),
-    };
+    return this.listed(Number.POSITIVE_INFINITY);
   }
+
 }
 
 /** The last non-empty path segment, decoded and lower-cased; undefined for the root. */

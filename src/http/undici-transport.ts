@@ -335,7 +335,6 @@ class Exchanger {
   async once(hop: Hop, retriesLeft: boolean): Promise<WireAnswer> {
     const started = performance.now();
     this.requestsSent += 1;
-    let phase: 'headers' | 'body' = 'headers';
     const exchange = exchangeOnWire(this.agent, {
       url: hop.url,
       method: hop.method,
@@ -344,14 +343,11 @@ class Exchanger {
       bodyCapBytes: hop.bodyCapBytes,
       binary: hop.binary,
       // Drained, not decoded: a redirect's body, and a 429/503 that will be retried.
-      discardBody: (status, headers) => {
-        phase = 'body';
-        return isRedirect(status, headers.location) || (retriesLeft && isRetryableStatus(status));
-      },
+      discardBody: (status, headers) => isRedirect(status, headers.location) || (retriesLeft && isRetryableStatus(status)),
     });
     // undici's headers and body timeouts are idle timeouts: a byte every few seconds resets
     // them. This deadline covers the whole exchange, so a trickling server cannot hold it.
-    const deadline = setTimeout(() => exchange.abort(new DeadlineExceeded(phase)), this.settings.timeoutMs);
+    const deadline = setTimeout(() => exchange.abort(new DeadlineExceeded(exchange.phase())), this.settings.timeoutMs);
     this.inFlight.add(exchange.abort);
     const logger = this.settings.logger;
     try {

@@ -39,7 +39,7 @@ const emptyBody: CappedBody = { body: '', bytes: 0, truncated: false };
  * once, not when a connection frees), with the reason given: the caller's deadline or the scan
  * stopping.
  */
-export function exchangeOnWire(dispatcher: Dispatcher, request: WireRequest): { answer: Promise<WireAnswer>; abort: (reason: unknown) => void } {
+export function exchangeOnWire(dispatcher: Dispatcher, request: WireRequest): { answer: Promise<WireAnswer>; abort: (reason: unknown) => void; phase: () => 'headers' | 'body' } {
   let resolveAnswer!: (answer: WireAnswer) => void;
   let rejectAnswer!: (error: unknown) => void;
   const answer = new Promise<WireAnswer>((resolve, reject) => {
@@ -56,7 +56,7 @@ export function exchangeOnWire(dispatcher: Dispatcher, request: WireRequest): { 
   } catch (error) {
     handler.fail(error);
   }
-  return { answer, abort: (reason) => handler.abort(reason) };
+  return { answer, abort: (reason) => handler.abort(reason), phase: () => (handler.status === 0 ? 'headers' : 'body') };
 }
 
 class CappedBodyHandler implements Dispatcher.DispatchHandler {
@@ -64,7 +64,8 @@ class CappedBodyHandler implements Dispatcher.DispatchHandler {
   private abortReason: unknown;
   private aborted = false;
   private settled = false;
-  private status = 0;
+  /** The final answer's status once its headers came (0 before): which phase a deadline cut. */
+  status = 0;
   private statusText = '';
   private headers: Record<string, string> = {};
   private discarding = false;
