@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 
 // main.ts answers a bare --version before loading the program (issue 15: start-up under 0.15 s).
 // This runs the real bin, so the fast path itself is what prints, not runCli.
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/draftleak.js', import.meta.url));
+const recordImports = new URL('../support/record-imports.mjs', import.meta.url).href;
 
 describe('draftleak --version from the bin', () => {
   it.each(['--version', '-V'])('%s prints the package.json version and exits 0', async (flag) => {
@@ -17,4 +20,18 @@ describe('draftleak --version from the bin', () => {
     expect(stderr).toBe('');
   });
 
+
+  it('loads neither commander nor zod nor any command for a bare --version, and does for `rules --help`', async () => {
+    const modules = async (...args: string[]): Promise<string[]> => {
+      const file = path.join(await tempDir('imports'), 'imports.txt');
+      await run(process.execPath, ['--import', recordImports, bin, ...args], { env: { ...process.env, DRAFTLEAK_RECORD_IMPORTS: file } });
+      return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    };
+    const fast = await modules('--version');
+    expect(fast.some((url) => url.endsWith('/dist/core/version.js'))).toBe(true);
+    expect(fast.filter((url) => /node_modules\/(commander|zod)\/|\/dist\/cli\/(program|commands\/)/.test(url))).toEqual([]);
+    // The recorder sees what a full start loads, so the empty list above is not its blindness.
+    const full = await modules('rules', '--help');
+    expect(full.some((url) => url.includes('node_modules/commander/'))).toBe(true);
+  });
 });

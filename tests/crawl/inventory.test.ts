@@ -10,17 +10,22 @@ const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
 describe('PublishedInventory', () => {
-  it('listed(max) gives the first max of each list exactly as toJSON orders them', () => {
+  it('listed(max) gives the first max entries in the order they came, and the first max slugs and ids sorted', () => {
     const inventory = new PublishedInventory();
     for (const n of [5, 3, 9, 1, 7, 2]) inventory.add({ url: `https://h.example/post-${n}/?p=${n}`, source: n % 2 === 0 ? 'sitemap' : 'link' });
     inventory.add({ url: 'https://h.example/post-5/?p=5', source: 'feed' });
-    const full = inventory.toJSON();
     const listed = inventory.listed(3);
-    expect(listed.entries).toEqual(full.entries.slice(0, 3));
-    expect(listed.entries[0]?.sources).toEqual(['link', 'feed']);
-    expect(listed.slugs).toEqual(full.slugs.slice(0, 3));
-    expect(listed.ids).toEqual(full.ids.slice(0, 3));
-    expect(inventory.listed(100)).toEqual(full);
+    expect(listed.entries).toEqual([
+      { url: 'https://h.example/post-5/?p=5', source: 'link', sources: ['link', 'feed'] },
+      { url: 'https://h.example/post-3/?p=3', source: 'link', sources: ['link'] },
+      { url: 'https://h.example/post-9/?p=9', source: 'link', sources: ['link'] },
+    ]);
+    expect(listed.slugs).toEqual(['post-1', 'post-2', 'post-3']);
+    expect(listed.ids).toEqual(['1', '2', '3']);
+    expect(inventory.toJSON().entries).toHaveLength(6);
+    // A copy: what a caller does with the list does not change the inventory.
+    listed.entries[0]?.sources.push('jsonld');
+    expect(inventory.get('https://h.example/post-5/?p=5')?.sources).toEqual(['link', 'feed']);
   });
 
   it('merges sources per normalised URL and derives slugs and ids', () => {

@@ -22,6 +22,15 @@ describe('precompiled built-in rules and fingerprints', () => {
     expect(fromTable.errors).toEqual([]);
     expect(fromTable.rules).toEqual(parsedRules.rules);
     expect((await loadFingerprints()).fingerprints).toEqual(parsedFingerprints.fingerprints);
+    // And the loaders do read the table, not parse again: an entry marked here comes back marked.
+    const marked = JSON.parse(JSON.stringify(table)) as typeof table;
+    const [ruleKey] = Object.keys(marked.entries).filter((key) => key.startsWith('rule:'));
+    const [fingerprintKey] = Object.keys(marked.entries).filter((key) => key.startsWith('fingerprint:'));
+    Object.assign(marked.entries[ruleKey as string]?.value as object, { name: 'from the table' });
+    Object.assign(marked.entries[fingerprintKey as string]?.value as object, { name: 'from the table' });
+    usePrecompiledTable(marked);
+    expect((await loadRules([builtinRulesDir])).rules.filter(({ rule }) => rule.name === 'from the table')).toHaveLength(1);
+    expect((await loadFingerprints()).fingerprints.filter(({ fingerprint }) => fingerprint.name === 'from the table')).toHaveLength(1);
   });
 
   it('are not used for a changed text, for a file outside the built-in folder, or for another folder CMS', async () => {

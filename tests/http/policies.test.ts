@@ -2,7 +2,7 @@ import { errors as undiciErrors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { ProbeError, UsageError } from '../../src/core/errors.js';
 import { exchangeOnWire } from '../../src/http/wire-exchange.js';
-import { chunkDispatcher, readChunks } from '../support/chunk-dispatcher.js';
+import { chunkDispatcher, readChunks, wireRequest } from '../support/chunk-dispatcher.js';
 import { failureKind, toProbeError } from '../../src/http/error-mapping.js';
 import { buildRequestHeaders, normalizeResponseHeaders } from '../../src/http/headers.js';
 import { createScope, isInScope, parseRetryAfter } from '../../src/http/index.js';
@@ -75,7 +75,7 @@ describe('the body cap (wire-exchange)', () => {
       for (;;) yield Buffer.alloc(1000, 'x');
     }
     const { dispatcher, sent, aborted } = chunkDispatcher(endless());
-    const result = await exchangeOnWire(dispatcher, { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: 2500, binary: false, discardBody: () => false }).answer;
+    const result = await exchangeOnWire(dispatcher, wireRequest({ bodyCapBytes: 2500 })).answer;
     expect(result).toMatchObject({ bytes: 2500, truncated: true });
     expect(result.body).toHaveLength(2500);
     expect(aborted()).toBe(true);
@@ -89,11 +89,11 @@ describe('the body cap (wire-exchange)', () => {
 
   it('drains a body nobody reads (a redirect) without decoding it, and closes the exchange past 128 KiB', async () => {
     const small = chunkDispatcher([Buffer.from('moved')], { status: 302, headers: { location: '/x' } });
-    const drained = await exchangeOnWire(small.dispatcher, { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: 1000, binary: false, discardBody: (status) => status === 302 }).answer;
+    const drained = await exchangeOnWire(small.dispatcher, wireRequest({ bodyCapBytes: 1000, discardBody: (status) => status === 302 })).answer;
     expect(drained).toMatchObject({ status: 302, body: '', bytes: 0, truncated: false, headers: { location: '/x' } });
     expect(small.aborted()).toBe(false);
     const big = chunkDispatcher(Array.from({ length: 200 }, () => Buffer.alloc(1024)), { status: 302, headers: { location: '/x' } });
-    await exchangeOnWire(big.dispatcher, { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: 1000, binary: false, discardBody: () => true }).answer;
+    await exchangeOnWire(big.dispatcher, wireRequest({ bodyCapBytes: 1000, discardBody: () => true })).answer;
     expect(big.aborted()).toBe(true);
     expect(big.sent()).toBe(129);
   });

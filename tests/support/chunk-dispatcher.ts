@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { exchangeOnWire, type WireAnswer } from '../../src/http/wire-exchange.js';
+import { exchangeOnWire, type WireAnswer, type WireRequest } from '../../src/http/wire-exchange.js';
 
 /**
  * A dispatcher that answers with the given body chunks, through the same handler calls undici
@@ -44,8 +44,13 @@ export function chunkDispatcher(chunks: Iterable<Buffer>, answer: { status?: num
   return { dispatcher, sent: () => sent, aborted: () => aborted };
 }
 
+/** A GET of http://127.0.0.1/ that reads its body, with what a test changes. */
+export function wireRequest(changes: Partial<WireRequest> = {}): WireRequest {
+  return { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: Number.POSITIVE_INFINITY, binary: false, discardBody: () => false, ...changes };
+}
+
 /** Reads `chunks` as one GET answer with the body cap given. */
 export function readChunks(chunks: Iterable<Buffer>, capBytes: number, binary = false): Promise<WireAnswer> {
   const { dispatcher } = chunkDispatcher(chunks);
-  return exchangeOnWire(dispatcher, { url: new URL('http://127.0.0.1/'), method: 'GET', headers: {}, body: undefined, bodyCapBytes: capBytes, binary, discardBody: () => false }).answer;
+  return exchangeOnWire(dispatcher, wireRequest({ bodyCapBytes: capBytes, binary })).answer;
 }
