@@ -56,10 +56,12 @@ export const fingerprintedPages = 200;
 
 interface Slot {
   page?: CrawledPage;
-  responses: HttpResponse[];
-  /** False for pages past `fingerprintedPages`: their responses are not kept. */
-  fingerprinted: boolean;
+  /** Absent for pages past `fingerprintedPages`: their responses are not kept. */
+  responses?: HttpResponse[];
 }
+
+/** Distinct Content-Type values shared between page records; past this many, not shared. */
+const maxSharedContentTypes = 256;
 
 export class CrawlFetcher {
   readonly failures: ProbeFailure[] = [];
@@ -68,7 +70,13 @@ export class CrawlFetcher {
    * so that pages and responses come out in the same order on every run.
    */
   private readonly slots: Slot[] = [];
+  /** The slots whose responses are kept, by URL, for replaceBody and recordRaw. */
   private readonly slotByUrl = new Map<string, Slot>();
+  /**
+   * Each page record would otherwise hold its own copy of "text/html; charset=utf-8": 50,000
+   * of them at 50,000 pages.
+   */
+  private readonly contentTypes = new Map<string, string>();
   pagesFetched = 0;
   files = 0;
   bytes = 0;
@@ -97,7 +105,7 @@ export class CrawlFetcher {
   }
 
   get responses(): HttpResponse[] {
-    return this.slots.flatMap((slot) => slot.responses);
+    return this.slots.flatMap((slot) => slot.responses ?? []);
   }
 
   /** Requests of every kind sent so far. */
@@ -138,7 +146,7 @@ export class CrawlFetcher {
     if (!this.allows(url)) return undefined;
     const slot = this.reserve(url, kind);
     if (!slot) return undefined;
-    this.slotByUrl.set(url, slot);
+    if (slot.responses) this.slotByUrl.set(url, slot);
     try {
       const response = await this.transport.send({
         method: 'GET',
@@ -150,20 +158,12 @@ export class CrawlFetcher {
         ...(bodyCapByKind[kind] === undefined ? {} : { maxBodyBytes: bodyCapByKind[kind] }),
       });
       this.bytes += response.bytes;
-      if (slot.fingerprinted) slot.responses.push(this.keep(response));
+      slot.responses?.push(this.keep(response));
       // Sitemaps say so themselves (they are not read at all when cut); anything else was read in part.
       if (response.truncated && kind !== 'sitemap') {
         this.recordFailure({ url, code: 'DL_BODY_TRUNCATED', message: `the ${kind} body was cut at ${response.bytes} bytes; only that much was read for discovery` });
       }
-      slot.page = {
-        url,
-        ...(response.url !== url ? { finalUrl: response.url } : {}),
-        kind,
-        status: response.status,
-        contentType: response.headers['content-type'] ?? '',
-        depth,
-        bytes: response.bytes,
-      };
+      slot.page = this.pageRecord(url, response.url, kind, response.status, response.headers['content-type'], depth, response.bytes);
       this.logger?.debug({ url, kind, status: response.status, bytes: response.bytes }, 'crawl fetch');
       return response;
     } catch (error) {
@@ -179,19 +179,11 @@ export class CrawlFetcher {
     if (!this.allows(url)) return undefined;
     const slot = this.reserve(url, kind);
     if (!slot) return undefined;
-    this.slotByUrl.set(url, slot);
+    if (slot.responses) this.slotByUrl.set(url, slot);
     try {
       const response = await sendRaw.call(this.transport, { method: 'GET', url, purpose: 'crawl', allowRedirect: this.allows, ...(headers ? { headers } : {}) });
       this.bytes += response.body.length;
-      slot.page = {
-        url,
-        ...(response.url !== undefined && response.url !== url ? { finalUrl: response.url } : {}),
-        kind,
-        status: response.status,
-        contentType: response.headers['content-type'] ?? '',
-        depth: 0,
-        bytes: response.body.length,
-      };
+      slot.page = this.pageRecord(url, response.url ?? url, kind, response.status, response.headers['content-type'], 0, response.body.length);
       this.logger?.debug({ url, kind, status: response.status, bytes: response.body.length }, 'crawl fetch (raw)');
       return response;
     } catch (error) {
@@ -206,8 +198,8 @@ export class CrawlFetcher {
    */
   replaceBody(url: string, text: string): void {
     const slot = this.slotByUrl.get(url);
-    const last = slot?.responses.at(-1);
-    if (!slot || !last) return;
+    const last = slot?.responses?.at(-1);
+    if (!slot?.responses || !last) return;
     const truncated = text.length > syntheticBodyCapChars;
     const { rawBody: _bytes, ...rest } = last;
     slot.responses[slot.responses.length - 1] = this.keep({
@@ -220,9 +212,13 @@ export class CrawlFetcher {
   /** Keeps a raw response in `responses` with its decoded text as body, for passive fingerprinting. */
   recordRaw(url: string, raw: RawHttpResponse, text: string): void {
     const truncated = text.length > syntheticBodyCapChars;
-    const slot = this.slotByUrl.get(url) ?? { responses: [], fingerprinted: true };
-    if (!this.slotByUrl.has(url)) this.slots.push(slot);
-    slot.responses.push(this.keep({
+    let slot = this.slotByUrl.get(url);
+    if (slot?.responses === undefined) {
+      slot = { responses: [] };
+      this.slotByUrl.set(url, slot);
+      this.slots.push(slot);
+    }
+    slot.responses?.push(this.keep({
       requestedUrl: url,
       url: raw.url ?? url,
       status: raw.status,
@@ -234,6 +230,22 @@ export class CrawlFetcher {
       redirects: [],
       durationMs: 0,
     }));
+  }
+
+  /**
+   * A page's record, one per request for the whole crawl: one object shape (no optional key
+   * spread in, which gave each record a separate property store) and a shared Content-Type.
+   */
+  private pageRecord(url: string, finalUrl: string, kind: FetchKind, status: number, contentType: string | undefined, depth: number, bytes: number): CrawledPage {
+    const type = this.sharedContentType(contentType ?? '');
+    return finalUrl === url ? { url, kind, status, contentType: type, depth, bytes } : { url, finalUrl, kind, status, contentType: type, depth, bytes };
+  }
+
+  private sharedContentType(value: string): string {
+    const shared = this.contentTypes.get(value);
+    if (shared !== undefined) return shared;
+    if (this.contentTypes.size < maxSharedContentTypes) this.contentTypes.set(value, value);
+    return value;
   }
 
   /** The copy of a response kept for fingerprinting: the head of its body, no raw bytes. */
@@ -270,7 +282,7 @@ export class CrawlFetcher {
     }
     if (isPage) this.pagesFetched += 1;
     else this.files += 1;
-    const slot: Slot = { responses: [], fingerprinted: !isPage || this.pagesFetched <= fingerprintedPages };
+    const slot: Slot = !isPage || this.pagesFetched <= fingerprintedPages ? { responses: [] } : {};
     this.slots.push(slot);
     return slot;
   }

@@ -97,10 +97,9 @@ export class PublishedInventory {
       this.dropped++;
       return;
     }
-    const entry: InventoryEntry = { url, source: input.source, sources: [input.source] };
-    if (input.lastmod !== undefined) entry.lastmod = input.lastmod;
-    if (input.date !== undefined) entry.date = input.date;
-    if (input.title !== undefined) entry.title = input.title;
+    // Every key in the literal, set or not: keys added later gave each of 50,000 entries a
+    // separate property store. listed() leaves the unset ones out.
+    const entry: InventoryEntry = { url, source: input.source, sources: [input.source], lastmod: input.lastmod, date: input.date, title: input.title };
     this.byUrl.set(url, entry);
     const slug = slugOf(url);
     if (slug) for (const variant of slugVariants(slug)) this.slugSet.add(variant);
@@ -190,7 +189,7 @@ export class PublishedInventory {
     const entries: InventoryEntry[] = [];
     for (const entry of this.byUrl.values()) {
       if (entries.length >= max) break;
-      entries.push({ ...entry, sources: [...entry.sources] });
+      entries.push(listedEntry(entry));
     }
     return {
       entries,
@@ -204,6 +203,15 @@ export class PublishedInventory {
     return this.listed(Number.POSITIVE_INFINITY);
   }
 
+}
+
+/** A copy of an entry without its unset keys, as a JSON reader would see it. */
+function listedEntry(entry: InventoryEntry): InventoryEntry {
+  const listed: InventoryEntry = { url: entry.url, source: entry.source, sources: [...entry.sources] };
+  if (entry.lastmod !== undefined) listed.lastmod = entry.lastmod;
+  if (entry.date !== undefined) listed.date = entry.date;
+  if (entry.title !== undefined) listed.title = entry.title;
+  return listed;
 }
 
 /** The last non-empty path segment, decoded and lower-cased; undefined for the root. */

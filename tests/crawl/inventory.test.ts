@@ -14,15 +14,18 @@ describe('PublishedInventory', () => {
     const inventory = new PublishedInventory();
     for (const n of [5, 3, 9, 1, 7, 2]) inventory.add({ url: `https://h.example/post-${n}/?p=${n}`, source: n % 2 === 0 ? 'sitemap' : 'link' });
     inventory.add({ url: 'https://h.example/post-5/?p=5', source: 'feed' });
+    inventory.add({ url: 'https://h.example/zz-dated/', source: 'sitemap', lastmod: '2024-05-02' });
     const listed = inventory.listed(3);
-    expect(listed.entries).toEqual([
+    // Strict: an unset lastmod, date or title is left out, not listed as undefined.
+    expect(listed.entries).toStrictEqual([
       { url: 'https://h.example/post-5/?p=5', source: 'link', sources: ['link', 'feed'] },
       { url: 'https://h.example/post-3/?p=3', source: 'link', sources: ['link'] },
       { url: 'https://h.example/post-9/?p=9', source: 'link', sources: ['link'] },
     ]);
     expect(listed.slugs).toEqual(['post-1', 'post-2', 'post-3']);
     expect(listed.ids).toEqual(['1', '2', '3']);
-    expect(inventory.toJSON().entries).toHaveLength(6);
+    expect(inventory.toJSON().entries).toHaveLength(7);
+    expect(inventory.toJSON().entries.at(-1)).toStrictEqual({ url: 'https://h.example/zz-dated/', source: 'sitemap', sources: ['sitemap'], lastmod: '2024-05-02' });
     // A copy: what a caller does with the list does not change the inventory.
     listed.entries[0]?.sources.push('jsonld');
     expect(inventory.get('https://h.example/post-5/?p=5')?.sources).toEqual(['link', 'feed']);
