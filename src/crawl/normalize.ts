@@ -148,14 +148,18 @@ export class UrlAdmission {
       return 'query-variant-cap';
     }
     const pattern = pathPattern(url);
-    const perPattern = this.urlsPerPattern.get(pattern) ?? 0;
+    // A pattern without placeholders is the path itself: it holds the bare path and its query
+    // variants, at most 1 + maxQueryVariants URLs, so while that is within maxPerPattern it is
+    // not counted. Counted, every slug of a 50,000-page site was a key here.
+    const counted = pattern !== pathKey || this.maxQueryVariants + 1 > this.maxPerPattern;
+    const perPattern = counted ? (this.urlsPerPattern.get(pattern) ?? 0) : 0;
     if (perPattern >= this.maxPerPattern) {
       this.skippedByPattern++;
       return 'pattern-cap';
     }
     this.seen.add(url);
     if (hasQuery) this.variantsPerPath.set(pathKey, variants + 1);
-    this.urlsPerPattern.set(pattern, perPattern + 1);
+    if (counted) this.urlsPerPattern.set(pattern, perPattern + 1);
     return 'new';
   }
 }

@@ -31,6 +31,14 @@ describe('PublishedInventory', () => {
     expect(inventory.get('https://h.example/post-5/?p=5')?.sources).toEqual(['link', 'feed']);
   });
 
+  it('lists the sources of a URL once each, in the order they listed it', () => {
+    const inventory = new PublishedInventory();
+    for (const source of ['jsonld', 'feed', 'jsonld', 'sitemap', 'feed', 'link', 'sitemap'] as const) inventory.add({ url: 'https://h.example/a/', source });
+    inventory.add({ url: 'https://h.example/b/', source: 'link' });
+    expect(inventory.get('https://h.example/a/')).toStrictEqual({ url: 'https://h.example/a/', source: 'jsonld', sources: ['jsonld', 'feed', 'sitemap', 'link'] });
+    expect(inventory.listed(10).entries.map((entry) => entry.sources)).toEqual([['jsonld', 'feed', 'sitemap', 'link'], ['link']]);
+  });
+
   it('merges sources per normalised URL and derives slugs and ids', () => {
     const inventory = new PublishedInventory();
     inventory.add({ url: 'https://h.example/2024/05/My-Post.html#top', source: 'sitemap', lastmod: '2024-05-02' });

@@ -54,4 +54,38 @@ describe('normalizeUrl under generated input', () => {
       fuzzParameters(500),
     );
   });
+
+  it('UrlAdmission decides as if it counted every pattern (it skips counting placeholder-free ones)', () => {
+    // The model counts every pattern, as the admission did before it stopped storing the
+    // patterns that are their own path; the outcomes must be the same for any limits.
+    const modelAdmission = (maxQueryVariants: number, maxPerPattern: number) => {
+      const seen = new Set<string>();
+      const variants = new Map<string, number>();
+      const perPattern = new Map<string, number>();
+      return (url: string): string => {
+        if (seen.has(url)) return 'seen';
+        const parsed = new URL(url);
+        const pathKey = `${parsed.origin}${parsed.pathname}`;
+        const hasQuery = parsed.search !== '';
+        if (hasQuery && (variants.get(pathKey) ?? 0) >= maxQueryVariants) return 'query-variant-cap';
+        const pattern = pathPattern(url);
+        if ((perPattern.get(pattern) ?? 0) >= maxPerPattern) return 'pattern-cap';
+        seen.add(url);
+        if (hasQuery) variants.set(pathKey, (variants.get(pathKey) ?? 0) + 1);
+        perPattern.set(pattern, (perPattern.get(pattern) ?? 0) + 1);
+        return 'new';
+      };
+    };
+    const segment = fc.constantFrom('a', 'post-2', '7', '12', '2024-05', 'deadbeefdeadbeef1', 'x');
+    const link = fc.tuple(fc.array(segment, { minLength: 1, maxLength: 3 }), fc.option(fc.constantFrom('m=1', 'm=2', 'm=3', 'q=x', 'm=4&q=y'), { nil: undefined }))
+      .map(([segments, query]) => `https://h.example/${segments.join('/')}/${query === undefined ? '' : `?${query}`}`);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 8 }), fc.array(link, { maxLength: 60 }), (maxQueryVariants, maxPerPattern, links) => {
+        const admission = new UrlAdmission({ maxQueryVariants, maxPerPattern });
+        const model = modelAdmission(maxQueryVariants, maxPerPattern);
+        return links.every((url) => admission.admit(url) === model(url));
+      }),
+      fuzzParameters(1000),
+    );
+  });
 });
