@@ -5,14 +5,17 @@
  * regexes on up to 500 kept pages; most pages hold none of their literals (BENCHMARKS.md).
  *
  * Conservative by construction: only runs of plain characters at the top level of the pattern
- * count (never inside a group or class, never a character a quantifier applies to), and a
- * top-level `|` means there is no required literal at all. Case-insensitive patterns give an
- * ASCII literal compared without case, leaving out k and s, which RE2 also folds to U+212A
- * (Kelvin sign) and U+017F (long s). Whatever is unsure gives no literal, and the regex runs.
+ * count (never inside a group or class, never a character a quantifier applies to). A pattern
+ * with top-level `|` requires one of its alternatives' literals, and nothing when one
+ * alternative has none (`(?i)kontent|kentico` requires "ontent" or "entico"). Case-insensitive
+ * patterns give ASCII literals compared without case, leaving out k and s, which RE2 also folds
+ * to U+212A (Kelvin sign) and U+017F (long s). Whatever is unsure gives no literal, and the regex
+ * runs.
  */
 export interface RequiredLiteral {
-  text: string;
-  /** Compare without ASCII case (the text is lower-case). */
+  /** Every match contains at least one of these. */
+  anyOf: string[];
+  /** Compare without ASCII case (the texts are lower-case). */
   ignoreCase: boolean;
 }
 
@@ -24,7 +27,46 @@ const quantifierStart = new Set(['*', '+', '?', '{']);
 const escapedPunctuation = new Set([...'\\.+*?()|[]{}^$/-"\'#&~,:;<>=!@%` ']);
 
 export function requiredLiteral(pattern: string): RequiredLiteral | undefined {
+  // A flag set anywhere counts for every alternative: comparing without case is the safe side.
   const ignoreCase = /\(\?[a-zA-Z]*i/.test(pattern);
+  const alternatives = topLevelAlternatives(pattern);
+  if (alternatives === undefined) return undefined;
+  const anyOf: string[] = [];
+  for (const alternative of alternatives) {
+    const literal = longestLiteral(alternative, ignoreCase);
+    if (literal === undefined) return undefined;
+    if (!anyOf.includes(literal)) anyOf.push(literal);
+  }
+  return { anyOf, ignoreCase };
+}
+
+/** The pattern split at its top-level `|` (not inside a group or class, not escaped); undefined when unbalanced. */
+function topLevelAlternatives(pattern: string): string[] | undefined {
+  const alternatives: string[] = [];
+  let start = 0;
+  for (let index = 0; index < pattern.length; ) {
+    const char = pattern[index];
+    if (char === '\\') index += 2;
+    else if (char === '(') {
+      index = skipGroup(pattern, index);
+      if (index < 0) return undefined;
+    } else if (char === '[') {
+      index = skipClass(pattern, index);
+      if (index < 0) return undefined;
+    } else {
+      if (char === '|') {
+        alternatives.push(pattern.slice(start, index));
+        start = index + 1;
+      }
+      index += 1;
+    }
+  }
+  alternatives.push(pattern.slice(start));
+  return alternatives;
+}
+
+/** The longest run of plain characters one alternative (no top-level `|`) requires. */
+function longestLiteral(pattern: string, ignoreCase: boolean): string | undefined {
   const runs: string[] = [];
   let run = '';
   const endRun = (): void => {
@@ -81,7 +123,7 @@ export function requiredLiteral(pattern: string): RequiredLiteral | undefined {
   }
   endRun();
   const longest = runs.reduce((best, candidate) => (candidate.length > best.length ? candidate : best), '');
-  return longest.length >= minimumLength ? { text: longest, ignoreCase } : undefined;
+  return longest.length >= minimumLength ? longest : undefined;
 }
 
 function isPlain(char: string, ignoreCase: boolean): boolean {
@@ -126,10 +168,13 @@ function skipClass(pattern: string, start: number): number {
   return -1;
 }
 
-/** Whether `text` contains the literal (ASCII case ignored when the literal says so). */
+/** Whether `text` contains one of the literals (ASCII case ignored when the literal says so). */
 export function containsLiteral(text: string, literal: RequiredLiteral): boolean {
-  if (!literal.ignoreCase) return text.includes(literal.text);
-  const needle = literal.text;
+  return literal.anyOf.some((needle) => (literal.ignoreCase ? includesIgnoringAsciiCase(text, needle) : text.includes(needle)));
+}
+
+/** `text.includes(needle)` with ASCII letters compared without case; `needle` is lower-case. */
+function includesIgnoringAsciiCase(text: string, needle: string): boolean {
   const first = needle.charCodeAt(0);
   const upperFirst = first >= 0x61 && first <= 0x7a ? first - 0x20 : first;
   const last = text.length - needle.length;

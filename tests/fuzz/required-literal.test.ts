@@ -58,11 +58,12 @@ const noise = fc.array(fc.constantFrom('a', 'b', 'k', 'S', ' ', '\n', '.', '\u21
 const matchingCase = fc.constantFrom('', '', '(?i)', '(?s)', '(?is)').chain((flags) => {
   const ignoreCase = flags.includes('i');
   return fc
-    .tuple(fc.array(quantified(ignoreCase), { minLength: 1, maxLength: 10 }), fc.boolean(), noise, noise)
-    .chain(([pieces, withAlternative, before, after]) =>
-      fc.tuple(...pieces.map((part) => part.text)).map((texts) => ({
-        source: `${flags}${pieces.map((part) => part.source).join('')}${withAlternative ? '|zzz' : ''}`,
-        text: `${before}${texts.join('')}${after}`,
+    .tuple(fc.array(quantified(ignoreCase), { minLength: 1, maxLength: 10 }), fc.constantFrom('none', 'first', 'second'), fc.array(quantified(ignoreCase), { minLength: 1, maxLength: 4 }), noise, noise)
+    .chain(([pieces, alternative, others, before, after]) =>
+      // With a top-level alternative, the text matches the first or the second one.
+      fc.tuple(fc.tuple(...pieces.map((part) => part.text)), fc.tuple(...others.map((part) => part.text))).map(([texts, otherTexts]) => ({
+        source: `${flags}${pieces.map((part) => part.source).join('')}${alternative === 'none' ? '' : `|${others.map((part) => part.source).join('')}`}`,
+        text: `${before}${(alternative === 'second' ? otherTexts : texts).join('')}${after}`,
       })),
     );
 });
@@ -92,23 +93,28 @@ describe('required literals', () => {
   });
 
   it.each([
-    ['accessToken\\\\?["\']?\\s{0,3}:', { text: 'accessToken', ignoreCase: false }],
-    ['preview\\.eu\\.contentful\\.com', { text: 'preview.eu.contentful.com', ignoreCase: false }],
-    ['(?i)x-prismic-ref', { text: 'mic-ref', ignoreCase: true }],
-    ['(?i)__next_data__', { text: '__next_data__', ignoreCase: true }],
-    ['abcd?e', { text: 'abc', ignoreCase: false }],
-    ['ab{2,3}cde', { text: 'cde', ignoreCase: false }],
+    ['accessToken\\\\?["\']?\\s{0,3}:', { anyOf: ['accessToken'], ignoreCase: false }],
+    ['preview\\.eu\\.contentful\\.com', { anyOf: ['preview.eu.contentful.com'], ignoreCase: false }],
+    ['(?i)x-prismic-ref', { anyOf: ['mic-ref'], ignoreCase: true }],
+    ['(?i)__next_data__', { anyOf: ['__next_data__'], ignoreCase: true }],
+    ['abcd?e', { anyOf: ['abc'], ignoreCase: false }],
+    ['ab{2,3}cde', { anyOf: ['cde'], ignoreCase: false }],
+    ['draft|preview', { anyOf: ['draft', 'preview'], ignoreCase: false }],
+    ['(?i)kontent|kentico', { anyOf: ['ontent', 'entico'], ignoreCase: true }],
+    ['a[|]bcd|efg\\|x', { anyOf: ['bcd', 'efg|x'], ignoreCase: false }],
   ])('%s requires %j', (source, expected) => {
     expect(requiredLiteral(source)).toEqual(expected);
   });
 
-  it.each(['draft|preview', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)'])('%s requires nothing', (source) => {
+  it.each(['draft|', 'draft|pr', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)'])('%s requires nothing', (source) => {
     expect(requiredLiteral(source)).toBeUndefined();
   });
 
   it('compares ASCII case only for case-insensitive literals', () => {
-    expect(containsLiteral('xx PREVIEW yy', { text: 'preview', ignoreCase: true })).toBe(true);
-    expect(containsLiteral('xx PREVIEW yy', { text: 'preview', ignoreCase: false })).toBe(false);
-    expect(containsLiteral('pre', { text: 'preview', ignoreCase: true })).toBe(false);
+    expect(containsLiteral('xx PREVIEW yy', { anyOf: ['preview'], ignoreCase: true })).toBe(true);
+    expect(containsLiteral('xx PREVIEW yy', { anyOf: ['preview'], ignoreCase: false })).toBe(false);
+    expect(containsLiteral('pre', { anyOf: ['preview'], ignoreCase: true })).toBe(false);
+    expect(containsLiteral('a DRAFT', { anyOf: ['preview', 'draft'], ignoreCase: true })).toBe(true);
+    expect(containsLiteral('a DRAFT', { anyOf: ['preview', 'draft'], ignoreCase: false })).toBe(false);
   });
 });
