@@ -126,6 +126,29 @@ export function evaluateMatcher(matcher: Matcher, response: ResponseDocument, do
   return { matcher: describe(matcher), ok: evaluateLeaf(matcher, response) };
 }
 
+/** Leaves that read only the response, and cheaply: no document, no HTML parse. */
+function readsOnlyTheResponse(matcher: Matcher): boolean {
+  return 'status' in matcher || 'header' in matcher || 'word' in matcher || 'regex' in matcher || 'size' in matcher;
+}
+
+/**
+ * A miss known before the step's extractors run: the match is `all` (or a single leaf) and one
+ * of its children that read only the response (status, header, word, regex, size) does not
+ * hold, so whatever the extractors find, the match cannot hold (false beats everything in
+ * `all`). The trace of that child, under `all`; undefined when it is not decided so. A token rule
+ * extracts with regexes that cost milliseconds on each of 500 kept pages, and gates on a
+ * vendor's name most pages never mention.
+ */
+export function missBeforeExtraction(matcher: Matcher, response: ResponseDocument): MatchTrace | undefined {
+  const children = 'all' in matcher ? matcher.all : [matcher];
+  for (const child of children) {
+    if (!readsOnlyTheResponse(child)) continue;
+    const trace: MatchTrace = { matcher: describe(child), ok: evaluateLeaf(child, response) };
+    if (!trace.ok) return 'all' in matcher ? { matcher: 'all', ok: false, children: [trace] } : trace;
+  }
+  return undefined;
+}
+
 function evaluateLeaf(matcher: Matcher, response: ResponseDocument): boolean {
   if ('status' in matcher) {
     return (Array.isArray(matcher.status) ? matcher.status : [matcher.status]).includes(response.status);

@@ -5,7 +5,7 @@ import type { DiscoveredDocument } from '../core/discovered.js';
 import type { Rule, Step } from './rule-schema.js';
 import { evaluateLenient, type JSONValue } from './expression.js';
 import { renderTemplate, TemplateError } from './template.js';
-import { evaluateMatcher, type MatchTrace } from './matchers.js';
+import { evaluateMatcher, missBeforeExtraction, type MatchTrace } from './matchers.js';
 import { runExtractor } from './extractors.js';
 import { toResponseDocument, type ResponseDocument } from './response-document.js';
 import { buildFinding } from './build-finding.js';
@@ -437,6 +437,11 @@ function readDocument(step: Step, branch: Branch, reading: DiscoveredDocument, c
 /** Extractors and matchers of one step on the answer it got (or the document it read). */
 function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace }: StepContext): Branch | null {
   const current = toResponseDocument(response);
+  const early = step.match !== undefined && step.extract.length > 0 ? missBeforeExtraction(step.match, current) : undefined;
+  if (early !== undefined) {
+    trace.push({ step: step.id, method: request.method, url: request.url, status: response.status, extracted: {}, match: early, stopped: 'match did not hold (so the extractors were not run)' });
+    return null;
+  }
   const steps = { ...branch.steps, [step.id]: current };
   const variables = { ...branch.variables };
   const extracted: Record<string, JSONValue> = {};

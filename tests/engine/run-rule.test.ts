@@ -276,4 +276,29 @@ finding:
     expect(outcome.findings).toHaveLength(1);
     expect(outcome.failures).toEqual([expect.objectContaining({ code: 'DL_RULE_RUNTIME', step: 'list', url: `${target}/a` })]);
   });
+
+  it('does not run the extractors of a step whose match a response-only child already failed, and runs them otherwise', async () => {
+    const gated = rule(`steps:
+  - id: page
+    request: { path: /page }
+    extract:
+      - { name: token, json: "json.token" }
+    match:
+      all:
+        - json: "token != null"
+        - regex: '(?i)vendor-sdk'
+finding:
+  message: "a token"
+`);
+    const answer = (body: string) => new MswTransport([http.get(`${target}/page`, () => HttpResponse.text(body))]);
+    const unrelated = await runRule(gated, { target, transport: answer('plain page, {"token": "x"}') });
+    expect(unrelated.failures).toEqual([]);
+    expect(unrelated.findings).toEqual([]);
+    expect(unrelated.trace.at(-1)).toMatchObject({ extracted: {}, stopped: 'match did not hold (so the extractors were not run)', match: { matcher: 'all', ok: false } });
+
+    const named = await runRule(gated, { target, transport: answer('uses Vendor-SDK here') });
+    // The marker is there: the extractor ran, on a body that is not JSON (token is null), and the match missed on it.
+    expect(named.trace.at(-1)).toMatchObject({ extracted: { token: null }, stopped: 'match did not hold' });
+  });
 });
+
