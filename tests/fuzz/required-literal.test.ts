@@ -110,6 +110,20 @@ describe('required literals', () => {
     expect(requiredLiteral(source)).toBeUndefined();
   });
 
+  it('a case-insensitive literal is found exactly where lower-casing ASCII letters would find it', () => {
+    // The reference: ASCII A-Z lower-cased, nothing else folded (U+212A, U+017F, U+0130 stay).
+    const asciiLower = (text: string) => text.replace(/[A-Z]/g, (char) => char.toLowerCase());
+    const chars = fc.constantFrom('a', 'B', 'c', 'k', 'K', 's', 'S', '\u212a', '\u017f', '\u0130', 'i', 'I', '.', '*', '(', '[', '\\', '|', '-', '/', '$', ' ', '\n', '\ud800', 'é', 'É');
+    const word = fc.array(chars, { maxLength: 40 }).map((parts) => parts.join(''));
+    const needle = fc.array(fc.constantFrom('a', 'b', 'c', 'i', '.', '*', '(', '[', '\\', '|', '-', '/', '$', ' ', 'x'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(word, needle, (text, literal) => {
+        expect(containsLiteral(text, { anyOf: [literal], ignoreCase: true })).toBe(asciiLower(text).includes(literal));
+      }),
+      fuzzParameters(5000),
+    );
+  });
+
   it('compares ASCII case only for case-insensitive literals', () => {
     expect(containsLiteral('xx PREVIEW yy', { anyOf: ['preview'], ignoreCase: true })).toBe(true);
     expect(containsLiteral('xx PREVIEW yy', { anyOf: ['preview'], ignoreCase: false })).toBe(false);
