@@ -69,7 +69,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     new FetchQueue(settings.maxSourceMaps),
   );
   const limit = pLimit(settings.concurrency);
-  const pagesPerSlice = 64;
+  const pagesAhead = 64;
   const refusedToVisitors = new Set([401, 403, 404, 410]);
   const inOrder = <T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> => Promise.all(items.map((item) => limit(() => run(item))));
 
@@ -99,15 +99,22 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   while (!fetcher.exhausted) {
     const wave = frontier.takeWave();
     if (wave.length === 0) break;
-    // A wave is fetched and read a slice at a time: a whole wave of a big site (48,000 pages at
-    // depth 3 of a 40-link fan-out) held every body until the last one arrived, so peak memory
-    // grew with the site (about one page body per page crawled). A slice keeps the connections
-    // busy and the order of pages the same on every run.
-    for (let start = 0; start < wave.length; start += pagesPerSlice) {
-      const slice = wave.slice(start, start + pagesPerSlice);
-      const answers = await inOrder(slice, (item) => fetcher.get(item.url, 'page', item.depth, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }));
-      slice.forEach((item, index) => readPage(item, answers[index]));
-      if (fetcher.exhausted) break;
+    // Pages are read in wave order, each as soon as it and those before it have come, while
+    // the next ones (up to pagesAhead) are fetched: the order is the same on every run, at
+    // most pagesAhead bodies are held (a whole wave of a big site, 48,000 pages at depth 3 of a
+    // 40-link fan-out, held every body until the last one came), and the connections are not
+    // left idle while pages are parsed (fetching 64 and then reading 64 did that).
+    const answers: Array<ReturnType<typeof fetcher.get> | undefined> = [];
+    let launched = 0;
+    for (let index = 0; ; index += 1) {
+      for (; launched < wave.length && launched < index + pagesAhead && !fetcher.exhausted; launched += 1) {
+        const item = wave[launched] as (typeof wave)[number];
+        answers[launched] = limit(() => fetcher.get(item.url, 'page', item.depth, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }));
+      }
+      if (index >= launched) break;
+      const response = await answers[index];
+      answers[index] = undefined;
+      readPage(wave[index] as (typeof wave)[number], response);
     }
     function readPage(item: (typeof wave)[number], response: Awaited<ReturnType<typeof fetcher.get>>): void {
       if (!response) return;
