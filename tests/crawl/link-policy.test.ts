@@ -117,3 +117,32 @@ function variantsOf(unit: string): string[] {
   const encoded = `%${unit.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
   return [...new Set([unit, unit.toUpperCase(), encoded])];
 }
+
+describe('the admin-area check', () => {
+  // The check compares each segment with the areas that begin with it (or with its stem); the
+  // model compares every area at every allowed start, as the policy once did. They must agree.
+  const policy = builtinLinkPolicy();
+  const stem = (segment: string) => segment.replace(/(?<=.)\.[a-z0-9]{1,5}$/, '');
+  const areas = policy.data.adminAreas.map((area) => ({ segments: area.path.split('/').slice(1), where: area.where }));
+  const modelAdminArea = (segments: string[]): boolean =>
+    areas.some((area) => {
+      const rootStarts = segments.length > 1 && /^(?:[a-z]{2,3}(?:[-_][a-z0-9]{2,4})?|index\.php)$/.test(segments[0] ?? '') ? [0, 1] : [0];
+      const starts = area.where === 'anywhere' ? segments.map((_, index) => index) : rootStarts;
+      return starts.some((start) => area.segments.every((want, offset) => segments[start + offset] !== undefined && (segments[start + offset] === want || stem(segments[start + offset] as string) === want)));
+    });
+  const vocabulary = [...new Set(areas.flatMap((area) => area.segments))].flatMap((segment) => [segment, `${segment}.php`, `${segment}.html`, `${segment}x`]);
+  const segment = fc.constantFrom(...vocabulary, 'en', 'pt-br', 'index.php', 'blog', 'post-1', 'console', 'granite', 'a.b');
+
+  it('refuses exactly the paths a comparison of every area at every start refuses', () => {
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => {
+        const refusal = policy.refusal(`${origin}/${segments.join('/')}`);
+        // Only paths no acting word refuses: the model is of the area check alone.
+        fc.pre(refusal?.reason !== 'acting-word');
+        expect(refusal?.reason === 'admin-area', segments.join('/')).toBe(modelAdminArea(segments));
+      }),
+      { seed: 20261201, numRuns: 3000 },
+    );
+  });
+});
+
