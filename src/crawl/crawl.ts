@@ -90,7 +90,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   // fingerprints (robotsUrls), never fetched as pages: sites list their admin areas there.
   frontier.offer(target, 0);
   const context = { origin, frontier, inventory, discoveries };
-  const kept = new KeptDocuments(options.keepDocumentChars ?? 0);
+  const kept = new KeptDocuments(options.keepDocumentChars ?? 0, options.keepDocumentsPerKind);
   const feeds: string[] = [];
   const scripts: string[] = [];
   const sourceMaps: string[] = [];

@@ -8,6 +8,7 @@ import type { HttpResponse } from '../core/http-types.js';
  * maxDiscoveredReads of each kind are kept: a discovered step reads the first ones in crawl
  * order and never more than that, so the rest would be memory no rule reads (a 5,000-page crawl
  * kept 800 pages, 16 Mi characters, for rules that read 200); they are not counted as dropped.
+ * The scan passes the largest `max` of its rules (200 for the built-in ones), below that.
  */
 export class KeptDocuments {
   readonly documents: DiscoveredDocument[] = [];
@@ -16,12 +17,15 @@ export class KeptDocuments {
   private chars = 0;
   private readonly perKind = new Map<DiscoveredKind, number>();
 
-  constructor(private readonly maxChars: number) {}
+  constructor(
+    private readonly maxChars: number,
+    private readonly maxPerKind: number = maxDiscoveredReads,
+  ) {}
 
   keep(kind: DiscoveredKind, response: HttpResponse): void {
     if (this.maxChars <= 0) return;
     const ofKind = this.perKind.get(kind) ?? 0;
-    if (ofKind >= maxDiscoveredReads) return;
+    if (ofKind >= Math.min(this.maxPerKind, maxDiscoveredReads)) return;
     if (this.chars + response.body.length > this.maxChars) {
       this.dropped += 1;
       return;

@@ -61,6 +61,11 @@ export interface CrawlOptions {
    * crawl fetched (`discovered` steps). 0 (the default) keeps none.
    */
   keepDocumentChars?: number;
+  /**
+   * Documents of each kind kept at most: the most any rule's discovered step reads (its `max`).
+   * Default maxDiscoveredReads.
+   */
+  keepDocumentsPerKind?: number;
   logger?: Logger;
 }
 

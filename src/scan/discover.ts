@@ -35,6 +35,8 @@ export interface DiscoverOptions extends CrawlLimits {
   target: string;
   /** Characters of crawled pages, scripts and source maps kept whole for discovered steps. */
   keepDocumentChars?: number;
+  /** Documents of each kind kept at most (the largest `max` of the rules' discovered steps). */
+  keepDocumentsPerKind?: number;
   transport: Transport;
   fingerprints: LoadedFingerprint[];
   logger: Logger;
@@ -75,6 +77,7 @@ export async function discoverTarget(options: DiscoverOptions): Promise<TargetDi
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.keepDocumentChars === undefined ? {} : { keepDocumentChars: options.keepDocumentChars }),
+    ...(options.keepDocumentsPerKind === undefined ? {} : { keepDocumentsPerKind: options.keepDocumentsPerKind }),
     logger,
   });
   const detect = await detectCms({

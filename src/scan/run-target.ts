@@ -114,9 +114,13 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
     };
   }
 
-  // Crawled bodies are kept whole only when some rule reads them (a discovered step).
-  const keepDocumentChars = rules.some(({ rule }) => rule.steps.some((step) => step.discovered !== undefined)) ? keptDocumentChars : 0;
-  const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, ...options.crawlLimits, keepDocumentChars, logger });
+  // Crawled bodies are kept whole only when some rule reads them (a discovered step), and only
+  // as many of each kind as the most any of those steps reads: the built-in ones read 200, and
+  // 300 more pages of 20 KB were 6 MB held to the end of the crawl for no rule.
+  const documentReads = rules.flatMap(({ rule }) => rule.steps.flatMap((step) => (step.discovered === undefined ? [] : [step.discovered.max])));
+  const keepDocumentChars = documentReads.length > 0 ? keptDocumentChars : 0;
+  const keepDocumentsPerKind = Math.max(0, ...documentReads);
+  const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, ...options.crawlLimits, keepDocumentChars, keepDocumentsPerKind, logger });
   const { selected, skipped } = selectRules(rules, discovered.detect.detections.map((detection) => detection.cms), options.choice);
   logger.info({ target, detected: discovered.detect.detections.map((detection) => detection.cms), rules: selected.length }, 'discovery done');
 
