@@ -29,6 +29,9 @@ const escapedPunctuation = new Set([...'\\.+*?()|[]{}^$/-"\'#&~,:;<>=!@%` ']);
 export function requiredLiteral(pattern: string): RequiredLiteral | undefined {
   // A flag set anywhere counts for every alternative: comparing without case is the safe side.
   const ignoreCase = /\(\?[a-zA-Z]*i/.test(pattern);
+  // \Q...\E quotes everything up to \E, parentheses and "|" included, which the group and
+  // alternative scanning below does not read: such a pattern gets no literal.
+  if (pattern.includes('\\Q')) return undefined;
   const alternatives = topLevelAlternatives(pattern);
   if (alternatives === undefined) return undefined;
   const anyOf: string[] = [];

@@ -35,6 +35,7 @@ const piece = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
         { source: '\\x6b', text: ignoreCase ? fold('k') : fc.constant('k') },
         { source: '\\x{73}', text: ignoreCase ? fold('s') : fc.constant('s') },
         { source: '\\Qa.b\\E', text: spelled('a.b', ignoreCase) },
+        { source: '(\\Q)|\\E)', text: fc.constant(')|') },
         { source: 'a{b}', text: spelled('a{b}', ignoreCase) },
         { source: '(ab|c)', text: fc.oneof(spelled('ab', ignoreCase), spelled('c', ignoreCase)) },
         { source: '(?i:kab)', text: spelled('kab', true) },
@@ -106,7 +107,7 @@ describe('required literals', () => {
     expect(requiredLiteral(source)).toEqual(expected);
   });
 
-  it.each(['draft|', 'draft|pr', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)'])('%s requires nothing', (source) => {
+  it.each(['(\\Q)\\Eaaa|bbb)?', '\\Qa|b\\Eccc', 'draft|', 'draft|pr', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)'])('%s requires nothing', (source) => {
     expect(requiredLiteral(source)).toBeUndefined();
   });
 
