@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { detached } from '../core/detach.js';
 import { normalizeUrl } from './normalize.js';
 import { isPreviewUrl } from './preview-links.js';
 
@@ -77,6 +78,8 @@ interface StoredEntry {
   title: string | undefined;
 }
 
+const flat = (value: string | undefined): string | undefined => (value === undefined ? undefined : detached(value));
+
 const digitOf = (source: InventorySource): number => inventorySources.indexOf(source) + 1;
 
 function sourcesOf(digits: number): InventorySource[] {
@@ -115,9 +118,9 @@ export class PublishedInventory {
     const existing = this.byUrl.get(url);
     if (existing) {
       existing.sourceDigits = withSource(existing.sourceDigits, input.source);
-      existing.lastmod ??= input.lastmod;
-      existing.date ??= input.date;
-      existing.title ??= input.title;
+      existing.lastmod ??= flat(input.lastmod);
+      existing.date ??= flat(input.date);
+      existing.title ??= flat(input.title);
       return;
     }
     if (this.byUrl.size >= this.maxEntries) {
@@ -126,7 +129,9 @@ export class PublishedInventory {
     }
     // Every key in the literal, set or not: keys added later gave each of 50,000 entries a
     // separate property store. listed() leaves the unset ones out.
-    this.byUrl.set(url, { url, source: input.source, sourceDigits: digitOf(input.source), lastmod: input.lastmod, date: input.date, title: input.title });
+    // Dates and titles are flat copies: a value sliced from a sitemap or feed text (a lastmod
+    // with a time is 25 characters, past V8's 13 for a slice) would keep that whole text alive.
+    this.byUrl.set(url, { url, source: input.source, sourceDigits: digitOf(input.source), lastmod: flat(input.lastmod), date: flat(input.date), title: flat(input.title) });
     const slug = slugOf(url);
     if (slug) for (const variant of slugVariants(slug)) this.slugSet.add(variant);
     for (const id of idsFromUrl(url)) this.addKnownId(id);
