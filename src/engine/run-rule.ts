@@ -138,6 +138,8 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
   const outOfScope = new Set<string>();
   const budget: RequestBudget = { left: maxRequestsPerRule, dropped: new Map() };
   const capped = new Map<string, { dropped: number; total: number; max: number }>();
+  /** Discovered steps that had more documents than their max; the crawl keeps only max + 1, so no count. */
+  const documentsCapped = new Map<string, number>();
   const paginationCapped = new Map<string, number>();
   const verifyCalls = new Map<string, Promise<HttpResponse>>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
@@ -163,10 +165,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         const kinds = new Set(step.discovered.kinds);
         const readable = documents.filter((document) => kinds.has(document.kind));
         if (readable.length === 0) trace.push({ step: step.id, stopped: `discovered: the crawl fetched no ${[...kinds].join(', ')} document` });
-        if (readable.length > step.discovered.max) {
-          const seen = capped.get(step.id) ?? { dropped: 0, total: 0, max: step.discovered.max };
-          capped.set(step.id, { ...seen, dropped: seen.dropped + readable.length - step.discovered.max, total: seen.total + readable.length });
-        }
+        if (readable.length > step.discovered.max) documentsCapped.set(step.id, step.discovered.max);
         for (const reading of readable.slice(0, step.discovered.max)) forks.push({ ...branch, reading });
         continue;
       }
@@ -209,6 +208,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
   }
   const notes = [
     ...[...capped].map(([step, { dropped, total, max }]) => `step ${step}: ${dropped} of ${total} items not probed (for_each max ${max})`),
+    ...[...documentsCapped].map(([step, max]) => `step ${step}: read the first ${max} crawled documents of its kinds; the crawl fetched more, not read (discovered max ${max})`),
     ...[...budget.dropped].map(([step, dropped]) => `step ${step}: ${dropped} request(s) not sent (budget of ${maxRequestsPerRule} requests per rule spent)`),
     ...[...paginationCapped].map(([step, count]) => `step ${step}: more pages were not read on ${count} branch(es) (paginate max ${rule.steps.find((candidate) => candidate.id === step)?.paginate?.max ?? ''})`),
   ];

@@ -93,6 +93,46 @@ describe('discovered steps read what the crawl fetched', () => {
   });
 });
 
+describe('a discovered step past its max', () => {
+  it('in a scan: reads the first max pages, and the report says the crawl fetched more', async () => {
+    const pages = ['/', '/a/', '/b/', '/c/'];
+    const site = cleanup.add(
+      await startLoopbackServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        if (!pages.includes(url.pathname)) return void res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title>');
+        const links = url.pathname === '/' ? '<a href="/a/">a</a><a href="/b/">b</a><a href="/c/">c</a>' : '';
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body>${links}<script>previewToken:"${url.pathname.replaceAll('/', '').padEnd(16, 'x')}"</script></body></html>`);
+      }),
+    );
+    const rule = `id: test-page-token
+name: A token in a page
+severity: high
+confidence: high
+cms: [generic]
+description: Test rule.
+remediation: Nothing.
+references: [https://example.org/doc]
+steps:
+  - id: page
+    discovered: { kinds: [html], max: 2 }
+    extract:
+      - { name: token, regex: 'previewToken:"([a-z]{16})"' }
+    match:
+      all:
+        - regex: 'previewToken:"[a-z]{16}"'
+finding:
+  message: "a token in {{steps.page.url}}"
+`;
+    const dir = await tempDir('discovered-max');
+    await writeFile(path.join(dir, 'test-page-token.yaml'), rule);
+    const config = scanConfigSchema.parse({ targets: [`${site.origin}/`], rateLimit: 0, builtinRules: false, rulePaths: [dir] });
+    const { result } = await scan(config, createLogger('silent'), 'test');
+    const target = result.targets[0];
+    expect((target?.findings ?? []).map((finding) => finding.message).sort()).toEqual([`a token in ${site.origin}/`, `a token in ${site.origin}/a/`]);
+    expect(target?.discovery.notes).toContain('rule test-page-token step page: read the first 2 crawled documents of its kinds; the crawl fetched more, not read (discovered max 2)');
+  });
+});
+
 describe('secret extractors', () => {
   it('send the value to later steps but show it masked in the trace', async () => {
     const site = cleanup.add(
