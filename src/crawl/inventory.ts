@@ -78,7 +78,8 @@ interface StoredEntry {
   title: string | undefined;
 }
 
-const flat = (value: string | undefined): string | undefined => (value === undefined ? undefined : detached(value));
+/** V8 copies a slice shorter than 13 characters anyway; a longer one is a view of its text. */
+const flat = (value: string | undefined): string | undefined => (value === undefined || value.length < 13 ? value : detached(value));
 
 const digitOf = (source: InventorySource): number => inventorySources.indexOf(source) + 1;
 

@@ -129,7 +129,7 @@ finding:
     const { result } = await scan(config, createLogger('silent'), 'test');
     const target = result.targets[0];
     expect((target?.findings ?? []).map((finding) => finding.message).sort()).toEqual([`a token in ${site.origin}/`, `a token in ${site.origin}/a/`]);
-    expect(target?.discovery.notes).toContain('rule test-page-token step page: read the first 2 crawled documents of its kinds; the crawl fetched more, not read (discovered max 2)');
+    expect(target?.discovery?.notes).toContain('rule test-page-token step page: read the first 2 crawled documents of its kinds; the crawl fetched more, not read (discovered max 2)');
   });
 });
 
