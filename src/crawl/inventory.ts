@@ -70,8 +70,7 @@ const idBodyClass = /^(?:postid|page-id|attachmentid|post-id|parent-pageid)-(\d+
  */
 interface StoredEntry {
   url: string;
-  source: InventorySource;
-  /** The sources in the order they listed the URL, one base-5 digit each (index + 1). */
+  /** The sources in the order they listed the URL (the first is `source`), one base-5 digit each (index + 1). */
   sourceDigits: number;
   lastmod: string | undefined;
   date: string | undefined;
@@ -132,7 +131,7 @@ export class PublishedInventory {
     // separate property store. listed() leaves the unset ones out.
     // Dates and titles are flat copies: a value sliced from a sitemap or feed text (a lastmod
     // with a time is 25 characters, past V8's 13 for a slice) would keep that whole text alive.
-    this.byUrl.set(url, { url, source: input.source, sourceDigits: digitOf(input.source), lastmod: flat(input.lastmod), date: flat(input.date), title: flat(input.title) });
+    this.byUrl.set(url, { url, sourceDigits: digitOf(input.source), lastmod: flat(input.lastmod), date: flat(input.date), title: flat(input.title) });
     const slug = slugOf(url);
     if (slug) for (const variant of slugVariants(slug)) this.slugSet.add(variant);
     for (const id of idsFromUrl(url)) this.addKnownId(id);
@@ -241,7 +240,8 @@ export class PublishedInventory {
 
 /** An entry as readers see it: a copy, without its unset keys. */
 function listedEntry(entry: StoredEntry): InventoryEntry {
-  const listed: InventoryEntry = { url: entry.url, source: entry.source, sources: sourcesOf(entry.sourceDigits) };
+  const sources = sourcesOf(entry.sourceDigits);
+  const listed: InventoryEntry = { url: entry.url, source: sources[0] as InventorySource, sources };
   if (entry.lastmod !== undefined) listed.lastmod = entry.lastmod;
   if (entry.date !== undefined) listed.date = entry.date;
   if (entry.title !== undefined) listed.title = entry.title;

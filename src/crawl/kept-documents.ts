@@ -8,7 +8,9 @@ import type { HttpResponse } from '../core/http-types.js';
  * maxDiscoveredReads of each kind are kept: a discovered step reads the first ones in crawl
  * order and never more than that, so the rest would be memory no rule reads (a 5,000-page crawl
  * kept 800 pages, 16 Mi characters, for rules that read 200); they are not counted as dropped.
- * The scan passes the largest `max` of its rules (200 for the built-in ones), below that.
+ * The scan passes the largest `max` of its rules (200 for the built-in ones), below that. One
+ * document more than that is kept, so that a step reading `max` still sees there were more and
+ * the report says so.
  */
 export class KeptDocuments {
   readonly documents: DiscoveredDocument[] = [];
@@ -19,13 +21,14 @@ export class KeptDocuments {
 
   constructor(
     private readonly maxChars: number,
-    private readonly maxPerKind: number = maxDiscoveredReads,
+    /** The most documents of one kind a step reads. */
+    private readonly readsPerKind: number = maxDiscoveredReads,
   ) {}
 
   keep(kind: DiscoveredKind, response: HttpResponse): void {
     if (this.maxChars <= 0) return;
     const ofKind = this.perKind.get(kind) ?? 0;
-    if (ofKind >= Math.min(this.maxPerKind, maxDiscoveredReads)) return;
+    if (ofKind > this.readsPerKind) return;
     if (this.chars + response.body.length > this.maxChars) {
       this.dropped += 1;
       return;

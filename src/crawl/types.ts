@@ -62,8 +62,8 @@ export interface CrawlOptions {
    */
   keepDocumentChars?: number;
   /**
-   * Documents of each kind kept at most: the most any rule's discovered step reads (its `max`).
-   * Default maxDiscoveredReads.
+   * The most documents of one kind any rule's discovered step reads (its `max`); one more is
+   * kept (see KeptDocuments). Default maxDiscoveredReads.
    */
   keepDocumentsPerKind?: number;
   logger?: Logger;

@@ -138,7 +138,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
   const outOfScope = new Set<string>();
   const budget: RequestBudget = { left: maxRequestsPerRule, dropped: new Map() };
   const capped = new Map<string, { dropped: number; total: number; max: number }>();
-  /** Discovered steps that had more documents than their max; the crawl keeps only max + 1, so no count. */
+  /** Discovered steps that had more documents than their max; the crawl keeps only one more, so no count. */
   const documentsCapped = new Map<string, number>();
   const paginationCapped = new Map<string, number>();
   const verifyCalls = new Map<string, Promise<HttpResponse>>();

@@ -35,7 +35,7 @@ export interface DiscoverOptions extends CrawlLimits {
   target: string;
   /** Characters of crawled pages, scripts and source maps kept whole for discovered steps. */
   keepDocumentChars?: number;
-  /** Documents of each kind kept at most (the largest `max` of the rules' discovered steps). */
+  /** The most documents of one kind a rule's discovered step reads (the largest `max`). */
   keepDocumentsPerKind?: number;
   transport: Transport;
   fingerprints: LoadedFingerprint[];

@@ -119,8 +119,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   // 300 more pages of 20 KB were 6 MB held to the end of the crawl for no rule.
   const documentReads = rules.flatMap(({ rule }) => rule.steps.flatMap((step) => (step.discovered === undefined ? [] : [step.discovered.max])));
   const keepDocumentChars = documentReads.length > 0 ? keptDocumentChars : 0;
-  // One more than a step reads, so the step still sees that there were more and says so.
-  const keepDocumentsPerKind = Math.max(0, ...documentReads) + 1;
+  const keepDocumentsPerKind = Math.max(0, ...documentReads);
   const discovered = await discoverTarget({ target, transport, fingerprints: options.fingerprints, ...options.crawlLimits, keepDocumentChars, keepDocumentsPerKind, logger });
   const { selected, skipped } = selectRules(rules, discovered.detect.detections.map((detection) => detection.cms), options.choice);
   logger.info({ target, detected: discovered.detect.detections.map((detection) => detection.cms), rules: selected.length }, 'discovery done');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../src/core/http-types.js';
 import { crawl } from '../../src/crawl/crawl.js';
 import { KeptDocuments } from '../../src/crawl/kept-documents.js';
-import { Cleanup } from '../support/loopback-server.js';
+import { Cleanup, startLoopbackServer } from '../support/loopback-server.js';
 import { FetchTransport } from './support/fetch-transport.js';
 import { html, startSite } from './support/site.js';
 
@@ -14,13 +14,14 @@ function answer(url: string, body: string): HttpResponse {
 }
 
 describe('KeptDocuments', () => {
-  it('keeps the first maxPerKind documents of each kind, in the order they came, and counts none of the rest as dropped', () => {
+  it('keeps one more than a step reads of each kind (so the step sees there were more), in the order they came, and counts none of the rest as dropped', () => {
     const kept = new KeptDocuments(1_000, 2);
-    for (const n of [1, 2, 3]) kept.keep('html', answer(`https://h.example/${n}`, `page ${n}`));
+    for (const n of [1, 2, 3, 4]) kept.keep('html', answer(`https://h.example/${n}`, `page ${n}`));
     kept.keep('script', answer('https://h.example/app.js', 'js'));
     expect(kept.documents.map((document) => [document.kind, document.url])).toEqual([
       ['html', 'https://h.example/1'],
       ['html', 'https://h.example/2'],
+      ['html', 'https://h.example/3'],
       ['script', 'https://h.example/app.js'],
     ]);
     expect(kept.dropped).toBe(0);
@@ -41,7 +42,7 @@ describe('KeptDocuments', () => {
     expect(kept.documents).toEqual([]);
   });
 
-  it('the crawl keeps as many pages as keepDocumentsPerKind says, the nearest first', async () => {
+  it('the crawl keeps one page more than keepDocumentsPerKind, the nearest first', async () => {
     const site = cleanup.add(
       await startSite({
         '/': html('<a href="/a/">a</a> <a href="/b/">b</a> <a href="/c/">c</a>', 'Home'),
@@ -51,10 +52,28 @@ describe('KeptDocuments', () => {
       }),
     );
     const options = { target: `${site.origin}/`, transport: new FetchTransport(site.origin), keepDocumentChars: 1_000_000 };
-    const two = await crawl({ ...options, keepDocumentsPerKind: 2 });
-    expect(two.documents.map((document) => new URL(document.url).pathname)).toEqual(['/', '/a/']);
+    const nearest = await crawl({ ...options, keepDocumentsPerKind: 1 });
+    expect(nearest.documents.map((document) => new URL(document.url).pathname)).toEqual(['/', '/a/']);
     const all = await crawl(options);
     expect(all.documents.map((document) => new URL(document.url).pathname)).toEqual(['/', '/a/', '/b/', '/c/']);
+  });
+
+  it('pages are read in the order they were queued, whatever order their answers come in', async () => {
+    // /a/ answers last, and links /d/; /b/ answers first and links /e/. Read as they came, /e/
+    // would be queued, fetched and kept before /d/.
+    const links: Record<string, string[]> = { '/': ['/a/', '/b/', '/c/'], '/a/': ['/d/'], '/b/': ['/e/'] };
+    const site = cleanup.add(
+      await startLoopbackServer((req, res) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        if (!['/', '/a/', '/b/', '/c/', '/d/', '/e/'].includes(path)) return void res.writeHead(404).end();
+        const body = `<html><body>${(links[path] ?? []).map((href) => `<a href="${href}">x</a>`).join('')}</body></html>`;
+        setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(body), path === '/a/' ? 150 : 0);
+      }),
+    );
+    const result = await crawl({ target: `${site.origin}/`, transport: new FetchTransport(site.origin), keepDocumentChars: 1_000_000, concurrency: 4 });
+    const order = ['/', '/a/', '/b/', '/c/', '/d/', '/e/'];
+    expect(result.pages.filter((page) => page.kind === 'page').map((page) => new URL(page.url).pathname)).toEqual(order);
+    expect(result.documents.map((document) => new URL(document.url).pathname)).toEqual(order);
   });
 });
 

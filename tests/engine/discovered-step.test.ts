@@ -14,15 +14,17 @@ afterEach(() => cleanup.run());
 
 // A token shipped in a bundle, read from what the crawl fetched; the second step proves it
 // works by asking the site's own preview API with it.
-const tokenRule = `id: test-bundle-token
-name: A preview token in a bundle
+const ruleHead = (id: string, name: string) => `id: ${id}
+name: ${name}
 severity: high
 confidence: high
 cms: [generic]
 description: Test rule.
 remediation: Nothing.
 references: [https://example.org/doc]
-steps:
+`;
+
+const tokenRule = `${ruleHead('test-bundle-token', 'A preview token in a bundle')}steps:
   - id: bundle
     discovered: { kinds: [script] }
     extract:
@@ -104,15 +106,7 @@ describe('a discovered step past its max', () => {
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body>${links}<script>previewToken:"${url.pathname.replaceAll('/', '').padEnd(16, 'x')}"</script></body></html>`);
       }),
     );
-    const rule = `id: test-page-token
-name: A token in a page
-severity: high
-confidence: high
-cms: [generic]
-description: Test rule.
-remediation: Nothing.
-references: [https://example.org/doc]
-steps:
+    const rule = `${ruleHead('test-page-token', 'A token in a page')}steps:
   - id: page
     discovered: { kinds: [html], max: 2 }
     extract:
