@@ -59,8 +59,10 @@ export interface TransportOptions {
   insecure?: boolean;
   /** Bodies at most this big are kept in the per-scan cache (bigger ones are shared in flight only). Default 256 KiB. */
   cacheEntryMaxBytes?: number;
-  /** Body bytes the cache keeps in all; the oldest entries go first. Default 32 MiB. */
+  /** Body bytes the cache keeps in all; the least recently asked entries go first. Default 32 MiB. */
   cacheMaxBytes?: number;
+  /** Answers the cache keeps in all, however small. Default 2,048. */
+  cacheMaxEntries?: number;
   /**
    * --proxy: an http:// or https:// proxy that every connection is tunnelled through (HTTP
    * CONNECT); `user:password@` in it is sent as Proxy-Authorization to the proxy only, and never
@@ -104,6 +106,7 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
     verifyTokens: options.verifyTokens ?? false,
     cacheEntryMaxBytes: options.cacheEntryMaxBytes ?? 256 * 1024,
     cacheMaxBytes: options.cacheMaxBytes ?? 32 * 1024 * 1024,
+    cacheMaxEntries: options.cacheMaxEntries ?? 2048,
     logger: options.logger,
     proxy: options.proxy === undefined ? undefined : parseProxyUrl(options.proxy),
   };
@@ -119,6 +122,7 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
   requireInteger('maxHostErrors', resolved.maxHostErrors, 0);
   requireInteger('cacheEntryMaxBytes', resolved.cacheEntryMaxBytes, 0);
   requireInteger('cacheMaxBytes', resolved.cacheMaxBytes, 0);
+  requireInteger('cacheMaxEntries', resolved.cacheMaxEntries, 0);
   if (!authScopes.includes(resolved.authScope)) throw new UsageError(`authScope must be one of ${authScopes.join(', ')}, got ${resolved.authScope}`);
   return resolved;
 }

@@ -81,7 +81,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   const agent = createDispatcher(settings);
   if (settings.proxy !== undefined) settings.logger?.debug({ proxy: settings.proxy.origin }, 'every connection is tunnelled through the proxy (CONNECT)');
   const throttle = new OriginThrottle(settings.concurrencyPerHost, settings.rateLimitPerHost);
-  const cache = new ResponseCache({ entryMaxBytes: settings.cacheEntryMaxBytes, maxBytes: settings.cacheMaxBytes });
+  const cache = new ResponseCache({ entryMaxBytes: settings.cacheEntryMaxBytes, maxBytes: settings.cacheMaxBytes, maxEntries: settings.cacheMaxEntries });
   const health = new HostHealth(settings.maxHostErrors);
   // close() ends these (retry pauses, rate-limit turns) and the Exchanger's exchanges on the
   // wire: nothing per request in flight listens to a shared signal.

@@ -122,6 +122,20 @@ describe('bounded memory', () => {
     await transport.send({ method: 'GET', url: `${site.origin}/4` }); // kept: from cache
     expect(site.requests.map((request) => request.url)).toEqual(['/1', '/2', '/3', '/4', '/1']);
   });
+
+  it('keeps at most cacheMaxEntries answers, however small, and drops the least recently asked first', async () => {
+    // Empty bodies: a 404 with nothing in it still holds its headers, URLs and key.
+    const site = await server((_req, res) => res.end());
+    const transport = transportFor(site.origin, { cacheMaxEntries: 3 });
+    for (const n of [1, 2, 3]) await transport.send({ method: 'GET', url: `${site.origin}/${n}` });
+    await transport.send({ method: 'GET', url: `${site.origin}/1` }); // from cache: /1 is now the most recently asked
+    await transport.send({ method: 'GET', url: `${site.origin}/4` }); // a fourth: /2 goes
+    await transport.send({ method: 'GET', url: `${site.origin}/1` }); // kept
+    await transport.send({ method: 'GET', url: `${site.origin}/3` }); // kept
+    await transport.send({ method: 'GET', url: `${site.origin}/2` }); // dropped: sent again
+    expect(site.requests.map((request) => request.url)).toEqual(['/1', '/2', '/3', '/4', '/2']);
+    expect(transport.stats().cacheHits).toBe(3);
+  });
 });
 
 describe('no listener pile-up', () => {
