@@ -125,6 +125,8 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
   logger.info({ target, detected: discovered.detect.detections.map((detection) => detection.cms), rules: selected.length }, 'discovery done');
 
   const limit = pLimit(concurrency);
+  // Twice the connections: enough waiting that no connection idles, few enough that none waits long.
+  const branchSlots = pLimit(concurrency * 2);
   const ran: string[] = [];
   const figures: TargetFigures = { pagesCrawled: discovered.crawl.budget.pagesFetched, findings: 0, rulesDone: 0, rules: selected.length };
   options.onProgress?.({ ...figures });
@@ -142,7 +144,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
         if (why !== undefined) return { ruleId: rule.id, findings: [], failures: [], trace: [{ step: '(none)', stopped: `not run: ${why}` }] };
         ran.push(rule.id);
         try {
-          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof, documents: discovered.crawl.documents, verifyTokens: options.verifyTokens === true, keepTrace: options.keepTraces !== false });
+          return await runRule(rule, { target, transport, site: discovered.site, rejectProof: discovered.rejectProof, documents: discovered.crawl.documents, verifyTokens: options.verifyTokens === true, keepTrace: options.keepTraces !== false, branchSlots });
         } catch (error) {
           // A bug in one rule must not cost the user the other rules' results.
           logger.error({ rule: rule.id, file, err: error }, 'rule crashed');
