@@ -318,7 +318,8 @@ export function resolveUrl(value: string, base: string): string | undefined {
   try {
     const url = new URL(trimmed, base);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    url.hash = '';
+    // The setter re-serialises the URL even when there is no fragment to drop ("/a#" has one).
+    if (url.hash !== '' || url.href.endsWith('#')) url.hash = '';
     return url.href;
   } catch {
     return undefined;

@@ -44,9 +44,11 @@ export function normalizeUrl(raw: string, base?: string | URL): string | undefin
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  url.hash = '';
-  url.username = '';
-  url.password = '';
+  // Each setter re-serialises the whole URL, even to the value it has: only what is there goes
+  // (an empty fragment, "/a#", has hash '' but is still in href).
+  if (url.hash !== '' || url.href.endsWith('#')) url.hash = '';
+  if (url.username !== '') url.username = '';
+  if (url.password !== '') url.password = '';
   if (url.search !== '') {
     // Work on the raw pairs rather than URLSearchParams, which would re-encode values ("%20" to
     // "+", "?preview" to "preview="): the server may not treat those as the same request.

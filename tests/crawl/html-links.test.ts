@@ -99,6 +99,11 @@ describe('extractLinks details', () => {
     expect(page.media).toEqual(['https://cdn.example.com/abs.png']);
   });
 
+  it('drops fragments, empty ones too', () => {
+    const page = extractLinks('<a href="/a#top">x</a><a href="/b#">y</a><a href="#">z</a><a href="/c">w</a>', 'https://example.com/dir/page');
+    expect(page.anchors).toEqual(['https://example.com/a', 'https://example.com/b', 'https://example.com/dir/page', 'https://example.com/c']);
+  });
+
   it('caps inline script text per page', () => {
     const big = 'x'.repeat(200 * 1024);
     const page = extractLinks(`<script>${big}</script><script>${big}</script><script>${big}</script>`, 'https://example.com/');

@@ -18,6 +18,10 @@ describe('normalizeUrl', () => {
     ['https://example.com/?preview=true&p=7&_ppp=abc', 'https://example.com/?_ppp=abc&p=7&preview=true'],
     ['https://example.com/?q=a%20b&flag', 'https://example.com/?flag&q=a%20b'],
     ['https://user:pw@example.com/', 'https://example.com/'],
+    ['https://:pw@example.com/a', 'https://example.com/a'],
+    // An empty fragment has hash '' but is still in href.
+    ['https://example.com/a#', 'https://example.com/a'],
+    ['https://example.com/a?x=1#', 'https://example.com/a?x=1'],
   ])('%s -> %s', (input, expected) => {
     expect(normalizeUrl(input)).toBe(expected);
   });
