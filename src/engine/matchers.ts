@@ -126,6 +126,48 @@ export function evaluateMatcher(matcher: Matcher, response: ResponseDocument, do
   return { matcher: describe(matcher), ok: evaluateLeaf(matcher, response) };
 }
 
+/** What a match tree decided, without the trace of each matcher in it. */
+export interface MatchVerdict {
+  ok: boolean;
+  /** As in MatchTrace: the answer is unknown (an expression failed), with the first error. */
+  unknown?: string;
+}
+
+const holds: MatchVerdict = Object.freeze({ ok: true });
+const misses: MatchVerdict = Object.freeze({ ok: false });
+
+/**
+ * The verdict evaluateMatcher's trace would carry, for callers that keep no trace (a scan
+ * without --explain, fingerprints): `all` stops at its first child that does not hold and
+ * `any` at its first that does, and no matcher is described. With the trace, a probe of
+ * `all: [status: 200, word: draft]` that got a 404 still searched its body for the word and
+ * described both leaves.
+ */
+export function judgeMatcher(matcher: Matcher, response: ResponseDocument, document: JSONValue | (() => JSONValue)): MatchVerdict {
+  if ('all' in matcher || 'any' in matcher) {
+    const decisive = 'any' in matcher;
+    let unknown: string | undefined;
+    for (const child of 'all' in matcher ? matcher.all : matcher.any) {
+      const verdict = judgeMatcher(child, response, document);
+      // Three-valued, as combine(): a decisive child beats an unknown one wherever it comes.
+      if (verdict.unknown !== undefined) unknown ??= verdict.unknown;
+      else if (verdict.ok === decisive) return verdict;
+    }
+    return unknown !== undefined ? { ok: false, unknown } : decisive ? misses : holds;
+  }
+  if ('not' in matcher) {
+    const child = judgeMatcher(matcher.not, response, document);
+    if (child.unknown !== undefined) return child;
+    return child.ok ? misses : holds;
+  }
+  if ('json' in matcher) {
+    const result = evaluateChecked(matcher.json, typeof document === 'function' ? document() : document);
+    if ('error' in result) return { ok: false, unknown: `"${matcher.json}": ${result.error}` };
+    return isTruthy(result.value) ? holds : misses;
+  }
+  return evaluateLeaf(matcher, response) ? holds : misses;
+}
+
 /** Leaves that read only the response, and cheaply: no document, no HTML parse. */
 function readsOnlyTheResponse(matcher: Matcher): boolean {
   return 'status' in matcher || 'header' in matcher || 'word' in matcher || 'regex' in matcher || 'size' in matcher;

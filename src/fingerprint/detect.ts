@@ -2,7 +2,7 @@ import { ProbeError } from '../core/errors.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
 import { evaluateLenient, type JSONValue } from '../engine/expression.js';
 import { compileRegex } from '../engine/safe-regex.js';
-import { evaluateMatcher, regexTextOf } from '../engine/matchers.js';
+import { judgeMatcher, regexTextOf } from '../engine/matchers.js';
 import { detached } from '../core/detach.js';
 import { toResponseDocument, type ResponseDocument } from '../engine/response-document.js';
 import type { ApiRootSource, EvidenceSource, Fingerprint, FingerprintKind, Signal, VersionSource } from './fingerprint-schema.js';
@@ -289,7 +289,7 @@ export async function detectCms(options: DetectOptions): Promise<DetectResult> {
 
   const evaluate = (signal: Signal, response: HttpResponse): Hit | undefined => {
     const { response: responseDocument, document } = documentOf(response);
-    if (!evaluateMatcher(signal.match, responseDocument, document).ok) return undefined;
+    if (!judgeMatcher(signal.match, responseDocument, document).ok) return undefined;
     const version = signal.version ? extractVersion(signal.version, responseDocument, document) : undefined;
     const evidence = signal.evidence ? extractEvidence(signal.evidence, responseDocument, document) : undefined;
     const apiRoots = signal.api_root ? extractApiRoots(signal.api_root, responseDocument, document, base) : [];
