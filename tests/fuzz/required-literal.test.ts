@@ -111,18 +111,34 @@ describe('required literals', () => {
     expect(requiredLiteral(source)).toBeUndefined();
   });
 
-  it('a case-insensitive literal is found exactly where lower-casing ASCII letters would find it', () => {
+  it('a case-insensitive literal is never missed where lower-casing ASCII letters finds it, and found exactly so in ASCII text', () => {
     // The reference: ASCII A-Z lower-cased, nothing else folded (U+212A, U+017F, U+0130 stay).
+    // containsLiteral may say yes beyond it (a text whose U+212A lower-cases to k): it only lets
+    // the regex itself decide. It must never say no where the reference, or RE2, finds the needle.
     const asciiLower = (text: string) => text.replace(/[A-Z]/g, (char) => char.toLowerCase());
     const chars = fc.constantFrom('a', 'B', 'c', 'k', 'K', 's', 'S', '\u212a', '\u017f', '\u0130', 'i', 'I', '.', '*', '(', '[', '\\', '|', '-', '/', '$', ' ', '\n', '\ud800', 'é', 'É');
     const word = fc.array(chars, { maxLength: 40 }).map((parts) => parts.join(''));
     const needle = fc.array(fc.constantFrom('a', 'b', 'c', 'i', '.', '*', '(', '[', '\\', '|', '-', '/', '$', ' ', 'x'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
-    fc.assert(
-      fc.property(word, needle, (text, literal) => {
-        expect(containsLiteral(text, { anyOf: [literal], ignoreCase: true })).toBe(asciiLower(text).includes(literal));
-      }),
-      fuzzParameters(5000),
-    );
+    const property = (pad: string) =>
+      fc.property(word, needle, (body, literal) => {
+        const text = `${pad}${body}`;
+        const found = containsLiteral(text, { anyOf: [literal], ignoreCase: true });
+        const reference = asciiLower(text).includes(literal);
+        if (reference) expect(found).toBe(true);
+        if (RE2JS.compile(`(?i)${RE2JS.quote(literal)}`).matcher(text).find()) expect(found).toBe(true);
+        // eslint-disable-next-line no-control-regex
+        if (/^[\x00-\x7f]*$/.test(body) || pad !== '') expect(found).toBe(reference);
+      });
+    fc.assert(property(''), fuzzParameters(5000));
+    // Texts past 256 Ki characters are searched with a native /literal/i, not a lower-cased copy.
+    fc.assert(property('y'.repeat(300 * 1024)), fuzzParameters(100));
+  });
+
+  it('searches a long text (past the lower-cased copy) without case too', () => {
+    const long = 'y'.repeat(300 * 1024);
+    expect(containsLiteral(`${long} PreView`, { anyOf: ['preview'], ignoreCase: true })).toBe(true);
+    expect(containsLiteral(`${long} PreVie`, { anyOf: ['preview'], ignoreCase: true })).toBe(false);
+    expect(containsLiteral(`${long} PreView`, { anyOf: ['preview'], ignoreCase: false })).toBe(false);
   });
 
   it('compares ASCII case only for case-insensitive literals', () => {
