@@ -7,8 +7,10 @@ import * as cheerio from 'cheerio/slim';
  *
  * The cache lives as long as the process and holds each body it keys on, so it is bounded by
  * size as well as count: a site answering megabytes to every page would otherwise keep 32 bodies
- * and their trees for the whole scan. The newest parse always stays (matchers and extractors of
- * one step read the same response one after the other).
+ * and their trees for the whole scan. A body bigger than the whole budget is not kept at all: as
+ * "the newest parse" it held a 5 MiB body and its tree from one rule to the next on the
+ * hostile-site benchmark, for a second parse that a CSS matcher and extractor of one step on such
+ * a body would save.
  */
 const parsed = new Map<string, cheerio.CheerioAPI>();
 const maxCached = 32;
@@ -19,6 +21,7 @@ export function loadHtml(body: string): cheerio.CheerioAPI {
   let api = parsed.get(body);
   if (!api) {
     api = cheerio.load(body);
+    if (body.length > maxCachedChars) return api;
     parsed.set(body, api);
     cachedChars += body.length;
     for (const oldest of parsed.keys()) {

@@ -12,6 +12,7 @@ import { buildFinding } from './build-finding.js';
 import { tokenFingerprint } from './functions.js';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { withEntry } from '../core/objects.js';
+import { keptForLaterSteps, stepReadsOf, type StepReads } from './step-reads.js';
 
 /** What one step did on one branch, for --explain. */
 export interface StepTrace {
@@ -156,6 +157,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
   const paginationCapped = new Map<string, number>();
   const verifyCalls = new Map<string, Promise<HttpResponse>>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
+  const stepReads = stepReadsOf(rule);
 
   for (const [index, step] of rule.steps.entries()) {
     const source = stepSource?.(index);
@@ -167,7 +169,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         trace.push({ step: step.id, stopped: 'not sent: verifying a token with its vendor needs --verify-tokens' });
         branches = branches.map((branch) => ({ ...branch, verification: 'not-asked' }));
       } else {
-        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace };
+        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads };
         branches = await Promise.all(branches.map((branch) => verifyBranch(step, branch, context)));
       }
       break;
@@ -179,11 +181,11 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         const readable = documents.filter((document) => kinds.has(document.kind));
         if (readable.length === 0) trace.push({ step: step.id, stopped: `discovered: the crawl fetched no ${[...kinds].join(', ')} document` });
         if (readable.length > step.discovered.max) documentsCapped.set(step.id, step.discovered.max);
-        for (const reading of readable.slice(0, step.discovered.max)) forks.push({ ...branch, reading });
+        for (const reading of readable.slice(0, step.discovered.max)) forks.push({ variables: branch.variables, steps: branch.steps, urls: branch.urls, reading });
         continue;
       }
       if (!step.for_each) {
-        forks.push(branch);
+        forks.push(carried(branch));
         continue;
       }
       const value = evaluateLenient(step.for_each.in, documentFor(base, branch, undefined, site));
@@ -195,12 +197,13 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         trace.push({ step: step.id, stopped: `for_each: ${items.length - step.for_each.max} of ${items.length} items skipped (max ${step.for_each.max})` });
       }
       for (const item of items.slice(0, step.for_each.max)) {
-        forks.push({ ...branch, variables: withEntry(branch.variables, step.for_each.as, item) });
+        forks.push({ ...carried(branch), variables: withEntry(branch.variables, step.for_each.as, item) });
       }
     }
-    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace };
-    const survivors = await Promise.all(forks.map((branch) => branchSlots(() => runStep(step, branch, context))));
-    branches = survivors.flat();
+    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads };
+    // The last step's answers are not held while this one runs: the forks carry what they read.
+    branches = [];
+    branches = (await Promise.all(forks.map((branch) => branchSlots(() => runStep(step, branch, context))))).flat();
     if (branches.length === 0) break;
   }
 
@@ -257,6 +260,17 @@ interface StepContext {
   verifyCalls: Map<string, Promise<HttpResponse>>;
   /** Whether the trace is read (--explain): without, matches are judged, not traced. */
   keepTrace: boolean;
+  /** What later expressions read of each step's answer: the rest is not carried. */
+  stepReads: StepReads;
+}
+
+/**
+ * A branch as the next step takes it: its variables, answers and URLs, not the answer that made
+ * the last step pass (that step's `last`), which only the finding reads, and which the next step
+ * replaces or the branch ends. A verify step, which keeps it, does not fork.
+ */
+function carried(branch: Branch): Branch {
+  return { variables: branch.variables, steps: branch.steps, urls: branch.urls };
 }
 
 /**
@@ -450,14 +464,14 @@ function readDocument(step: Step, branch: Branch, reading: DiscoveredDocument, c
 }
 
 /** Extractors and matchers of one step on the answer it got (or the document it read). */
-function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace, keepTrace }: StepContext): Branch | null {
+function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace, keepTrace, stepReads }: StepContext): Branch | null {
   const current = toResponseDocument(response);
   const early = step.match !== undefined && step.extract.length > 0 ? missBeforeExtraction(step.match, current) : undefined;
   if (early !== undefined) {
     trace.push({ step: step.id, method: request.method, url: request.url, status: response.status, extracted: {}, match: early, stopped: 'match did not hold (so the extractors were not run)' });
     return null;
   }
-  const steps = withEntry(branch.steps, step.id, current);
+  const steps = withEntry(branch.steps, step.id, keptForLaterSteps(current, step.id, stepReads));
   const variables = { ...branch.variables };
   const extracted: Record<string, JSONValue> = {};
   for (const extractor of step.extract) {

@@ -300,5 +300,34 @@ finding:
     // The marker is there: the extractor ran, on a body that is not JSON (token is null), and the match missed on it.
     expect(named.trace.at(-1)).toMatchObject({ extracted: { token: null }, stopped: 'match did not hold' });
   });
-});
 
+  it("reads an earlier step's body, JSON and status in later steps, through every step between (answers are carried without what nothing reads)", async () => {
+    // steps.first's body and JSON are read two steps later; steps.second's status only, so its
+    // body is not carried: the finding is the same as with every answer carried whole.
+    const chained = rule(
+      `steps:
+  - id: first
+    request: { path: /first }
+  - id: second
+    request: { path: "/second/{{steps.first.json.next}}" }
+  - id: third
+    request: { path: /third }
+    match:
+      all:
+        - json: "contains(steps.first.body, 'marker-in-body') && steps.second.status == \`200\`"
+finding:
+  message: "first said {{steps.first.json.next}}, second answered {{steps.second.status}}"
+`,
+      'chained-steps',
+    );
+    const transport = new MswTransport([
+      http.get(`${target}/first`, () => HttpResponse.json({ next: 'n-1', note: 'marker-in-body' })),
+      http.get(`${target}/second/n-1`, () => HttpResponse.text('a long second body nobody reads')),
+      http.get(`${target}/third`, () => HttpResponse.text('third')),
+    ]);
+    const outcome = await runRule(chained, { target, transport });
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.findings.map((finding) => finding.message)).toEqual(['first said n-1, second answered 200']);
+    expect(outcome.findings[0]?.response.bodyExcerpt).toBe('third');
+  });
+});
