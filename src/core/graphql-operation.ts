@@ -1,4 +1,6 @@
-import { getLocation, Kind, parse, type DefinitionNode, type DocumentNode } from 'graphql';
+import { createRequire } from 'node:module';
+import type * as GraphqlModule from 'graphql';
+import type { DefinitionNode, DocumentNode } from 'graphql';
 import type { Position } from './yaml-source.js';
 
 /**
@@ -14,23 +16,29 @@ export interface GraphqlRefusal {
   location?: Position;
 }
 
+// graphql-js is loaded on first use: most scans send no GraphQL and see no `query=` in a URL,
+// and loading it cost every start 64 ms and 6 MiB of RSS (BENCHMARKS.md).
+const requireModule = createRequire(import.meta.url);
+let graphqlModule: typeof GraphqlModule | undefined;
+const graphql = (): typeof GraphqlModule => (graphqlModule ??= requireModule('graphql') as typeof GraphqlModule);
+
 // A rule's query is a few hundred tokens; the cap keeps a pathological body from costing time.
 const maxTokens = 20_000;
 
 function locationOf(document: DocumentNode, node: DefinitionNode): Position | undefined {
   if (!node.loc || !document.loc) return undefined;
-  const { line, column } = getLocation(document.loc.source, node.loc.start);
+  const { line, column } = graphql().getLocation(document.loc.source, node.loc.start);
   return { line, column };
 }
 
 function describe(node: DefinitionNode): string {
-  if (node.kind === Kind.OPERATION_DEFINITION) return node.name ? `${node.operation} "${node.name.value}"` : node.operation;
+  if (node.kind === graphql().Kind.OPERATION_DEFINITION) return node.name ? `${node.operation} "${node.name.value}"` : node.operation;
   return `a ${node.kind.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`;
 }
 
 function parseDocument(text: string): DocumentNode | GraphqlRefusal {
   try {
-    return parse(text, { maxTokens });
+    return graphql().parse(text, { maxTokens });
   } catch (error) {
     const located = error as { message?: string; locations?: readonly { line: number; column: number }[] };
     const first = located.locations?.[0];
@@ -45,12 +53,12 @@ function parseDocument(text: string): DocumentNode | GraphqlRefusal {
 export function readOnlyQueryProblem(text: string): GraphqlRefusal | undefined {
   const document = parseDocument(text);
   if (!('kind' in document)) return document;
-  const operations = document.definitions.filter((node) => node.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter((node) => node.kind === graphql().Kind.OPERATION_DEFINITION);
   for (const node of document.definitions) {
-    if (node.kind === Kind.OPERATION_DEFINITION && node.operation !== 'query') {
+    if (node.kind === graphql().Kind.OPERATION_DEFINITION && node.operation !== 'query') {
       return { reason: `${describe(node)} is not allowed: draftleak sends only a GraphQL query`, ...at(document, node) };
     }
-    if (node.kind !== Kind.OPERATION_DEFINITION && node.kind !== Kind.FRAGMENT_DEFINITION) {
+    if (node.kind !== graphql().Kind.OPERATION_DEFINITION && node.kind !== graphql().Kind.FRAGMENT_DEFINITION) {
       return { reason: `${describe(node)} is not allowed: only one query and its fragments`, ...at(document, node) };
     }
   }
@@ -102,7 +110,7 @@ export function graphqlUrlProblem(url: string): string | undefined {
   for (const value of values) {
     const document = parseDocument(value);
     if (!('kind' in document)) continue;
-    const acting = document.definitions.find((node) => node.kind === Kind.OPERATION_DEFINITION && node.operation !== 'query');
+    const acting = document.definitions.find((node) => node.kind === graphql().Kind.OPERATION_DEFINITION && node.operation !== 'query');
     if (acting) return `the URL carries a GraphQL ${describe(acting)}: draftleak sends only queries`;
   }
   return undefined;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The built-in rules and fingerprints, parsed and checked once at build time (`npm run build`
+ * The built-in rules, fingerprints and link policy, parsed and checked once at build time (`npm run build`
  * runs scripts/precompile.mjs after tsc and writes dist/precompiled.json), so that a scan does
  * not parse 130 YAML files, run their schemas and compile every regex to check it on each
  * start: that was about 1 s of every scan's start-up (BENCHMARKS.md).
@@ -17,7 +17,7 @@ export interface PrecompiledTable {
   entries: Record<string, { sha256: string; value: unknown }>;
 }
 
-export type PrecompiledKind = 'rule' | 'fingerprint';
+export type PrecompiledKind = 'rule' | 'fingerprint' | 'link-policy';
 
 /** The folder the table's keys are relative to: the built-in rules (and their fingerprints). */
 export const precompiledRoot = fileURLToPath(new URL('../../rules/', import.meta.url));

@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+
+// The YAML parser is loaded on first use, not with this module: a scan whose rules, fingerprints
+// and link policy are all built-in reads them from dist/precompiled.json and parses no YAML, and
+// loading the parser cost it 35 ms and 5 MiB of RSS at every start (BENCHMARKS.md).
+const requireModule = createRequire(import.meta.url);
+let yamlModule: typeof YamlModule | undefined;
+/** The `yaml` package, loaded the first time it is asked for. */
+export const yaml = (): typeof YamlModule => (yamlModule ??= requireModule('yaml') as typeof YamlModule);
 
 /** A YAML file kept with its positions, so a problem found later can point at its line. */
 export interface YamlSource {
@@ -25,7 +35,13 @@ export interface YamlProblem {
   severity?: 'warning';
 }
 
+/** A YAML text as plain data, without positions (YAML's own `parse`): throws on a syntax error. */
+export function parseYamlValue(text: string): unknown {
+  return yaml().parse(text) as unknown;
+}
+
 export function parseYamlSource(file: string, text: string): { source: YamlSource; errors: { position: Position; message: string }[] } {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const errors = document.errors.map((error) => {
@@ -40,6 +56,7 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
  * exist (a missing required key is reported at the object that lacks it).
  */
 export function positionOf(source: YamlSource, path: readonly (string | number)[], atKey = false): Position {
+  const { isMap, isPair, isScalar } = yaml();
   let node: unknown = source.document.contents;
   let best: Node | null = (node as Node | null) ?? null;
   for (let index = 0; index < path.length; index += 1) {
@@ -74,6 +91,7 @@ export function positionOf(source: YamlSource, path: readonly (string | number)[
  * quoted with escapes) the value's own position is given rather than a wrong guess.
  */
 export function positionWithin(source: YamlSource, path: readonly (string | number)[], within: Position): Position {
+  const { isScalar, Scalar } = yaml();
   const fallback = positionOf(source, path);
   const node = source.document.getIn(path, true);
   if (!isScalar(node) || !node.range || source.text === undefined) return fallback;

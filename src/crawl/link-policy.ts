@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RuleError } from '../core/errors.js';
+import { precompiledValue } from '../core/precompiled.js';
 import { problemsFromZod } from '../core/zod-problems.js';
 import { parseYamlSource, positionOf } from '../core/yaml-source.js';
 
@@ -59,11 +60,17 @@ export const builtinLinkPolicyFile = fileURLToPath(new URL('../../rules/_link-po
 
 /** Parses a policy file, reporting every problem with file:line:column. */
 export function parseLinkPolicy(file: string, text: string): { policy?: LinkPolicy; errors: RuleError[] } {
+  const { data, errors } = parseLinkPolicyData(file, text);
+  return data === undefined ? { errors } : { policy: new LinkPolicy(data), errors: [] };
+}
+
+/** The policy file's data, checked (what the build keeps in dist/precompiled.json), or its problems. */
+export function parseLinkPolicyData(file: string, text: string): { data?: LinkPolicyData; errors: RuleError[] } {
   const { source, errors: yamlErrors } = parseYamlSource(file, text);
   if (yamlErrors.length > 0) return { errors: yamlErrors.map((error) => new RuleError(file, error.message, error.position)) };
   const input: unknown = source.document.toJS();
   const parsed = linkPolicySchema.safeParse(input);
-  if (parsed.success) return { policy: new LinkPolicy(parsed.data), errors: [] };
+  if (parsed.success) return { data: parsed.data, errors: [] };
   const errors = problemsFromZod(parsed.error.issues, input).map((problem) => {
     const position = positionOf(source, problem.path, problem.atKey);
     return new RuleError(file, problem.message, { ...position, field: problem.path.join('.') || '(root)' });
@@ -78,10 +85,17 @@ let builtin: LinkPolicy | undefined;
  * problem and its position rather than letting a crawl run without the policy.
  */
 export function builtinLinkPolicy(): LinkPolicy {
-  if (builtin) return builtin;
-  const { policy, errors } = parseLinkPolicy(builtinLinkPolicyFile, readFileSync(builtinLinkPolicyFile, 'utf8'));
+  builtin ??= readBuiltinLinkPolicy();
+  return builtin;
+}
+
+/** The shipped policy read now: as parsed at build time when the file is unchanged (core/precompiled), so a scan reads no YAML at start. */
+export function readBuiltinLinkPolicy(): LinkPolicy {
+  const text = readFileSync(builtinLinkPolicyFile, 'utf8');
+  const precompiled = precompiledValue('link-policy', builtinLinkPolicyFile, text) as LinkPolicyData | undefined;
+  if (precompiled !== undefined) return new LinkPolicy(precompiled);
+  const { policy, errors } = parseLinkPolicy(builtinLinkPolicyFile, text);
   if (!policy) throw errors[0] ?? new RuleError(builtinLinkPolicyFile, 'the link policy could not be read');
-  builtin = policy;
   return policy;
 }
 

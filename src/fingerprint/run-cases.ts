@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { HttpResponse } from '../core/http-types.js';
 import { ReplayTransport, toReplayEntries } from '../rule-tests/replay-transport.js';
 import { detectCms, type Detection } from './detect.js';
 import type { Fingerprint } from './fingerprint-schema.js';
 import { fingerprintCaseFileSchema, type FingerprintCase, type FingerprintExchange } from './case-schema.js';
+import { parseYamlValue } from '../core/yaml-source.js';
 
 /** Cases run against this nominal target; the replay transport never opens a socket. */
 export const fingerprintCaseTarget = 'http://127.0.0.1:65535';
@@ -121,7 +121,7 @@ export async function runFingerprintCases(
   }
   let input: unknown;
   try {
-    input = parseYaml(text);
+    input = parseYamlValue(text);
   } catch (error) {
     result.problems.push(`${caseFile}: ${(error as Error).message.split('\n')[0]}`);
     return result;

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { isMap, isSeq, parseDocument, stringify } from 'yaml';
+import { yaml } from '../core/yaml-source.js';
 import { DraftleakError } from '../core/errors.js';
 import type { RuleCase } from './case-schema.js';
 
@@ -25,9 +25,10 @@ export async function writeCase(caseFile: string, ruleId: string, source: string
     }),
   ) as unknown;
   if (existing === undefined) {
-    await writeFile(caseFile, stringify({ rule: ruleId, source, cases: [value] }, { lineWidth: 0 }));
+    await writeFile(caseFile, yaml().stringify({ rule: ruleId, source, cases: [value] }, { lineWidth: 0 }));
     return 'created';
   }
+  const { isMap, isSeq, parseDocument } = yaml();
   const document = parseDocument(existing);
   const cases = document.get('cases');
   if (document.errors.length > 0 || !isMap(document.contents) || !isSeq(cases)) {

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { precompiledKey, precompiledRoot, sha256, type PrecompiledTable } from '../core/precompiled.js';
 import { folderCmsOf, listRuleFiles, parseRuleText } from '../engine/load-rules.js';
 import { listFingerprintFiles, parseFingerprintText } from '../fingerprint/load-fingerprints.js';
+import { builtinLinkPolicyFile, parseLinkPolicyData } from '../crawl/link-policy.js';
 
 /**
- * Parses and checks every built-in rule and fingerprint, for dist/precompiled.json (see
+ * Parses and checks every built-in rule and fingerprint and the link policy, for dist/precompiled.json (see
  * core/precompiled). Only files with neither an error nor a warning are entered: any other is
  * parsed at load time, so its problems are said exactly as they would be without the table.
  */
@@ -24,5 +25,9 @@ export async function precompileBuiltin(root: string = precompiledRoot): Promise
     const key = precompiledKey('fingerprint', file);
     if (fingerprint !== undefined && errors.length === 0 && key !== undefined) entries[key] = { sha256: sha256(text), value: fingerprint };
   }
+  const policyText = await readFile(builtinLinkPolicyFile, 'utf8');
+  const { data: policy, errors: policyErrors } = parseLinkPolicyData(builtinLinkPolicyFile, policyText);
+  const policyKey = precompiledKey('link-policy', builtinLinkPolicyFile);
+  if (policy !== undefined && policyErrors.length === 0 && policyKey !== undefined && root === precompiledRoot) entries[policyKey] = { sha256: sha256(policyText), value: policy };
   return { entries };
 }

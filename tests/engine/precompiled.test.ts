@@ -5,6 +5,7 @@ import { precompiledValue, usePrecompiledTable } from '../../src/core/precompile
 import { builtinRulesDir, loadRules } from '../../src/engine/index.js';
 import { loadFingerprints } from '../../src/fingerprint/load-fingerprints.js';
 import { precompileBuiltin } from '../../src/scan/precompile.js';
+import { builtinLinkPolicyFile, parseLinkPolicyData, readBuiltinLinkPolicy } from '../../src/crawl/link-policy.js';
 
 // Scans read the built-in rules from dist/precompiled.json (made by npm run build): what they
 // load must be exactly what parsing the YAML gives, and an edited file must never be read from it.
@@ -16,7 +17,8 @@ describe('precompiled built-in rules and fingerprints', () => {
     const parsedRules = await loadRules([builtinRulesDir]);
     const parsedFingerprints = await loadFingerprints();
     const table = await precompileBuiltin();
-    expect(Object.keys(table.entries).length).toBe(parsedRules.rules.length + parsedFingerprints.fingerprints.length);
+    // Every rule, every fingerprint, and the crawl's link policy.
+    expect(Object.keys(table.entries).length).toBe(parsedRules.rules.length + parsedFingerprints.fingerprints.length + 1);
     usePrecompiledTable(JSON.parse(JSON.stringify(table)));
     const fromTable = await loadRules([builtinRulesDir]);
     expect(fromTable.errors).toEqual([]);
@@ -31,6 +33,20 @@ describe('precompiled built-in rules and fingerprints', () => {
     usePrecompiledTable(marked);
     expect((await loadRules([builtinRulesDir])).rules.filter(({ rule }) => rule.name === 'from the table')).toHaveLength(1);
     expect((await loadFingerprints()).fingerprints.filter(({ fingerprint }) => fingerprint.name === 'from the table')).toHaveLength(1);
+  });
+
+  it('hold the link policy as parsing gives it, and the crawl reads it from there', async () => {
+    const text = await readFile(builtinLinkPolicyFile, 'utf8');
+    const table = JSON.parse(JSON.stringify(await precompileBuiltin())) as Awaited<ReturnType<typeof precompileBuiltin>>;
+    usePrecompiledTable(table);
+    const parsed = parseLinkPolicyData(builtinLinkPolicyFile, text).data;
+    expect(parsed?.adminAreas.length).toBeGreaterThan(0);
+    expect(precompiledValue('link-policy', builtinLinkPolicyFile, text)).toEqual(parsed);
+    expect(readBuiltinLinkPolicy().allows('http://127.0.0.1/wp-admin/')).toBe(false);
+    // Marked in the table (no admin areas at all): the policy read is the table's.
+    (table.entries['link-policy:_link-policy.yaml:']?.value as { adminAreas: unknown[] }).adminAreas = [];
+    expect(readBuiltinLinkPolicy().allows('http://127.0.0.1/wp-admin/')).toBe(true);
+    expect(precompiledValue('link-policy', builtinLinkPolicyFile, `${text}\n# edited`)).toBeUndefined();
   });
 
   it('are not used for a changed text, for a file outside the built-in folder, or for another folder CMS', async () => {
