@@ -17,6 +17,21 @@ const maxCached = 32;
 const maxCachedChars = 2 * 1024 * 1024;
 let cachedChars = 0;
 
+/**
+ * Why a CSS selector cannot be used (css-select's own words), or undefined. An invalid one
+ * throws only when it is first applied, so it is compiled against an empty page when a rule
+ * loads: at scan time it would throw on some pages and not be reached on others, where an `any`
+ * already held, and a scan and its --explain would disagree.
+ */
+export function selectorProblem(selector: string): string | undefined {
+  try {
+    loadHtml('')(selector);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 export function loadHtml(body: string): cheerio.CheerioAPI {
   let api = parsed.get(body);
   if (!api) {

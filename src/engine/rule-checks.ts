@@ -2,6 +2,7 @@ import type { Matcher, Rule } from './rule-schema.js';
 import { compileExpression } from './expression.js';
 import { compileRegex, unsupportedReason } from './safe-regex.js';
 import { templateExpressions } from './template.js';
+import { selectorProblem } from './html.js';
 import { reservedNames } from './response-document.js';
 import type { YamlProblem } from '../core/yaml-source.js';
 import { readOnlyQueryProblem } from '../core/graphql-operation.js';
@@ -45,6 +46,10 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
       }
     }
   };
+  const checkSelector = (selector: string, path: Path) => {
+    const problem = selectorProblem(selector);
+    if (problem !== undefined) problems.push({ path, message: `invalid CSS selector: ${problem}` });
+  };
   const checkName = (name: string, path: Path) => {
     if ((reservedNames as readonly string[]).includes(name)) {
       problems.push({ path, message: `"${name}" is reserved by the expression document; choose another name` });
@@ -84,6 +89,7 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
     step.extract.forEach((extractor, index) => {
       checkName(extractor.name, at('extract', index, 'name'));
       if ('json' in extractor) checkExpression(extractor.json, at('extract', index, 'json'));
+      if ('css' in extractor) checkSelector(extractor.css, at('extract', index, 'css'));
       if ('regex' in extractor && checkRegex(extractor.regex, at('extract', index, 'regex'))) {
         const groups = compileRegex(extractor.regex).groupCount;
         if (extractor.group > groups) {
@@ -91,7 +97,7 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
         }
       }
     });
-    if (step.match) checkMatcher(step.match, at('match'), checkExpression, checkRegex);
+    if (step.match) checkMatcher(step.match, at('match'), checkExpression, checkRegex, checkSelector);
     // Extracted names become visible to later steps and to this step's matchers.
     step.extract.forEach((extractor) => known.add(extractor.name));
   });
@@ -109,17 +115,20 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
   return problems;
 }
 
-/** Checks every expression and regex in a matcher tree (rules and fingerprints share it). */
+/** Checks every expression, regex and CSS selector in a matcher tree (rules and fingerprints share it). */
 export function checkMatcher(
   matcher: Matcher,
   path: Path,
   checkExpression: (expression: string, path: Path) => unknown,
   checkRegex: (pattern: string, path: Path) => unknown,
+  checkSelector: (selector: string, path: Path) => unknown,
 ): void {
-  if ('all' in matcher) matcher.all.forEach((child, index) => checkMatcher(child, [...path, 'all', index], checkExpression, checkRegex));
-  else if ('any' in matcher) matcher.any.forEach((child, index) => checkMatcher(child, [...path, 'any', index], checkExpression, checkRegex));
-  else if ('not' in matcher) checkMatcher(matcher.not, [...path, 'not'], checkExpression, checkRegex);
+  const checkChild = (child: Matcher, childPath: Path) => checkMatcher(child, childPath, checkExpression, checkRegex, checkSelector);
+  if ('all' in matcher) matcher.all.forEach((child, index) => checkChild(child, [...path, 'all', index]));
+  else if ('any' in matcher) matcher.any.forEach((child, index) => checkChild(child, [...path, 'any', index]));
+  else if ('not' in matcher) checkChild(matcher.not, [...path, 'not']);
   else if ('json' in matcher) checkExpression(matcher.json, [...path, 'json']);
+  else if ('css' in matcher) checkSelector(matcher.css, [...path, 'css']);
   else if ('regex' in matcher) {
     const patterns = Array.isArray(matcher.regex) ? matcher.regex : [matcher.regex];
     patterns.forEach((pattern, index) => checkRegex(pattern, Array.isArray(matcher.regex) ? [...path, 'regex', index] : [...path, 'regex']));

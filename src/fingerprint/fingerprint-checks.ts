@@ -1,6 +1,7 @@
 import { checkMatcher } from '../engine/rule-checks.js';
 import { compileExpression } from '../engine/expression.js';
 import { compileRegex, unsupportedReason } from '../engine/safe-regex.js';
+import { selectorProblem } from '../engine/html.js';
 import type { YamlProblem } from '../core/yaml-source.js';
 import type { Fingerprint } from './fingerprint-schema.js';
 
@@ -24,6 +25,10 @@ export function checkFingerprint(fingerprint: Fingerprint): YamlProblem[] {
     if (reason !== undefined) problems.push({ path, message: `invalid regex: ${reason}` });
     return reason === undefined;
   };
+  const checkSelector = (selector: string, path: Path) => {
+    const problem = selectorProblem(selector);
+    if (problem !== undefined) problems.push({ path, message: `invalid CSS selector: ${problem}` });
+  };
   const seen = new Map<string, number>();
 
   fingerprint.signals.forEach((signal, index) => {
@@ -33,7 +38,7 @@ export function checkFingerprint(fingerprint: Fingerprint): YamlProblem[] {
     else seen.set(signal.id, index);
 
     if (signal.passive?.path_regex !== undefined) checkRegex(signal.passive.path_regex, at('passive', 'path_regex'));
-    checkMatcher(signal.match, at('match'), checkExpression, checkRegex);
+    checkMatcher(signal.match, at('match'), checkExpression, checkRegex, checkSelector);
 
     const { version, evidence, api_root: apiRoot } = signal;
     if (version && 'regex' in version && checkRegex(version.regex, at('version', 'regex')) && compileRegex(version.regex).groupCount === 0) {

@@ -44,6 +44,20 @@ describe('rule loading', () => {
     ]);
   });
 
+  it('refuses a CSS selector css-select cannot compile, in a matcher and in an extractor, with its position', () => {
+    // At scan time an invalid selector throws on the pages where it is reached and not where an
+    // `any` already held, so a scan (which stops early) and --explain (which does not) disagreed.
+    const broken = valid
+      .replace('        - regex: "ok"', '        - any:\n            - word: ok\n            - css: "p[["')
+      .replace('      path: /x\n', '      path: /x\n    extract:\n      - { name: links, css: "a[href" }\n');
+    expect(messages(broken)).toEqual([
+      '/rules/generic/broken-rule.yaml:14:17: the value of extractor "links" is never used (steps.0.extract.0.name)',
+      "/rules/generic/broken-rule.yaml:14:29: invalid CSS selector: Attribute selector didn't terminate (steps.0.extract.0.css)",
+      '/rules/generic/broken-rule.yaml:20:20: invalid CSS selector: Expected name, found [ (steps.0.match.all.1.any.1.css)',
+    ]);
+    expect(messages(valid.replace('        - regex: "ok"', '        - css: "a[href*=\'/wp-content/\']"'))).toEqual([]);
+  });
+
   it('reports every problem past a schema error: checks still run on the parts that parsed, with "did you mean"', () => {
     const text = valid
       .replace('severity: high', 'severity: hgh')
