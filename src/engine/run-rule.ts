@@ -11,7 +11,7 @@ import { toResponseDocument, type ResponseDocument } from './response-document.j
 import { buildFinding } from './build-finding.js';
 import { tokenFingerprint } from './functions.js';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { withEntry } from '../core/objects.js';
+import { joinedEntries, withEntry } from '../core/objects.js';
 import { keptForLaterSteps, stepReadsOf, type StepReads } from './step-reads.js';
 
 /** What one step did on one branch, for --explain. */
@@ -69,10 +69,9 @@ export function targetBase(target: string): string {
 }
 
 function documentFor(base: string, branch: Branch, current?: ResponseDocument, site: JSONValue = {}): JSONValue {
-  // The fixed names first: spread before them, they made V8 build this document slowly (4-14 µs,
-  // see core/objects.ts). No variable can take their names (rule-checks refuses reservedNames),
-  // so writing them first changes no value, and the current answer still comes last.
-  return { target: base, site, steps: branch.steps, ...branch.variables, ...current };
+  // `{ ...variables, target, site, steps, ...current }`, which as a literal V8 built in 4-14 µs
+  // (see core/objects.ts). The key order is the literal's: rules can see it (`keys(@)`).
+  return joinedEntries<JSONValue>(branch.variables, { target: base, site, steps: branch.steps as unknown as JSONValue }, current);
 }
 
 function buildRequest(step: Step, base: string, document: JSONValue): HttpRequest {
@@ -203,7 +202,10 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
     const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads };
     // The last step's answers are not held while this one runs: the forks carry what they read.
     branches = [];
-    branches = (await Promise.all(forks.map((branch) => branchSlots(() => runStep(step, branch, context))))).flat();
+    const firstPages = await Promise.all(forks.map((branch) => branchSlots(() => runStep(step, branch, context))));
+    branches = (
+      await Promise.all(firstPages.map((first, index) => (first.next === undefined ? first.branches : branchSlots(() => restOfPages(step, forks[index] as Branch, first, context)))))
+    ).flat();
     if (branches.length === 0) break;
   }
 
@@ -273,38 +275,74 @@ function carried(branch: Branch): Branch {
   return { variables: branch.variables, steps: branch.steps, urls: branch.urls };
 }
 
+/** A step's first page on one branch, and where its next page is (paginate), not yet read. */
+interface FirstPage {
+  branches: Branch[];
+  next?: string;
+  /** The pages asked for so far on this branch, so a loop of next links ends. */
+  seen?: Set<string>;
+}
+
 /**
- * One step on one branch. Whatever hostile data makes it throw costs only this branch: the
- * error is recorded as the rule's failure at this step, and the other branches and rules go on.
+ * One step on one branch: its first page. Whatever hostile data makes it throw costs only this
+ * branch: the error is recorded as the rule's failure at this step, and the other branches and
+ * rules go on.
  */
-async function runStep(step: Step, branch: Branch, context: StepContext): Promise<Branch[]> {
+async function runStep(step: Step, branch: Branch, context: StepContext): Promise<FirstPage> {
   try {
     const first = await runStepUnguarded(step, branch, context);
     const branches = first.branch === null ? [] : [first.branch];
-    if (step.paginate === undefined) return branches;
-    // Each further page is its own branch: a rule sees every item, page by page, and what the
-    // page cap left unread is said in the report.
-    let page = first;
-    const seen = new Set<string>(page.response ? [page.response.url] : []);
-    for (let count = 1; page.response !== undefined && page.current !== undefined; count += 1) {
-      const next = nextPage(step.paginate.next, page.response, context.base, documentFor(context.base, { ...branch, steps: withEntry(branch.steps, step.id, page.current) }, page.current, context.site));
-      if (next === undefined || seen.has(next)) break;
-      if (count >= step.paginate.max) {
-        context.paginationCapped.set(step.id, (context.paginationCapped.get(step.id) ?? 0) + 1);
-        context.trace.push({ step: step.id, url: next, stopped: `paginate: not read, ${step.paginate.max} pages read (paginate.max)` });
-        break;
-      }
+    if (step.paginate === undefined) return { branches };
+    const seen = new Set<string>(first.response ? [first.response.url] : []);
+    const next = pageAfter(step, branch, first, context, seen, 1);
+    return next === undefined ? { branches } : { branches, next, seen };
+  } catch (error) {
+    stepFailed(step, context, error);
+    return { branches: [] };
+  }
+}
+
+/**
+ * The pages after the first on one branch, each its own branch: a rule sees every item, page by
+ * page, and what the page cap left unread is said in the report. Read once every branch of the
+ * step has had its first page, so the first pages take the rule's request budget in branch
+ * order, every run alike, and a long chain of pages cannot spend it before a later item is asked.
+ */
+async function restOfPages(step: Step, branch: Branch, first: FirstPage, context: StepContext): Promise<Branch[]> {
+  const branches = [...first.branches];
+  const seen = first.seen ?? new Set<string>();
+  try {
+    let next = first.next;
+    for (let count = 2; next !== undefined; count += 1) {
       seen.add(next);
-      page = await runStepUnguarded(step, branch, context, next);
+      const page = await runStepUnguarded(step, branch, context, next);
       if (page.branch !== null) branches.push(page.branch);
+      next = pageAfter(step, branch, page, context, seen, count);
     }
     return branches;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    context.failures.push({ ruleId: context.rule.id, step: step.id, url: context.base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${message}` });
-    context.trace.push({ step: step.id, error: message, stopped: 'the step failed on this branch' });
+    stepFailed(step, context, error);
     return [];
   }
+}
+
+/** The URL of the page after `page` (the `count`th read), or undefined: the last page, a loop, or paginate.max reached (said). */
+function pageAfter(step: Step, branch: Branch, page: StepResult, context: StepContext, seen: Set<string>, count: number): string | undefined {
+  if (step.paginate === undefined || page.response === undefined || page.current === undefined) return undefined;
+  const next = nextPage(step.paginate.next, page.response, context.base, documentFor(context.base, { ...branch, steps: withEntry(branch.steps, step.id, page.current) }, page.current, context.site));
+  if (next === undefined || seen.has(next)) return undefined;
+  if (count >= step.paginate.max) {
+    context.paginationCapped.set(step.id, (context.paginationCapped.get(step.id) ?? 0) + 1);
+    context.trace.push({ step: step.id, url: next, stopped: `paginate: not read, ${step.paginate.max} pages read (paginate.max)` });
+    return undefined;
+  }
+  return next;
+}
+
+function stepFailed(step: Step, context: StepContext, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  context.failures.push({ ruleId: context.rule.id, step: step.id, url: context.base, code: 'DL_RULE_RUNTIME', message: `step ${step.id}: ${message}` });
+  context.trace.push({ step: step.id, error: message, stopped: 'the step failed on this branch' });
 }
 
 /** The next page's URL (absolute), from the rule's expression over this page; same origin only. */

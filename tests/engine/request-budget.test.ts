@@ -77,4 +77,34 @@ describe('what a rule leaves unprobed is in its outcome, not only in the trace',
     // The budget is spent in branch order: the first inner branches are the ones probed.
     expect(new URL(transport.sent[30]?.url ?? '').pathname).toBe('/a/0/b/0');
   });
+
+  it('every branch of a step has its first page before any branch reads its second: the budget goes to items in order, every run alike', async () => {
+    // 60 items whose every page links to a next one (10 pages each): 600 pages wanted, 200 sent.
+    // Read page by page in slots, the first branches' later pages took the budget before later
+    // items were asked at all, and which ones depended on timing (29 to 31 of 60 items asked).
+    const paged = rule(`  - id: each
+    for_each: { in: "range(\`0\`, \`60\`)", as: n, max: 100 }
+    request: { path: "/item/{{n}}" }
+    paginate: { next: json.next, max: 10 }
+    match: { json: "json.draft" }`);
+    for (let run = 0; run < 3; run += 1) {
+      const sent: string[] = [];
+      const transport: Transport = {
+        async send(request) {
+          sent.push(request.url);
+          // Answers in no fixed order, as a real server's do.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+          const url = new URL(request.url);
+          const page = Number(url.searchParams.get('page') ?? '1');
+          const body = JSON.stringify({ draft: true, next: `${url.pathname}?page=${page + 1}` });
+          return { requestedUrl: request.url, url: request.url, status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, body, truncated: false, bytes: body.length, redirects: [], durationMs: 0 };
+        },
+      };
+      const outcome = await runRule(paged, { target, transport });
+      const firstPages = sent.filter((url) => !url.includes('page='));
+      expect(sent).toHaveLength(maxRequestsPerRule);
+      expect(firstPages).toEqual(Array.from({ length: 60 }, (_, n) => `${target}/item/${n}`));
+      expect(outcome.notes?.some((note) => /^step each: \d+ request\(s\) not sent \(budget of 200 requests per rule spent\)$/.test(note))).toBe(true);
+    }
+  });
 });

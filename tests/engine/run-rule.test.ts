@@ -330,4 +330,31 @@ finding:
     expect(outcome.findings.map((finding) => finding.message)).toEqual(['first said n-1, second answered 200']);
     expect(outcome.findings[0]?.response.bodyExcerpt).toBe('third');
   });
+
+  it('shows the steps in the order they ran, and the document with the variables first (keys(@), values(steps))', async () => {
+    const ordered = rule(
+      `steps:
+  - id: first
+    request: { path: /first }
+    extract:
+      - { name: marker, json: "json.m" }
+  - id: second
+    request: { path: /second }
+    match:
+      all:
+        - json: "values(steps)[0].json.m == 'one' && join(',', keys(steps)) == 'first,second'"
+        - json: "keys(@)[0] == 'marker'"
+finding:
+  message: "steps {{keys(steps)}}, marker {{marker}}"
+`,
+      'ordered-steps',
+    );
+    const transport = new MswTransport([
+      http.get(`${target}/first`, () => HttpResponse.json({ m: 'one' })),
+      http.get(`${target}/second`, () => HttpResponse.json({ m: 'two' })),
+    ]);
+    const outcome = await runRule(ordered, { target, transport });
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.findings.map((finding) => finding.message)).toEqual(['steps first,second, marker one']);
+  });
 });

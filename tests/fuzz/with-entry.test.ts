@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { withEntry } from '../../src/core/objects.js';
+import { joinedEntries, withEntry } from '../../src/core/objects.js';
 import { fuzzParameters } from './fuzz-settings.js';
 
 // withEntry stands for `{ ...object, [key]: value }` in the rule engine (a branch's variables
@@ -16,7 +16,8 @@ describe('withEntry', () => {
         const fast = withEntry(object, key, value);
         const literal = { ...object, [key]: value };
         expect(Object.getPrototypeOf(fast)).toBe(Object.prototype);
-        expect(Object.keys(fast).sort()).toEqual(Object.keys(literal).sort());
+        // In the same order: rules can see it (keys(steps), values(steps)).
+        expect(Object.keys(fast)).toEqual(Object.keys(literal));
         for (const name of Object.keys(literal)) expect(Object.getOwnPropertyDescriptor(fast, name)).toEqual(Object.getOwnPropertyDescriptor(literal, name));
         // The original is untouched.
         expect(Object.entries(object)).toEqual(before);
@@ -31,5 +32,19 @@ describe('withEntry', () => {
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ polluted: 2 });
     expect((copy as { polluted?: number }).polluted).toBeUndefined();
+  });
+
+  it('joinedEntries has the entries of { ...head, ...fixed, ...tail }, in its order', () => {
+    const dictionary = fc.dictionary(keys, fc.integer(), { maxKeys: 5 });
+    fc.assert(
+      fc.property(dictionary, dictionary, fc.option(dictionary, { nil: undefined }), (head, fixed, tail) => {
+        const fast = joinedEntries(head, fixed, tail);
+        const literal = { ...head, ...fixed, ...tail };
+        expect(Object.getPrototypeOf(fast)).toBe(Object.prototype);
+        expect(Object.keys(fast)).toEqual(Object.keys(literal));
+        for (const name of Object.keys(literal)) expect(Object.getOwnPropertyDescriptor(fast, name)).toEqual(Object.getOwnPropertyDescriptor(literal, name));
+      }),
+      fuzzParameters(2000),
+    );
   });
 });
