@@ -141,6 +141,13 @@ signals:
     expect(parseFingerprintText('/rules/broken/fingerprint.yaml', valid).errors).toEqual([]);
   });
 
+  it('reports a CSS selector css-select cannot compile, with its position', () => {
+    const broken = valid.replace("match: { regex: 'Broken ([0-9.]+)' }", "match: { any: [{ regex: 'Broken' }, { css: 'meta[name' }] }");
+    expect(parseFingerprintText('/rules/broken/fingerprint.yaml', broken).errors.map((error) => error.message)).toEqual([
+      "/rules/broken/fingerprint.yaml:8:48: invalid CSS selector: Attribute selector didn't terminate (signals.0.match.any.1.css)",
+    ]);
+  });
+
   it('reports a typo, a bad regex, a version regex without a group and a wrong folder with file:line:column', () => {
     const typo = valid.replace('    passive: {}', '    pasive: {}');
     expect(parseFingerprintText('/rules/broken/fingerprint.yaml', typo).errors.map((error) => error.message)).toEqual([
