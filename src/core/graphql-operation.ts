@@ -101,6 +101,9 @@ export function graphqlBodyProblem(body: string | undefined): string | undefined
  * refused; one that is not GraphQL at all (a site search, say) is none of this check's business.
  */
 export function graphqlUrlProblem(url: string): string | undefined {
+  // Every GET passes here: a URL without "query" in it, written plainly or percent-encoded
+  // ("qu%65ry"), has no query parameter, and is not parsed again (a parse per probe).
+  if (!url.includes('query') && !url.includes('%')) return undefined;
   let values: string[];
   try {
     values = new URL(url).searchParams.getAll('query');

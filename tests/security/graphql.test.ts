@@ -146,6 +146,9 @@ describe('the transport refuses a mutation on its own', () => {
     const mutation = encodeURIComponent('mutation { deleteAllPosts { count } }');
     const error = await transport.send({ method: 'GET', url: `${site.origin}/graphql?query=${mutation}` }).then(() => undefined, (caught: unknown) => caught);
     expect((error as ProbeError).code).toBe('DL_METHOD_NOT_ALLOWED');
+    // The parameter's name percent-encoded is the same parameter to the server.
+    const encodedName = await transport.send({ method: 'GET', url: `${site.origin}/graphql?qu%65ry=${mutation}` }).then(() => undefined, (caught: unknown) => caught);
+    expect((encodedName as ProbeError).code).toBe('DL_METHOD_NOT_ALLOWED');
     expect(site.requests).toHaveLength(0);
     await transport.send({ method: 'GET', url: `${site.origin}/search?query=draft+posts` });
     await transport.send({ method: 'GET', url: `${site.origin}/graphql?query=${encodeURIComponent('{ posts { id } }')}` });
