@@ -100,10 +100,13 @@ export function graphqlBodyProblem(body: string | undefined): string | undefined
  * sent that way. A `query` parameter that parses as GraphQL holding anything but queries is
  * refused; one that is not GraphQL at all (a site search, say) is none of this check's business.
  */
+const mayNameQuery = /query|%|[\t\n\r]/;
+
 export function graphqlUrlProblem(url: string): string | undefined {
-  // Every GET passes here: a URL without "query" in it, written plainly or percent-encoded
-  // ("qu%65ry"), has no query parameter, and is not parsed again (a parse per probe).
-  if (!url.includes('query') && !url.includes('%')) return undefined;
+  // Every GET passes here: a URL that has no "query" in it, no percent-escape ("qu%65ry") and no
+  // tab or line break (the URL parser drops those: "qu\tery" is "query") has no query
+  // parameter, and is not parsed again (a parse per probe).
+  if (!mayNameQuery.test(url)) return undefined;
   let values: string[];
   try {
     values = new URL(url).searchParams.getAll('query');

@@ -149,6 +149,9 @@ describe('the transport refuses a mutation on its own', () => {
     // The parameter's name percent-encoded is the same parameter to the server.
     const encodedName = await transport.send({ method: 'GET', url: `${site.origin}/graphql?qu%65ry=${mutation}` }).then(() => undefined, (caught: unknown) => caught);
     expect((encodedName as ProbeError).code).toBe('DL_METHOD_NOT_ALLOWED');
+    // And a tab inside it, which the URL parser drops before the request is written.
+    const tabbedName = await transport.send({ method: 'GET', url: `${site.origin}/graphql?qu\tery=mutation{deleteAllPosts{count}}` }).then(() => undefined, (caught: unknown) => caught);
+    expect((tabbedName as ProbeError).code).toBe('DL_METHOD_NOT_ALLOWED');
     expect(site.requests).toHaveLength(0);
     await transport.send({ method: 'GET', url: `${site.origin}/search?query=draft+posts` });
     await transport.send({ method: 'GET', url: `${site.origin}/graphql?query=${encodeURIComponent('{ posts { id } }')}` });
