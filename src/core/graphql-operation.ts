@@ -97,24 +97,42 @@ export function graphqlBodyProblem(body: string | undefined): string | undefined
 
 /**
  * A GET can carry GraphQL too (`/graphql?query=mutation{...}`), and some servers run mutations
- * sent that way. A `query` parameter that parses as GraphQL holding anything but queries is
- * refused; one that is not GraphQL at all (a site search, say) is none of this check's business.
+ * sent that way. Any parameter whose value holds a mutation or a subscription is refused, whatever
+ * its name: servers do not all read names as URLSearchParams does (PHP drops leading spaces, so
+ * `?%20query=` is its `query`; ASP.NET ignores case; older servers also split on `;`). A value
+ * that is not GraphQL at all (a site search, say) is none of this check's business.
  */
 export function graphqlUrlProblem(url: string): string | undefined {
-  // Parsed as the transport parses it, every time: a shortcut on the text ("no 'query' in it")
-  // has to know every rewrite the URL parser makes (it drops tabs and line breaks, decodes
-  // escapes in names), and 240b566 missed the tab; a parse costs about 1 µs.
-  let values: string[];
+  let search: string;
   try {
-    values = new URL(url).searchParams.getAll('query');
+    // Parsed as the transport parses it (it drops tabs and line breaks, for one).
+    search = new URL(url).search.slice(1);
   } catch {
     return undefined;
   }
+  if (!acting.test(search) && !search.includes('%')) return undefined;
+  const values = new Set([...new URLSearchParams(search).values(), ...new URLSearchParams(search.replaceAll(';', '&')).values()]);
   for (const value of values) {
-    const document = parseDocument(value);
-    if (!('kind' in document)) continue;
-    const acting = document.definitions.find((node) => node.kind === graphql().Kind.OPERATION_DEFINITION && node.operation !== 'query');
-    if (acting) return `the URL carries a GraphQL ${describe(acting)}: draftleak sends only queries`;
+    const problem = actingGraphqlIn(value);
+    if (problem !== undefined) return problem;
   }
   return undefined;
+}
+
+/** The only keywords of an operation that acts. GraphQL keywords are case-sensitive and never escaped. */
+const acting = /mutation|subscription/;
+
+/** Why `value` (one URL parameter) may not be sent: it holds a mutation or subscription, or may and could not be read. */
+function actingGraphqlIn(value: string): string | undefined {
+  // Without either word, no GraphQL in it acts: `{ ... }` alone is a query.
+  if (!acting.test(value)) return undefined;
+  const document = parseDocument(value);
+  if (!('kind' in document)) {
+    // Not readable (broken, or past the token cap): refused if a server's parser, which may have
+    // no cap, could still read an operation that acts in it. A search for "mutation testing" has
+    // no selection set and goes through.
+    return /(?:mutation|subscription)[^{]*\{/.test(value) ? `the URL carries what may be a GraphQL mutation or subscription, which could not be checked (${document.reason})` : undefined;
+  }
+  const found = document.definitions.find((node) => node.kind === graphql().Kind.OPERATION_DEFINITION && node.operation !== 'query');
+  return found === undefined ? undefined : `the URL carries a GraphQL ${describe(found)}: draftleak sends only queries`;
 }

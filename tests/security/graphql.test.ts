@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { ProbeError } from '../../src/core/errors.js';
-import { graphqlBodyProblem, readOnlyQueryProblem } from '../../src/core/graphql-operation.js';
+import { graphqlBodyProblem, graphqlUrlProblem, readOnlyQueryProblem } from '../../src/core/graphql-operation.js';
 import { parseRuleText, runRule, type Rule } from '../../src/engine/index.js';
 import { createUndiciTransport, type UndiciTransport } from '../../src/http/index.js';
 import { captureIo } from '../support/capture-io.js';
@@ -83,6 +83,21 @@ describe('the GraphQL document check', () => {
     expect(graphqlBodyProblem(JSON.stringify({ extensions: { persistedQuery: { sha256Hash: 'abc' } } }))).toMatch(/persisted queries/);
     expect(graphqlBodyProblem('query=mutation')).toBe('the POST body is not JSON');
     expect(graphqlBodyProblem(undefined)).toBe('the POST has no GraphQL body');
+  });
+
+  it('refuses a mutation in any URL parameter, however the server may read its name, and lets searches through', () => {
+    const at = (query: string) => graphqlUrlProblem(`http://127.0.0.1/graphql?${query}`);
+    const mutation = 'mutation{deletePost(id:1){id}}';
+    // Names as servers read them, not only as URLSearchParams does: PHP drops a leading space
+    // (%20query and +query are its query), ASP.NET ignores case, older servers split on ';'.
+    for (const query of [`query=${mutation}`, `%20query=${mutation}`, `+query=${mutation}`, `Query=${mutation}`, `x=1;query=${mutation}`, `q=${encodeURIComponent(mutation)}`, `query=%6Dutation{a{b}}`, 'query=subscription{posts{id}}', 'query=query A{a} mutation B{b}']) {
+      expect(at(query), query).toMatch(/mutation|subscription/);
+    }
+    // Past graphql-js's token cap it cannot be read here, but a server without a cap would run it.
+    expect(at(`query=mutation{deletePost(id:1){${'id '.repeat(20_001)}}}`)).toMatch(/could not be checked/);
+    for (const query of ['query={posts{id}}', 's=mutation+testing', 's=draft+posts', 'q=subscriptions', 'query=query{mutationLog{id}}', '']) {
+      expect(at(query), query).toBeUndefined();
+    }
   });
 });
 
