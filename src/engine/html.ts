@@ -17,6 +17,9 @@ const maxCached = 32;
 const maxCachedChars = 2 * 1024 * 1024;
 let cachedChars = 0;
 
+const positionalPseudo = /:(?:first|last|eq|nth|gt|lt|even|odd)(?![\w-])/;
+const quotedText = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
+
 /**
  * Why a CSS selector cannot be used (css-select's own words), or undefined. An invalid one
  * throws only when it is first applied, so it is compiled against an empty page when a rule
@@ -24,6 +27,12 @@ let cachedChars = 0;
  * already held, and a scan and its --explain would disagree.
  */
 export function selectorProblem(selector: string): string | undefined {
+  // cheerio reads "<a>" as HTML to build, not a selector: it would select what it built, on every page.
+  if (selector.trimStart().startsWith('<')) return 'this is HTML, not a CSS selector';
+  // cheerio-select compiles what follows a jQuery positional (:first, :eq(0)...) only on a page
+  // where the part before it matched, so an empty page cannot check it: those are refused.
+  const positional = positionalPseudo.exec(selector.replace(quotedText, '""'))?.[0];
+  if (positional !== undefined) return `${positional} is a jQuery position, not CSS: use :first-of-type, :last-of-type, :nth-of-type() or :nth-child()`;
   try {
     loadHtml('')(selector);
     return undefined;

@@ -16,3 +16,18 @@ describe('loadHtml', () => {
     expect(loadHtml(huge)).not.toBe(first);
   });
 });
+
+describe('selectorProblem', () => {
+  it('refuses what an empty page cannot check: HTML for a selector, and jQuery positions (what follows them compiles only on a match)', async () => {
+    const { selectorProblem } = await import('../../src/engine/html.js');
+    expect(selectorProblem('<a>')).toBe('this is HTML, not a CSS selector');
+    expect(selectorProblem(' <p>x</p>')).toBe('this is HTML, not a CSS selector');
+    for (const selector of ['a:first:bogus', 'a[href]:first', 'a:gt(-1):bogus', 'p:eq(0) :nth-child(x)', 'li:odd']) {
+      expect(selectorProblem(selector), selector).toMatch(/is a jQuery position, not CSS/);
+    }
+    expect(selectorProblem('a:has(:bogus)')).toBe('Unknown pseudo-class :bogus');
+    for (const selector of ['li:nth-child(2)', 'a:first-child', 'div:last-of-type', 'a[title=":first"]', "a[href*='/wp-content/']", 'p:contains(":eq")']) {
+      expect(selectorProblem(selector), selector).toBeUndefined();
+    }
+  });
+});
