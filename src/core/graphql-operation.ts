@@ -16,8 +16,8 @@ export interface GraphqlRefusal {
   location?: Position;
 }
 
-// graphql-js is loaded on first use: most scans send no GraphQL and see no `query=` in a URL,
-// and loading it cost every start 64 ms and 6 MiB of RSS (BENCHMARKS.md).
+// graphql-js is loaded on first use: commands that check no GraphQL (rules list, a scan until its
+// first GraphQL probe) do not pay the 64 ms and 6 MiB of RSS it cost every start (BENCHMARKS.md).
 const requireModule = createRequire(import.meta.url);
 let graphqlModule: typeof GraphqlModule | undefined;
 const graphql = (): typeof GraphqlModule => (graphqlModule ??= requireModule('graphql') as typeof GraphqlModule);
@@ -110,6 +110,8 @@ export function graphqlUrlProblem(url: string): string | undefined {
   } catch {
     return undefined;
   }
+  // In the parsed query a value's letters are letters or %XX escapes: without either keyword and
+  // without an escape, no value can hold one, and none is decoded.
   if (!acting.test(search) && !search.includes('%')) return undefined;
   const values = new Set([...new URLSearchParams(search).values(), ...new URLSearchParams(search.replaceAll(';', '&')).values()]);
   for (const value of values) {

@@ -23,7 +23,5 @@ export function withEntry<V>(object: Readonly<Record<string, V>>, key: string, v
  */
 export function joinedEntries<V>(head: Readonly<Record<string, V>>, fixed: Readonly<Record<string, V>>, tail: Readonly<Record<string, V>> | undefined): Record<string, V> {
   if (Object.hasOwn(head, '__proto__') || Object.hasOwn(fixed, '__proto__') || (tail !== undefined && Object.hasOwn(tail, '__proto__'))) return { ...head, ...fixed, ...tail };
-  const joined: Record<string, V> = Object.assign({}, head);
-  for (const name in fixed) if (Object.hasOwn(fixed, name)) joined[name] = fixed[name] as V;
-  return tail === undefined ? joined : Object.assign(joined, tail);
+  return Object.assign({}, head, fixed, tail);
 }

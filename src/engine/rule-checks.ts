@@ -46,10 +46,7 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
       }
     }
   };
-  const checkSelector = (selector: string, path: Path) => {
-    const problem = selectorProblem(selector);
-    if (problem !== undefined) problems.push({ path, message: `invalid CSS selector: ${problem}` });
-  };
+  const checkSelector = selectorCheck(problems);
   const checkName = (name: string, path: Path) => {
     if ((reservedNames as readonly string[]).includes(name)) {
       problems.push({ path, message: `"${name}" is reserved by the expression document; choose another name` });
@@ -113,6 +110,14 @@ export function checkRule(rule: RuleBody): YamlProblem[] {
   if (rule.finding.items) checkExpression(rule.finding.items, ['finding', 'items']);
   rule.finding.severity_when?.forEach((entry, index) => checkExpression(entry.when, ['finding', 'severity_when', index, 'when']));
   return problems;
+}
+
+/** A check that adds a problem to `problems` for a CSS selector css-select cannot use (rules and fingerprints share it). */
+export function selectorCheck(problems: YamlProblem[]): (selector: string, path: Path) => void {
+  return (selector, path) => {
+    const problem = selectorProblem(selector);
+    if (problem !== undefined) problems.push({ path, message: `invalid CSS selector: ${problem}` });
+  };
 }
 
 /** Checks every expression, regex and CSS selector in a matcher tree (rules and fingerprints share it). */

@@ -1,7 +1,6 @@
-import { checkMatcher } from '../engine/rule-checks.js';
+import { checkMatcher, selectorCheck } from '../engine/rule-checks.js';
 import { compileExpression } from '../engine/expression.js';
 import { compileRegex, unsupportedReason } from '../engine/safe-regex.js';
-import { selectorProblem } from '../engine/html.js';
 import type { YamlProblem } from '../core/yaml-source.js';
 import type { Fingerprint } from './fingerprint-schema.js';
 
@@ -25,10 +24,7 @@ export function checkFingerprint(fingerprint: Fingerprint): YamlProblem[] {
     if (reason !== undefined) problems.push({ path, message: `invalid regex: ${reason}` });
     return reason === undefined;
   };
-  const checkSelector = (selector: string, path: Path) => {
-    const problem = selectorProblem(selector);
-    if (problem !== undefined) problems.push({ path, message: `invalid CSS selector: ${problem}` });
-  };
+  const checkSelector = selectorCheck(problems);
   const seen = new Map<string, number>();
 
   fingerprint.signals.forEach((signal, index) => {

@@ -25,9 +25,12 @@ export async function precompileBuiltin(root: string = precompiledRoot): Promise
     const key = precompiledKey('fingerprint', file);
     if (fingerprint !== undefined && errors.length === 0 && key !== undefined) entries[key] = { sha256: sha256(text), value: fingerprint };
   }
-  const policyText = await readFile(builtinLinkPolicyFile, 'utf8');
-  const { data: policy, errors: policyErrors } = parseLinkPolicyData(builtinLinkPolicyFile, policyText);
-  const policyKey = precompiledKey('link-policy', builtinLinkPolicyFile);
-  if (policy !== undefined && policyErrors.length === 0 && policyKey !== undefined && root === precompiledRoot) entries[policyKey] = { sha256: sha256(policyText), value: policy };
+  // The link policy is the built-in folder's own file: a table for another root has none.
+  const policyKey = root === precompiledRoot ? precompiledKey('link-policy', builtinLinkPolicyFile) : undefined;
+  if (policyKey !== undefined) {
+    const policyText = await readFile(builtinLinkPolicyFile, 'utf8');
+    const { data: policy, errors: policyErrors } = parseLinkPolicyData(builtinLinkPolicyFile, policyText);
+    if (policy !== undefined && policyErrors.length === 0) entries[policyKey] = { sha256: sha256(policyText), value: policy };
+  }
   return { entries };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadHtml } from '../../src/engine/html.js';
+import { loadHtml, selectorProblem } from '../../src/engine/html.js';
 
 describe('loadHtml', () => {
   it('shares one parse of a page between the matchers and extractors that read it', () => {
@@ -18,8 +18,7 @@ describe('loadHtml', () => {
 });
 
 describe('selectorProblem', () => {
-  it('refuses what an empty page cannot check: HTML for a selector, and jQuery positions (what follows them compiles only on a match)', async () => {
-    const { selectorProblem } = await import('../../src/engine/html.js');
+  it('refuses what an empty page cannot check: HTML for a selector, and jQuery positions (what follows them compiles only on a match)', () => {
     expect(selectorProblem('<a>')).toBe('this is HTML, not a CSS selector');
     expect(selectorProblem(' <p>x</p>')).toBe('this is HTML, not a CSS selector');
     for (const selector of ['a:first:bogus', 'a[href]:first', 'a:gt(-1):bogus', 'p:eq(0) :nth-child(x)', 'li:odd']) {
