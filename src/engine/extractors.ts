@@ -1,6 +1,6 @@
 import type { Extractor } from './rule-schema.js';
 import { evaluateLenient, type JSONValue } from './expression.js';
-import { compileRegex } from './safe-regex.js';
+import { checkedRegex } from './safe-regex.js';
 import { loadHtml } from './html.js';
 import { detached } from '../core/detach.js';
 import type { ResponseDocument } from './response-document.js';
@@ -27,7 +27,7 @@ function extractValues(extractor: Extractor, response: ResponseDocument, documen
   }
   if ('regex' in extractor) {
     const values = new Set<string>();
-    for (const match of compileRegex(extractor.regex).allMatches(response.body)) {
+    for (const match of checkedRegex(extractor.regex).allMatches(response.body)) {
       const value = match[extractor.group];
       if (value !== undefined) values.add(value);
     }

@@ -1,6 +1,6 @@
 import type { Matcher } from './rule-schema.js';
 import { evaluateChecked, isTruthy, type JSONValue } from './expression.js';
-import { compileRegex, maxRegexTextLength } from './safe-regex.js';
+import { checkedRegex, maxRegexTextLength } from './safe-regex.js';
 import { loadHtml } from './html.js';
 import type { ResponseDocument } from './response-document.js';
 
@@ -199,7 +199,7 @@ function evaluateLeaf(matcher: Matcher, response: ResponseDocument): boolean {
     const value = response.headers[matcher.header.name.toLowerCase()];
     if (value === undefined) return false;
     if (matcher.header.contains !== undefined && !value.toLowerCase().includes(matcher.header.contains.toLowerCase())) return false;
-    if (matcher.header.regex !== undefined && !compileRegex(matcher.header.regex).test(value)) return false;
+    if (matcher.header.regex !== undefined && !checkedRegex(matcher.header.regex).test(value)) return false;
     return true;
   }
   if ('word' in matcher) {
@@ -210,7 +210,7 @@ function evaluateLeaf(matcher: Matcher, response: ResponseDocument): boolean {
   }
   if ('regex' in matcher) {
     const text = regexTextOf(matcher.part, response);
-    const hit = (pattern: string) => compileRegex(pattern).test(text);
+    const hit = (pattern: string) => checkedRegex(pattern).test(text);
     const patterns = list(matcher.regex);
     return matcher.condition === 'all' ? patterns.every(hit) : patterns.some(hit);
   }

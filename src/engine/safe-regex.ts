@@ -52,16 +52,33 @@ function toMatch(groups: RegExpMatchArray): RegexMatch {
 }
 
 class Re2Regex implements SafeRegex {
-  readonly groupCount: number;
   /** A literal every match contains: a text without it is not searched (see required-literal). */
   private readonly literal: RequiredLiteral | undefined;
+  private compiledRe2: RE2JS | undefined;
 
-  constructor(
-    readonly pattern: string,
-    private readonly re2: RE2JS,
-  ) {
-    this.groupCount = re2.groupCount();
+  constructor(readonly pattern: string) {
     this.literal = requiredLiteral(pattern);
+  }
+
+  get groupCount(): number {
+    return this.re2().groupCount();
+  }
+
+  /**
+   * Compiled on first use, not when asked for: re2js compiles slowly (the built-in fingerprints'
+   * regexes were about 90 ms of a one-page scan), and most patterns never meet a text holding
+   * their literal, so they are never compiled at all.
+   */
+  re2(): RE2JS {
+    if (this.compiledRe2 === undefined) {
+      try {
+        this.compiledRe2 = RE2JS.compile(this.pattern);
+      } catch (error) {
+        const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
+        throw new UnsupportedRegexError(explain(detail));
+      }
+    }
+    return this.compiledRe2;
   }
 
   /** The text to search, or undefined when it cannot match (it lacks the required literal). */
@@ -72,12 +89,12 @@ class Re2Regex implements SafeRegex {
 
   test(text: string): boolean {
     const within = this.searched(text);
-    return within !== undefined && this.re2.test(within);
+    return within !== undefined && this.re2().test(within);
   }
 
   firstMatch(text: string): RegexMatch | null {
     const within = this.searched(text);
-    const match = within === undefined ? null : (this.re2.exec(within) as RegExpMatchArray | null);
+    const match = within === undefined ? null : (this.re2().exec(within) as RegExpMatchArray | null);
     return match ? toMatch(match) : null;
   }
 
@@ -86,7 +103,7 @@ class Re2Regex implements SafeRegex {
     const matches: RegexMatch[] = [];
     const within = this.searched(text);
     if (most <= 0 || within === undefined) return matches;
-    for (const match of this.re2.matchAll(within)) {
+    for (const match of this.re2().matchAll(within)) {
       matches.push(toMatch(match));
       if (matches.length >= most) break;
     }
@@ -129,25 +146,34 @@ export function unsupportedReason(pattern: string): string | undefined {
   }
 }
 
-const compiled = new Map<string, SafeRegex>();
+const known = new Map<string, Re2Regex>();
 
-/**
- * The RE2 regex for a pattern, compiled once. Flags are inline RE2 flags: `(?i)` case-insensitive
- * (at the start, as rules write it, or anywhere), `(?s)` dot matches newline, `(?m)` multi-line.
- * Throws UnsupportedRegexError when RE2 cannot run the pattern.
- */
-export function compileRegex(pattern: string): SafeRegex {
-  let regex = compiled.get(pattern);
-  if (!regex) {
-    let re2: RE2JS;
-    try {
-      re2 = RE2JS.compile(pattern);
-    } catch (error) {
-      const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
-      throw new UnsupportedRegexError(explain(detail));
-    }
-    regex = new Re2Regex(pattern, re2);
-    compiled.set(pattern, regex);
+function regexOf(pattern: string): Re2Regex {
+  let regex = known.get(pattern);
+  if (regex === undefined) {
+    regex = new Re2Regex(pattern);
+    known.set(pattern, regex);
   }
   return regex;
+}
+
+/**
+ * The RE2 regex for a pattern, compiled now (once). Flags are inline RE2 flags: `(?i)`
+ * case-insensitive (at the start, as rules write it, or anywhere), `(?s)` dot matches newline,
+ * `(?m)` multi-line. Throws UnsupportedRegexError when RE2 cannot run the pattern: what rule and
+ * fingerprint checks call when they load.
+ */
+export function compileRegex(pattern: string): SafeRegex {
+  const regex = regexOf(pattern);
+  regex.re2();
+  return regex;
+}
+
+/**
+ * The regex for a pattern already checked when its rule or fingerprint loaded, compiled the first
+ * time it searches a text that holds its required literal: what matchers, extractors and the
+ * fingerprints use. A pattern RE2 cannot run throws UnsupportedRegexError then.
+ */
+export function checkedRegex(pattern: string): SafeRegex {
+  return regexOf(pattern);
 }

@@ -1,7 +1,7 @@
 import { ProbeError } from '../core/errors.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
 import { evaluateLenient, type JSONValue } from '../engine/expression.js';
-import { compileRegex } from '../engine/safe-regex.js';
+import { checkedRegex } from '../engine/safe-regex.js';
 import { judgeMatcher, regexTextOf } from '../engine/matchers.js';
 import { detached } from '../core/detach.js';
 import { toResponseDocument, type ResponseDocument } from '../engine/response-document.js';
@@ -99,7 +99,7 @@ function extractVersion(source: VersionSource, response: ResponseDocument, docum
     const text = scalarText(evaluateLenient(source.json, document));
     return text === undefined ? undefined : clean(text, 40);
   }
-  const match = compileRegex(source.regex).firstMatch(regexTextOf(source.part, response));
+  const match = checkedRegex(source.regex).firstMatch(regexTextOf(source.part, response));
   if (!match) return undefined;
   const groups = match.slice(1).filter((group): group is string => group !== undefined && group !== '');
   const version = withoutTrailingDots(groups.join('.'));
@@ -111,7 +111,7 @@ function extractEvidence(source: EvidenceSource, response: ResponseDocument, doc
     const text = scalarText(evaluateLenient(source.json, document));
     return text === undefined ? undefined : clean(text, 80);
   }
-  const match = compileRegex(source.regex).firstMatch(regexTextOf(source.part, response));
+  const match = checkedRegex(source.regex).firstMatch(regexTextOf(source.part, response));
   if (!match) return undefined;
   return clean(match.slice(1).find((group) => group !== undefined && group !== '') ?? match[0], 80);
 }
@@ -140,7 +140,7 @@ function extractApiRoots(source: ApiRootSource, response: ResponseDocument, docu
     const values = Array.isArray(value) ? value : [value];
     for (const item of values) if (typeof item === 'string') found.push(item);
   } else {
-    for (const match of compileRegex(source.regex).allMatches(regexTextOf(source.part, response), maxApiRootsPerSignal * 4)) {
+    for (const match of checkedRegex(source.regex).allMatches(regexTextOf(source.part, response), maxApiRootsPerSignal * 4)) {
       found.push(match.slice(1).find((group) => group !== undefined && group !== '') ?? match[0]);
     }
   }
@@ -177,7 +177,7 @@ function passiveApplies(passive: PassiveSignal['passive'], response: HttpRespons
       const compared = passive.path.includes('?') ? relative : (relative.split('?')[0] ?? relative);
       if (compared === passive.path) return true;
     }
-    if (passive.path_regex !== undefined && compileRegex(passive.path_regex).test(relative)) return true;
+    if (passive.path_regex !== undefined && checkedRegex(passive.path_regex).test(relative)) return true;
   }
   return false;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProbeError } from '../../src/core/errors.js';
 import type { HttpResponse, Transport } from '../../src/core/http-types.js';
 import { builtinRulesDir, loadRules, parseRuleText, runRule, type Rule } from '../../src/engine/index.js';
-import { compileRegex, maxRegexMatches, maxRegexTextLength, UnsupportedRegexError } from '../../src/engine/safe-regex.js';
+import { checkedRegex, compileRegex, maxRegexMatches, maxRegexTextLength, UnsupportedRegexError } from '../../src/engine/safe-regex.js';
 import { detectCms, loadFingerprints, parseFingerprintText } from '../../src/fingerprint/index.js';
 import { MswTransport } from '../support/msw-transport.js';
 
@@ -151,6 +151,27 @@ describe('compileRegex', () => {
     expect(reason('(a{100}){100}')).toBe("repeat count {100} is over RE2's limit of 1000 (nested counts multiply)");
     expect(reason('(unclosed')).toBe('missing closing ): `(unclosed`');
     expect(reason('(?P<year>[0-9]{4})')).toBe('compiled');
+  });
+});
+
+describe('checkedRegex', () => {
+  // What matchers and fingerprints use: compiled by the first search of a text holding the
+  // pattern's required literal, so a page without it costs no compile (re2js compiles slowly).
+  // A pattern RE2 cannot run (refused when rules load) shows when it is compiled.
+  it('compiles on the first search that can match, not before', () => {
+    const regex = checkedRegex('needle-(?=x)');
+    expect(regex.test('no such text')).toBe(false);
+    expect(regex.firstMatch('still nothing')).toBeNull();
+    expect(regex.allMatches('nothing')).toEqual([]);
+    expect(() => regex.test('a needle-x here')).toThrow(UnsupportedRegexError);
+    expect(() => compileRegex('other-needle-(?=x)')).toThrow(UnsupportedRegexError);
+  });
+
+  it('matches as compileRegex does, and is the same regex for the same pattern', () => {
+    const pattern = '(?i)ghost ([0-9]+)';
+    expect(checkedRegex(pattern).firstMatch('GHOST 5')).toEqual(compileRegex(pattern).firstMatch('GHOST 5'));
+    expect(checkedRegex(pattern)).toBe(compileRegex(pattern));
+    expect(checkedRegex('(a)(b)?').groupCount).toBe(2);
   });
 });
 
