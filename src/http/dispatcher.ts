@@ -1,6 +1,17 @@
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import type { ResolvedTransportOptions } from './options.js';
 import { proxyEndpoint } from './proxy.js';
+
+// The Agent from its own file, not from undici's index: the index loads fetch, WebSocket,
+// EventSource, the cache and cookie code too (111 modules, 75-100 ms of every scan's start),
+// of which a scan without --proxy uses none; the Agent needs 24 of them. With --proxy the index
+// is loaded: it also gives every dispatcher the connect() the ProxyAgent opens its tunnels with.
+// undici is pinned (package.json); tests/http/dispatcher.test.ts checks that this is the class
+// undici exports, and tests/http/proxy.test.ts that tunnels still work.
+const requireModule = createRequire(import.meta.url);
+const agentClass = (): typeof Agent => requireModule('undici/lib/dispatcher/agent.js') as typeof Agent;
+const proxyAgentClass = (): typeof ProxyAgent => (requireModule('undici') as { ProxyAgent: typeof ProxyAgent }).ProxyAgent;
 
 /**
  * The dispatcher every exchange of a transport goes through: our own Agent, or, with --proxy,
@@ -20,9 +31,10 @@ export function createDispatcher(settings: ResolvedTransportOptions): Dispatcher
     keepAliveTimeout: 4_000, // undici's default, stated: sockets are reused between probes
   };
   const tls = { timeout: settings.timeoutMs, rejectUnauthorized: !settings.insecure };
-  if (settings.proxy === undefined) return new Agent({ ...pool, connect: tls });
+  if (settings.proxy === undefined) return new (agentClass())({ ...pool, connect: tls });
   const { uri, token } = proxyEndpoint(settings.proxy);
-  return new ProxyAgent({
+  const ProxyAgentClass = proxyAgentClass();
+  return new ProxyAgentClass({
     ...pool,
     uri,
     ...(token === undefined ? {} : { token }),

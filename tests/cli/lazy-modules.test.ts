@@ -32,12 +32,16 @@ const packageOf = (url: string): string | undefined => /node_modules\/((?:@[^/]+
 describe('modules a scan does not use are not loaded', () => {
   it('a one-page scan with the built-in rules does not load the YAML parser', async () => {
     const site = cleanup.add(await startLoopbackServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>home</title></head><body>home</body></html>')));
-    const loaded = new Set((await modulesLoadedBy('scan', `${site.origin}/`, '--max-pages', '1', '--rate-limit', '0', '--format', 'json', '--fail-on', 'none')).map(packageOf));
+    const urls = await modulesLoadedBy('scan', `${site.origin}/`, '--max-pages', '1', '--rate-limit', '0', '--format', 'json', '--fail-on', 'none');
+    const loaded = new Set(urls.map(packageOf));
     // The recorder sees CommonJS packages (undici) and ESM ones (zod): the absences below are not its blindness.
     expect(loaded).toContain('undici');
     expect(loaded).toContain('zod');
     expect(site.requests.length).toBeGreaterThan(1);
     expect(loaded).not.toContain('yaml');
+    // undici's Agent alone, not its index with fetch, WebSocket and the rest (src/http/dispatcher.ts).
+    expect(urls.some((url) => url.endsWith('/undici/lib/dispatcher/agent.js'))).toBe(true);
+    expect(urls.filter((url) => url.endsWith('/undici/index.js') || url.includes('/undici/lib/web/'))).toEqual([]);
   });
 
   it('`rules list` loads neither the YAML parser nor graphql-js', async () => {

@@ -1,0 +1,27 @@
+import { Agent, ProxyAgent } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../src/http/dispatcher.js';
+import { resolveTransportOptions } from '../../src/http/options.js';
+
+// src/http/dispatcher.ts loads undici's Agent and ProxyAgent from their own files, not from the
+// package's index: an undici upgrade that moves them must fail here, not in a user's scan.
+describe('createDispatcher', () => {
+  it('builds the Agent undici exports', async () => {
+    const dispatcher = createDispatcher(resolveTransportOptions({ target: 'http://127.0.0.1:9/' }));
+    try {
+      expect(dispatcher).toBeInstanceOf(Agent);
+      expect(dispatcher).not.toBeInstanceOf(ProxyAgent);
+    } finally {
+      await dispatcher.destroy();
+    }
+  });
+
+  it('builds the ProxyAgent undici exports when a proxy is given', async () => {
+    const dispatcher = createDispatcher(resolveTransportOptions({ target: 'http://127.0.0.1:9/', proxy: 'http://127.0.0.1:8/' }));
+    try {
+      expect(dispatcher).toBeInstanceOf(ProxyAgent);
+    } finally {
+      await dispatcher.destroy();
+    }
+  });
+});
