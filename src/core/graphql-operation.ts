@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import type * as GraphqlModule from 'graphql';
-import type { DefinitionNode, DocumentNode } from 'graphql';
+import type * as GraphqlLanguage from 'graphql/language/index.js';
+import type { DefinitionNode, DocumentNode } from 'graphql/language/index.js';
 import type { Position } from './yaml-source.js';
 
 /**
@@ -16,11 +16,13 @@ export interface GraphqlRefusal {
   location?: Position;
 }
 
-// graphql-js is loaded on first use: commands that check no GraphQL (rules list, a scan until its
-// first GraphQL probe) do not pay the 64 ms and 6 MiB of RSS it cost every start (BENCHMARKS.md).
+// graphql-js's language module (parser, lexer, AST kinds) is all this check reads, not its index,
+// which also loads validation, execution and the type system (127 modules against 25, 35-47 ms
+// against 8-11). It is loaded on first use: commands that check no GraphQL (rules list) do not
+// pay even that (BENCHMARKS.md).
 const requireModule = createRequire(import.meta.url);
-let graphqlModule: typeof GraphqlModule | undefined;
-const graphql = (): typeof GraphqlModule => (graphqlModule ??= requireModule('graphql') as typeof GraphqlModule);
+let graphqlModule: typeof GraphqlLanguage | undefined;
+const graphql = (): typeof GraphqlLanguage => (graphqlModule ??= requireModule('graphql/language/index.js') as typeof GraphqlLanguage);
 
 // A rule's query is a few hundred tokens; the cap keeps a pathological body from costing time.
 const maxTokens = 20_000;

@@ -9,7 +9,7 @@ import { tempDir } from '../support/temp-dir.js';
 
 // Issue 15: a command loads no module it does not use. The YAML parser (35 ms, 5 MiB) is not
 // needed when every rule, fingerprint and the link policy come from dist/precompiled.json, and
-// graphql-js (64 ms, 6 MiB) not until a GraphQL document is checked (a scan's first GraphQL probe).
+// graphql-js's parser (its whole index was 64 ms and 6 MiB) not until a GraphQL document is checked (a scan's first GraphQL probe).
 // This runs the real bin and records every module it loads, by import and by require
 // (tests/support/record-imports.mjs).
 const run = promisify(execFile);
@@ -30,7 +30,7 @@ async function modulesLoadedBy(...args: string[]): Promise<string[]> {
 const packageOf = (url: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
 
 describe('modules a scan does not use are not loaded', () => {
-  it('a one-page scan with the built-in rules does not load the YAML parser', async () => {
+  it('a one-page scan with the built-in rules loads no YAML parser, undici index or graphql-js beyond its parser', async () => {
     const site = cleanup.add(await startLoopbackServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>home</title></head><body>home</body></html>')));
     const urls = await modulesLoadedBy('scan', `${site.origin}/`, '--max-pages', '1', '--rate-limit', '0', '--format', 'json', '--fail-on', 'none');
     const loaded = new Set(urls.map(packageOf));
@@ -42,6 +42,10 @@ describe('modules a scan does not use are not loaded', () => {
     // undici's Agent alone, not its index with fetch, WebSocket and the rest (src/http/dispatcher.ts).
     expect(urls.some((url) => url.endsWith('/undici/lib/dispatcher/agent.js'))).toBe(true);
     expect(urls.filter((url) => url.endsWith('/undici/index.js') || url.includes('/undici/lib/web/'))).toEqual([]);
+    // The GraphQL introspection rule's probes are checked with graphql-js's parser alone, not with
+    // its validation, execution and type system (src/core/graphql-operation.ts).
+    expect(urls.some((url) => url.endsWith('/graphql/language/parser.js'))).toBe(true);
+    expect(urls.filter((url) => /\/graphql\/(validation|execution|type|utilities)\//.test(url) || url.endsWith('/graphql/index.js'))).toEqual([]);
   });
 
   it('`rules list` loads neither the YAML parser nor graphql-js', async () => {
