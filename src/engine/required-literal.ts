@@ -2,15 +2,18 @@
  * A literal every match of an RE2 pattern must contain, found from the pattern's text alone, so
  * a regex can be skipped on a text without it: `text.includes(literal)` is a fast native search,
  * and re2js (pure JavaScript) reading a 20 KB page is not. The crawl runs every token rule's
- * regexes on up to 500 kept pages; most pages hold none of their literals (BENCHMARKS.md).
+ * regexes on up to 500 kept pages, and every fingerprint's on every page; most pages hold none of
+ * their literals (BENCHMARKS.md).
  *
- * Conservative by construction: only runs of plain characters at the top level of the pattern
- * count (never inside a group or class, never a character a quantifier applies to). A pattern
- * with top-level `|` requires one of its alternatives' literals, and nothing when one
- * alternative has none (`(?i)kontent|kentico` requires "ontent" or "entico"). Case-insensitive
- * patterns give ASCII literals compared without case, leaving out k and s, which RE2 also folds
- * to U+212A (Kelvin sign) and U+017F (long s). Whatever is unsure gives no literal, and the regex
- * runs.
+ * Conservative by construction: only runs of plain characters count, never inside a class, never
+ * a character a quantifier applies to. A group counts when every match must pass through it (no
+ * `?`, `*` or `{0,...}` after it): `(?:src|href)=["'][^"']*\/(?:typo3temp|typo3conf)\/` requires
+ * "typo3temp" or "typo3conf". Of the sets of literals a pattern requires, the one whose shortest
+ * literal is longest is kept. A pattern with top-level `|` requires one of its alternatives'
+ * literals, and nothing when one alternative has none (`(?i)kontent|kentico` requires "ontent" or
+ * "entico"). Case-insensitive patterns give ASCII literals compared without case, leaving out k
+ * and s, which RE2 also folds to U+212A (Kelvin sign) and U+017F (long s). Whatever is unsure
+ * gives no literal, and the regex runs.
  */
 export interface RequiredLiteral {
   /** Every match contains at least one of these. */
@@ -32,15 +35,24 @@ export function requiredLiteral(pattern: string): RequiredLiteral | undefined {
   // \Q...\E quotes everything up to \E, parentheses and "|" included, which the group and
   // alternative scanning below does not read: such a pattern gets no literal.
   if (pattern.includes('\\Q')) return undefined;
+  const anyOf = alternativesLiterals(pattern, ignoreCase, 0);
+  return anyOf === undefined ? undefined : { anyOf, ignoreCase };
+}
+
+/** Groups inside groups are read this deep at most; deeper ones are skipped (they give no literal). */
+const maxGroupDepth = 8;
+
+/** Literals one of which every match of `pattern` contains (one per top-level alternative), or undefined. */
+function alternativesLiterals(pattern: string, ignoreCase: boolean, depth: number): string[] | undefined {
   const alternatives = topLevelAlternatives(pattern);
   if (alternatives === undefined) return undefined;
   const anyOf: string[] = [];
   for (const alternative of alternatives) {
-    const literal = longestLiteral(alternative, ignoreCase);
-    if (literal === undefined) return undefined;
-    if (!anyOf.includes(literal)) anyOf.push(literal);
+    const literals = sequenceLiterals(alternative, ignoreCase, depth);
+    if (literals === undefined) return undefined;
+    for (const literal of literals) if (!anyOf.includes(literal)) anyOf.push(literal);
   }
-  return { anyOf, ignoreCase };
+  return anyOf;
 }
 
 /** The pattern split at its top-level `|` (not inside a group or class, not escaped); undefined when unbalanced. */
@@ -68,12 +80,16 @@ function topLevelAlternatives(pattern: string): string[] | undefined {
   return alternatives;
 }
 
-/** The longest run of plain characters one alternative (no top-level `|`) requires. */
-function longestLiteral(pattern: string, ignoreCase: boolean): string | undefined {
-  const runs: string[] = [];
+/**
+ * Literals one of which every match of one alternative (no top-level `|`) contains: a run of plain
+ * characters, or what a group every match passes through requires. Of these candidates, the one
+ * whose shortest literal is longest.
+ */
+function sequenceLiterals(pattern: string, ignoreCase: boolean, depth: number): string[] | undefined {
+  const candidates: string[][] = [];
   let run = '';
   const endRun = (): void => {
-    if (run.length > 0) runs.push(run);
+    if (run.length >= minimumLength) candidates.push([run]);
     run = '';
   };
   for (let index = 0; index < pattern.length; ) {
@@ -81,8 +97,12 @@ function longestLiteral(pattern: string, ignoreCase: boolean): string | undefine
     if (char === '|') return undefined;
     if (char === '(') {
       endRun();
-      index = skipGroup(pattern, index);
-      if (index < 0) return undefined;
+      const end = skipGroup(pattern, index);
+      if (end < 0) return undefined;
+      const body = depth < maxGroupDepth && isRequiredAt(pattern, end) ? groupBody(pattern.slice(index, end)) : undefined;
+      const inner = body === undefined ? undefined : alternativesLiterals(body, ignoreCase, depth + 1);
+      if (inner !== undefined) candidates.push(inner);
+      index = end;
       continue;
     }
     if (char === '[') {
@@ -125,8 +145,42 @@ function longestLiteral(pattern: string, ignoreCase: boolean): string | undefine
     index += width;
   }
   endRun();
-  const longest = runs.reduce((best, candidate) => (candidate.length > best.length ? candidate : best), '');
-  return longest.length >= minimumLength ? longest : undefined;
+  let best: string[] | undefined;
+  let bestShortest = 0;
+  for (const candidate of candidates) {
+    const shortest = Math.min(...candidate.map((literal) => literal.length));
+    if (shortest >= minimumLength && (shortest > bestShortest || (shortest === bestShortest && best !== undefined && candidate.length < best.length))) {
+      best = candidate;
+      bestShortest = shortest;
+    }
+  }
+  return best;
+}
+
+/**
+ * Whether every match passes through the group that ends just before `end`: no quantifier after
+ * it that lets it be absent (`?`, `*`, `{0}`, `{0,n}`). `+` and `{n,...}` with n >= 1 keep it.
+ */
+function isRequiredAt(pattern: string, end: number): boolean {
+  const after = pattern[end];
+  if (after === '?' || after === '*') return false;
+  if (after === '{') {
+    const repeat = /^\{(\d+)(?:,\d*)?\}/.exec(pattern.slice(end));
+    return repeat !== null && Number(repeat[1]) >= 1;
+  }
+  return true;
+}
+
+/**
+ * What a group written `(...)` matches, without its opening: `(abc)`, `(?:abc)`, `(?P<name>abc)`,
+ * `(?<name>abc)` and flag groups `(?i:abc)`. Undefined for a flag setting alone (`(?i)`, it
+ * matches nothing) and for anything else (lookaround is not RE2's, so not read).
+ */
+function groupBody(group: string): string | undefined {
+  const inner = group.slice(1, -1);
+  if (!inner.startsWith('?')) return inner;
+  const opening = /^\?(?::|P?<[A-Za-z_][A-Za-z0-9_]*>|[A-Za-z-]*:)/.exec(inner);
+  return opening === null ? undefined : inner.slice(opening[0].length);
 }
 
 function isPlain(char: string, ignoreCase: boolean): boolean {

@@ -43,6 +43,15 @@ const piece = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
         { source: '(?P<n>ab)', text: spelled('ab', ignoreCase) },
         { source: '(a(b)c)', text: spelled('abc', ignoreCase) },
         { source: '(a|)', text: fc.oneof(spelled('a', ignoreCase), fc.constant('')) },
+        // Groups whose literals are long enough to count (engine/required-literal reads into groups).
+        { source: '(?:abc|kab)', text: fc.oneof(spelled('abc', ignoreCase), spelled('kab', ignoreCase)) },
+        { source: '(xyz)', text: spelled('xyz', ignoreCase) },
+        { source: '(abc(?:def|ghk))', text: fc.oneof(spelled('abcdef', ignoreCase), spelled('abcghk', ignoreCase)) },
+        { source: '(?i:sab|kac)', text: fc.oneof(spelled('sab', true), spelled('kac', true)) },
+        { source: '(?P<n>abc|x.kz)', text: fc.oneof(spelled('abc', ignoreCase), spelled('xakz', ignoreCase)) },
+        { source: '(?:a|bcd)', text: fc.oneof(spelled('a', ignoreCase), spelled('bcd', ignoreCase)) },
+        { source: '(?:abc)?', text: fc.oneof(spelled('abc', ignoreCase), fc.constant('')) },
+        { source: '(?:(?:abcd)*ef|ghij)', text: fc.oneof(spelled('abcdef', ignoreCase), spelled('ef', ignoreCase), spelled('ghij', ignoreCase)) },
       ),
     },
   );
@@ -103,11 +112,20 @@ describe('required literals', () => {
     ['draft|preview', { anyOf: ['draft', 'preview'], ignoreCase: false }],
     ['(?i)kontent|kentico', { anyOf: ['ontent', 'entico'], ignoreCase: true }],
     ['a[|]bcd|efg\\|x', { anyOf: ['bcd', 'efg|x'], ignoreCase: false }],
+    ['(?:preview)', { anyOf: ['preview'], ignoreCase: false }],
+    ['(?:src|href)=["\'][^"\']*/(?:typo3temp|typo3conf)/', { anyOf: ['typo3temp', 'typo3conf'], ignoreCase: false }],
+    ['(?:^|[^A-Za-z0-9_-])(CFPAT-[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)', { anyOf: ['CFPAT-'], ignoreCase: false }],
+    ['href=["\']https?://(?:boltcms\\.io|bolt\\.cm)/?', { anyOf: ['boltcms.io', 'bolt.cm'], ignoreCase: false }],
+    ['(?i:Preview|Draft)-token', { anyOf: ['preview', 'draft'], ignoreCase: true }],
+    ['(abc){2}x', { anyOf: ['abc'], ignoreCase: false }],
+    ['(abc)+x', { anyOf: ['abc'], ignoreCase: false }],
+    ['(?:a(?:bcd|efg)h)', { anyOf: ['bcd', 'efg'], ignoreCase: false }],
+    ['(?:ab|cdef)ghi', { anyOf: ['ghi'], ignoreCase: false }],
   ])('%s requires %j', (source, expected) => {
     expect(requiredLiteral(source)).toEqual(expected);
   });
 
-  it.each(['(\\Q)\\Eaaa|bbb)?', '\\Qa|b\\Eccc', 'draft|', 'draft|pr', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)'])('%s requires nothing', (source) => {
+  it.each(['(\\Q)\\Eaaa|bbb)?', '\\Qa|b\\Eccc', 'draft|', 'draft|pr', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)?', '(abc)*', '(abc){0,2}', '(abc)*?x', '(?i)', 'x(?:ab|cde)', '(?:abc|)'])('%s requires nothing', (source) => {
     expect(requiredLiteral(source)).toBeUndefined();
   });
 
