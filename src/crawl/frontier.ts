@@ -1,5 +1,5 @@
 import { builtinLinkPolicy, type LinkPolicy } from './link-policy.js';
-import { normalizeUrl, type UrlAdmission } from './normalize.js';
+import { linkParts, normalizeUrl, type UrlAdmission } from './normalize.js';
 
 /**
  * The queue of HTML pages still to visit, breadth first. It decides what is worth a request:
@@ -55,13 +55,13 @@ export class Frontier {
   }
 
   offer(raw: string, depth: number): OfferOutcome {
-    const url = normalizeUrl(raw);
-    if (url === undefined) return 'not-a-page';
-    const parsed = new URL(url);
-    if (parsed.origin !== this.origin) return 'other-origin';
+    const parts = linkParts(raw);
+    if (parts === undefined) return 'not-a-page';
+    const url = parts.href;
+    if (parts.origin !== this.origin) return 'other-origin';
     // Before the file check: a refused link must not reach the published inventory either.
     if (!this.allowsNormalized(url)) return 'refused-by-policy';
-    if (fileExtension.test(parsed.pathname)) return 'not-a-page';
+    if (fileExtension.test(parts.pathname)) return 'not-a-page';
     if (this.admission.has(url)) return 'seen';
     if (depth > this.maxDepth) {
       if (this.tooDeep.size < 100_000) this.tooDeep.add(url);

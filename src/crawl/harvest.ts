@@ -3,7 +3,7 @@ import { isFeedLinkType } from './feeds.js';
 import type { Frontier } from './frontier.js';
 import type { ExtractedPage, LinkTag } from './html-links.js';
 import type { PublishedInventory } from './inventory.js';
-import { normalizeUrl } from './normalize.js';
+import { linkParts, normalizeUrl } from './normalize.js';
 import { isPreviewUrl } from './preview-links.js';
 import { scanScriptText } from './script-scan.js';
 
@@ -30,7 +30,8 @@ const pageMetaNames = new Set(['og:url', 'refresh']);
 
 export function harvestPage(page: ExtractedPage, depth: number, context: HarvestContext): void {
   const { frontier, inventory, discoveries } = context;
-  const sameOrigin = (url: string): boolean => originOf(url) === context.origin;
+  // An http(s) link's origin (of the normalised URL, which is the same); other schemes have none here.
+  const sameOrigin = (url: string): boolean => linkParts(url)?.origin === context.origin;
   const nextDepth = depth + 1;
 
   for (const url of page.anchors) {
@@ -135,10 +136,3 @@ function addExternal(discoveries: Discoveries, url: string): void {
   if (normalized !== undefined) discoveries.externalLinks.add(normalized);
 }
 
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}

@@ -35,6 +35,44 @@ function isTrackingParam(name: string): boolean {
  * so repeated keys keep their order).
  */
 export function normalizeUrl(raw: string, base?: string | URL): string | undefined {
+  return base === undefined ? linkParts(raw)?.href : normalizedParts(raw, base)?.href;
+}
+
+/** A normalised URL (see normalizeUrl) with the parts the crawl compares. */
+export interface LinkParts {
+  readonly href: string;
+  readonly origin: string;
+  readonly pathname: string;
+}
+
+/**
+ * normalizeUrl(raw) with the normalised URL's origin and path, from one parse, remembered. A
+ * crawled link is resolved, then asked its origin, normalised for the frontier, parsed again for
+ * its origin and path, and normalised again for the inventory; every page repeats its navigation.
+ * Each was a WHATWG parse (BENCHMARKS.md). The answer is a pure function of `raw`, so remembering
+ * it changes nothing but the time; the memory is bounded by clearing it when full.
+ */
+export function linkParts(raw: string): LinkParts | undefined {
+  const known = rememberedParts.get(raw);
+  if (known !== undefined || rememberedParts.has(raw)) return known;
+  const parts = normalizedParts(raw, undefined);
+  if (raw.length <= maxRememberedLength) {
+    if (rememberedParts.size >= maxRememberedParts) rememberedParts.clear();
+    rememberedParts.set(raw, parts);
+  }
+  return parts;
+}
+
+/**
+ * Links remembered by linkParts: a few pages' worth of distinct links. Longer links are not
+ * remembered (navigation links are short), so a page of 100,000 long links cannot make this
+ * hold more than about 3 MB.
+ */
+const maxRememberedParts = 4096;
+const maxRememberedLength = 256;
+const rememberedParts = new Map<string, LinkParts | undefined>();
+
+function normalizedParts(raw: string, base: string | URL | undefined): LinkParts | undefined {
   const trimmed = raw.trim();
   if (trimmed === '') return undefined;
   let url: URL;
@@ -65,7 +103,8 @@ export function normalizeUrl(raw: string, base?: string | URL): string | undefin
   const text = url.href;
   // URL keeps a bare "?" when the query is empty ("/page?"); a "?" inside the query ("?a?") is
   // part of it and stays.
-  return url.search === '' && text.endsWith('?') ? text.slice(0, -1) : text;
+  const href = url.search === '' && text.endsWith('?') ? text.slice(0, -1) : text;
+  return { href, origin: url.origin, pathname: url.pathname };
 }
 
 /** "http://h:8080" style origin of an http(s) URL, or undefined. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
-import { normalizeUrl, pathPattern, UrlAdmission } from '../../src/crawl/normalize.js';
+import { describe, expect, it } from 'vitest';
+import { linkParts, normalizeUrl, pathPattern, UrlAdmission } from '../../src/crawl/normalize.js';
 import { fuzzParameters, textFrom } from './fuzz-settings.js';
 
 /** The URL normaliser decides what the crawl de-duplicates and requests; it sees every link of every page. */
@@ -10,7 +10,7 @@ const urlPieces = [
   ':80', ':443', ':8080', ':99999', '@', 'user:pw@', '/', '\\', '..', '.', '%2e', '%2E%2e', '%2f', '%00', '%c0%ae', '%', '%%', '%zz', '%E0%A4%A',
   '?', '&', '=', '#', 'a', 'b', 'utm_source=x', '%75tm_medium=y', 'fbclid=1', 'preview=true', 'p=12', '+', ' ', '\t', '\n', 'ä', '\u200b', '\ufeff', '\ud800',
 ];
-const urlLike = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), textFrom(urlPieces, 24));
+const urlLike = fc.oneof(fc.constantFrom('http:foo', 'https:/x', 'HTTP:\\\\h\\p', '/relative', '//host/x'), fc.webUrl({ withQueryParameters: true, withFragments: true }), textFrom(urlPieces, 24));
 const base = fc.constantFrom(undefined, 'https://example.com/a/b/', 'http://127.0.0.1:8080/x?y=1');
 
 describe('normalizeUrl under generated input', () => {
@@ -36,6 +36,32 @@ describe('normalizeUrl under generated input', () => {
         return new URL(normalized).origin === new URL(raw.trim(), 'https://example.com/').origin;
       }),
       fuzzParameters(2000),
+    );
+  });
+
+  it('linkParts remembers exactly what a fresh parse gives: the normalised URL, its origin and path, past a clear', () => {
+    // The reference is normalizeUrl with a base, which linkParts never remembers. The base's
+    // scheme is not http(s): an absolute http(s) link ignores it, and whatever would resolve
+    // against it is not http(s), so no URL, as without a base. Links are repeated and interleaved
+    // with fillers, so answers come from memory, from a fresh parse and after the memory cleared.
+    const reference = (raw: string) => {
+      const href = normalizeUrl(raw, 'x-reference://host/dir/');
+      return href === undefined ? undefined : { href, origin: new URL(href).origin, pathname: new URL(href).pathname };
+    };
+    let filler = 0;
+    fc.assert(
+      // Each link also comes in variants that differ only at the end (a path, a query, a fragment).
+      fc.property(fc.array(fc.tuple(urlLike, fc.array(fc.constantFrom('a', '/b', '?q=1', '&r', '#f', '%41', ' '), { maxLength: 3 })), { minLength: 1, maxLength: 10 }), fc.nat({ max: 5000 }), (pairs, fillers) => {
+        const links = pairs.flatMap(([raw, tails]) => [raw, ...tails.map((_, index) => `${raw}${tails.slice(0, index + 1).join('')}`)]);
+        for (const raw of [...links, ...links]) {
+          for (let count = 0; count < fillers / links.length; count += 1) linkParts(`http://filler.example/${(filler += 1)}`);
+          const expected = reference(raw);
+          if (expected === undefined) expect(linkParts(raw)).toBeUndefined();
+          else expect(linkParts(raw)).toEqual(expected);
+          expect(normalizeUrl(raw)).toBe(expected?.href);
+        }
+      }),
+      fuzzParameters(300),
     );
   });
 
