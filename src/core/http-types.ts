@@ -69,7 +69,8 @@ export interface Transport {
   /**
    * Whether `url` may be requested at all. The engine asks before a rule's request to another
    * host, so an asset host the user did not allow is skipped and reported once, instead of
-   * failing as a probe. `send` still refuses anything out of scope.
+   * failing as a probe. `send` still refuses anything out of scope. True only for a URL that
+   * parses (the engine does not parse it again then).
    */
   isInScope?(url: string, request?: Pick<HttpRequest, 'verifyToken'>): boolean;
 }

@@ -383,21 +383,24 @@ async function runStepUnguarded(step: Step, branch: Branch, context: StepContext
     trace.push({ step: step.id, error: message, stopped: 'request could not be built' });
     return { branch: null };
   }
-  let requestOrigin: string;
-  try {
-    requestOrigin = new URL(request.url).origin;
-  } catch {
-    // A value taken from a hostile page (`<img src="http://%%%/x.png">`) is not a URL: this
-    // branch ends, recorded; the rule's other branches still run.
-    failures.push({ ruleId: rule.id, step: step.id, url: request.url, code: 'DL_INVALID_URL', message: `step ${step.id}: "${request.url}" is not a valid URL; this branch was not probed` });
-    trace.push({ step: step.id, url: request.url, stopped: 'not a valid URL' });
-    return { branch: null };
-  }
-  if (transport.isInScope && !transport.isInScope(request.url)) {
-    // Not a failed probe: the user did not allow this host, so it is not asked at all.
-    outOfScope.add(requestOrigin);
-    trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not probed: the host is out of scope (allow it with --allow-host)' });
-    return { branch: null };
+  // In scope means the transport parsed the URL: only a URL it refuses is parsed here, to say why.
+  if (transport.isInScope?.(request.url) !== true) {
+    let requestOrigin: string;
+    try {
+      requestOrigin = new URL(request.url).origin;
+    } catch {
+      // A value taken from a hostile page (`<img src="http://%%%/x.png">`) is not a URL: this
+      // branch ends, recorded; the rule's other branches still run.
+      failures.push({ ruleId: rule.id, step: step.id, url: request.url, code: 'DL_INVALID_URL', message: `step ${step.id}: "${request.url}" is not a valid URL; this branch was not probed` });
+      trace.push({ step: step.id, url: request.url, stopped: 'not a valid URL' });
+      return { branch: null };
+    }
+    if (transport.isInScope) {
+      // Not a failed probe: the user did not allow this host, so it is not asked at all.
+      outOfScope.add(requestOrigin);
+      trace.push({ step: step.id, method: request.method, url: request.url, stopped: 'not probed: the host is out of scope (allow it with --allow-host)' });
+      return { branch: null };
+    }
   }
   // Taken before the first await, so branches spend the budget in their order, every run alike.
   if (budget.left <= 0) {

@@ -88,8 +88,22 @@ function isSameSite(url: URL, host: string, scope: Scope): boolean {
 
 /** Scheme, host and explicit port: "http://h" and "http://h:80" are the same origin. */
 export function originKey(url: URL): string {
-  return `${url.protocol}//${normalizeHost(url.hostname)}:${effectivePort(url)}`;
+  // Asked four times per request (scope, identity, throttle, budget): worked out once per
+  // origin. It is a function of the URL's origin, which serialises scheme, host and port
+  // ("null" for schemes without one, which are not remembered).
+  const origin = url.origin;
+  let key = originKeys.get(origin);
+  if (key === undefined) {
+    key = `${url.protocol}//${normalizeHost(url.hostname)}:${effectivePort(url)}`;
+    if (origin !== 'null') {
+      if (originKeys.size >= 1024) originKeys.clear();
+      originKeys.set(origin, key);
+    }
+  }
+  return key;
 }
+
+const originKeys = new Map<string, string>();
 
 function effectivePort(url: URL): string {
   return url.port || defaultPorts[url.protocol] || '';
