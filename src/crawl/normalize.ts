@@ -58,9 +58,16 @@ export function linkParts(raw: string): LinkParts | undefined {
   const parts = normalizedParts(raw, undefined);
   if (raw.length <= maxRememberedLength) {
     if (rememberedParts.size >= maxRememberedParts) rememberedParts.clear();
-    rememberedParts.set(raw, parts);
+    // A copy of its own as the key: a link read from a page or a sitemap may be a slice of the
+    // whole text, which V8 keeps alive as long as the slice (the leak 9761a6a fixed).
+    rememberedParts.set(ownCopy(raw), parts);
   }
   return parts;
+}
+
+/** The same characters in a string that shares no storage with `text` (UTF-16 code units, lone surrogates included). */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 /**
