@@ -28,18 +28,29 @@ function combine(matcher: 'all' | 'any', children: MatchTrace[]): MatchTrace {
 
 /** The text a body/headers/all matcher or extractor reads. */
 export function textOf(part: 'body' | 'headers' | 'all', response: ResponseDocument): string {
+  if (part === 'body') return response.body;
   const headers = headerText(response);
-  if (part === 'headers') return headers;
-  if (part === 'all') return `${headers}${partSeparator}${response.body}`;
-  return response.body;
+  return part === 'headers' ? headers : `${headers}${partSeparator}${response.body}`;
 }
 
 const partSeparator = '\n\n';
 
+/**
+ * `name: value` lines of a response's headers, built once per response: the fingerprints ask
+ * each crawled page's headers dozens of times. (A body matcher used to build them too, for
+ * nothing: 11 of the 440 MB a 5,000-page crawl allocated.)
+ */
+const headerTexts = new WeakMap<ResponseDocument, string>();
+
 function headerText(response: ResponseDocument): string {
-  return Object.entries(response.headers)
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\n');
+  let text = headerTexts.get(response);
+  if (text === undefined) {
+    text = Object.entries(response.headers)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n');
+    headerTexts.set(response, text);
+  }
+  return text;
 }
 
 /**
