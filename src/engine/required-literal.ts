@@ -7,7 +7,8 @@
  *
  * Conservative by construction: only runs of plain characters count, never inside a class, never
  * a character a quantifier applies to. A group counts when every match must pass through it (no
- * `?`, `*` or `{0,...}` after it): `(?:src|href)=["'][^"']*\/(?:typo3temp|typo3conf)\/` requires
+ * `?`, `*` or `{0,...}` after it; a quantifier after a flag setting such as `(?i)` applies to
+ * what precedes the setting, so a pattern with one gets no literal at all): `(?:src|href)=["'][^"']*\/(?:typo3temp|typo3conf)\/` requires
  * "typo3temp" or "typo3conf". Of the sets of literals a pattern requires, the one whose shortest
  * literal is longest is kept. A pattern with top-level `|` requires one of its alternatives'
  * literals, and nothing when one alternative has none (`(?i)kontent|kentico` requires "ontent" or
@@ -35,9 +36,16 @@ export function requiredLiteral(pattern: string): RequiredLiteral | undefined {
   // \Q...\E quotes everything up to \E, parentheses and "|" included, which the group and
   // alternative scanning below does not read: such a pattern gets no literal.
   if (pattern.includes('\\Q')) return undefined;
+  // A flag setting (`(?i)`, `(?s)`, `(?-U)`) matches nothing, so a quantifier right after it
+  // applies to what came before it: `abcd(?s)?` is `abc` then an optional `d`. The scanning below
+  // looks only at the next character for a quantifier, so such a pattern gets no literal.
+  if (flagSettingThenQuantifier.test(pattern)) return undefined;
   const anyOf = alternativesLiterals(pattern, ignoreCase, 0);
   return anyOf === undefined ? undefined : { anyOf, ignoreCase };
 }
+
+/** One or more flag settings followed by a quantifier. */
+const flagSettingThenQuantifier = /(?:\(\?[A-Za-z-]*\))+[*+?{]/;
 
 /** Groups inside groups are read this deep at most; deeper ones are skipped (they give no literal). */
 const maxGroupDepth = 8;

@@ -52,6 +52,11 @@ const piece = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
         { source: '(?:a|bcd)', text: fc.oneof(spelled('a', ignoreCase), spelled('bcd', ignoreCase)) },
         { source: '(?:abc)?', text: fc.oneof(spelled('abc', ignoreCase), fc.constant('')) },
         { source: '(?:(?:abcd)*ef|ghij)', text: fc.oneof(spelled('abcdef', ignoreCase), spelled('ef', ignoreCase), spelled('ghij', ignoreCase)) },
+        // A flag setting matches nothing: a quantifier after it applies to what came before.
+        { source: '(?U)', text: fc.constant('') },
+        { source: 'abc(?U)?', text: fc.oneof(spelled('ab', ignoreCase), spelled('abc', ignoreCase)) },
+        { source: '(?:abcd)(?U)*', text: fc.oneof(fc.constant(''), spelled('abcd', ignoreCase), spelled('abcdabcd', ignoreCase)) },
+        { source: '(xyz)(?U)(?-U){0}', text: fc.constant('') },
       ),
     },
   );
@@ -59,7 +64,8 @@ const repeat = (text: fc.Arbitrary<string>, min: number, max: number): fc.Arbitr
 const quantified = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
   fc.tuple(piece(ignoreCase), fc.constantFrom('', '', '', '', '', '', '', '', '', '', '*', '+', '?', '{2}', '{1,3}', '*?', '{0,}')).map(([{ source, text }, quantifier]) => {
     // A quantifier applies to the last atom only: pieces of several characters are grouped first.
-    const atomic = source.length === 1 || /^(\\.|\[[^\]]*\]|\(.*\))$/.test(source) ? source : `(?:${source})`;
+    // A flag setting is not an atom: a quantifier after it would apply to the piece before.
+    const atomic = (source.length === 1 || /^(\\.|\[[^\]]*\]|\(.*\))$/.test(source)) && !/^\(\?[A-Za-z-]*\)$/.test(source) ? source : `(?:${source})`;
     const counts: Record<string, [number, number]> = { '': [1, 1], '*': [0, 3], '+': [1, 3], '?': [0, 1], '{2}': [2, 2], '{1,3}': [1, 3], '*?': [0, 3], '{0,}': [0, 3] };
     const [min, max] = counts[quantifier] ?? [1, 1];
     return { source: quantifier === '' ? source : `${atomic}${quantifier}`, text: repeat(text, min, max) };
@@ -125,7 +131,7 @@ describe('required literals', () => {
     expect(requiredLiteral(source)).toEqual(expected);
   });
 
-  it.each(['(\\Q)\\Eaaa|bbb)?', '\\Qa|b\\Eccc', 'draft|', 'draft|pr', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)?', '(abc)*', '(abc){0,2}', '(abc)*?x', '(?i)', 'x(?:ab|cde)', '(?:abc|)'])('%s requires nothing', (source) => {
+  it.each(['(\\Q)\\Eaaa|bbb)?', '\\Qa|b\\Eccc', 'draft|', 'draft|pr', 'a(b|c)d', '\\x41BCD', '\\Qa.b\\E', 'ab', '[abc]+', '(?:preview)?', '(abc)*', '(abc){0,2}', '(abc)*?x', '(?i)', 'x(?:ab|cde)', '(?:abc|)', 'x(abcd)(?s)?', '(?:typo3temp)(?U)*', '(abcd)(?i){0}z', 'x(?i:abcd)(?-i)?', '(?s:(abcd)(?i)?)', 'abcd(?s)?', 'abc(?i)*'])('%s requires nothing', (source) => {
     expect(requiredLiteral(source)).toBeUndefined();
   });
 
