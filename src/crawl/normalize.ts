@@ -56,7 +56,7 @@ export function linkParts(raw: string): LinkParts | undefined {
   const known = rememberedParts.get(raw);
   if (known !== undefined || rememberedParts.has(raw)) return known;
   const parts = normalizedParts(raw, undefined);
-  if (raw.length <= maxRememberedLength) {
+  if (raw.length <= maxRememberedLength && (parts === undefined || parts.href.length <= maxRememberedLength * 2)) {
     if (rememberedParts.size >= maxRememberedParts) rememberedParts.clear();
     // A copy of its own as the key: a link read from a page or a sitemap may be a slice of the
     // whole text, which V8 keeps alive as long as the slice (the leak 9761a6a fixed).
@@ -71,11 +71,13 @@ function ownCopy(text: string): string {
 }
 
 /**
- * Links remembered by linkParts: a few pages' worth of distinct links. Longer links are not
- * remembered (navigation links are short), so a page of 100,000 long links cannot make this
- * hold more than about 3 MB.
+ * Links remembered by linkParts: a few pages' worth of distinct links (a page's navigation is a
+ * few hundred). Long links are not remembered, nor links whose normalised form is long (a
+ * 256-character link of CJK text percent-encodes to over 2,000), so pages of hostile links cannot
+ * make this hold more than about 4 MB (2,048 keys of 256 UTF-16 characters, hrefs and paths of
+ * 512 characters).
  */
-const maxRememberedParts = 4096;
+const maxRememberedParts = 2048;
 const maxRememberedLength = 256;
 const rememberedParts = new Map<string, LinkParts | undefined>();
 

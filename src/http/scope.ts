@@ -89,21 +89,24 @@ function isSameSite(url: URL, host: string, scope: Scope): boolean {
 /** Scheme, host and explicit port: "http://h" and "http://h:80" are the same origin. */
 export function originKey(url: URL): string {
   // Asked four times per request (scope, identity, throttle, budget): worked out once per
-  // origin. It is a function of the URL's origin, which serialises scheme, host and port
-  // ("null" for schemes without one, which are not remembered).
+  // origin, for http(s) URLs only. Their origin serialises scheme, host and port, so the key is a
+  // function of it; other schemes' is not ("blob:https://h/x" has the origin of https://h).
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return keyOf(url);
   const origin = url.origin;
   let key = originKeys.get(origin);
   if (key === undefined) {
-    key = `${url.protocol}//${normalizeHost(url.hostname)}:${effectivePort(url)}`;
-    if (origin !== 'null') {
-      if (originKeys.size >= 1024) originKeys.clear();
-      originKeys.set(origin, key);
-    }
+    key = keyOf(url);
+    if (originKeys.size >= 1024) originKeys.clear();
+    originKeys.set(origin, key);
   }
   return key;
 }
 
 const originKeys = new Map<string, string>();
+
+function keyOf(url: URL): string {
+  return `${url.protocol}//${normalizeHost(url.hostname)}:${effectivePort(url)}`;
+}
 
 function effectivePort(url: URL): string {
   return url.port || defaultPorts[url.protocol] || '';

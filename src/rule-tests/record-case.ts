@@ -25,8 +25,9 @@ export class RecordingTransport implements Transport {
     return response;
   }
 
+  // In scope only if it parses (core/http-types: the engine does not parse an in-scope URL again).
   isInScope(url: string): boolean {
-    return this.inner.isInScope?.(url) ?? true;
+    return this.inner.isInScope ? this.inner.isInScope(url) : URL.canParse(url);
   }
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 // linkParts (src/crawl/normalize.ts) remembers links it was asked about. A link read from a
 // sitemap or a page can be a slice of the whole text, and V8 keeps the text alive as long as the
-// slice: remembered as given, 4,096 links of one 16 MB sitemap would hold all 16 MB. Measured in
+// slice: remembered as given, 2,048 links of one 16 MB sitemap would hold all 16 MB. Measured in
 // a process of its own with --expose-gc, next to a control that keeps the slices themselves (so
 // the measurement can see a retained text).
 const run = promisify(execFile);
