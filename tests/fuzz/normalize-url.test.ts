@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { idsFromUrl, PublishedInventory, slugOf } from '../../src/crawl/inventory.js';
 import { linkParts, normalizeUrl, pathPattern, UrlAdmission } from '../../src/crawl/normalize.js';
+import { isPreviewUrl } from '../../src/crawl/preview-links.js';
 import { fuzzParameters, textFrom } from './fuzz-settings.js';
 
 /** The URL normaliser decides what the crawl de-duplicates and requests; it sees every link of every page. */
@@ -62,6 +64,27 @@ describe('normalizeUrl under generated input', () => {
         }
       }),
       fuzzParameters(300),
+    );
+  });
+
+  it('the inventory derives from one parse the slug and ids that parsing the normalised URL again gives', () => {
+    const idLike = fc.constantFrom('?p=12', '?page_id=7&x=1', '/node/42', '/?p=3#x', '?P=5', '/post.html', '/a%20b/', '/?id=9&p=10', '/x?', '?', '/%E2%82%AC.php');
+    fc.assert(
+      fc.property(fc.oneof(urlLike, fc.tuple(urlLike, idLike).map(([raw, tail]) => `${raw}${tail}`)), (raw) => {
+        const inventory = new PublishedInventory();
+        inventory.add({ url: raw, source: 'link' });
+        const url = normalizeUrl(raw);
+        const { slugs, ids } = inventory.toJSON();
+        if (url === undefined || isPreviewUrl(url)) {
+          expect([slugs, ids]).toEqual([[], []]);
+          return;
+        }
+        const slug = slugOf(url);
+        const variants = slug === undefined ? [] : [...new Set([slug, slug.replace(/\.(html?|php|aspx?)$/, '')])];
+        expect(slugs).toEqual(variants.sort());
+        expect(ids).toEqual([...new Set(idsFromUrl(url))].sort());
+      }),
+      fuzzParameters(2000),
     );
   });
 
