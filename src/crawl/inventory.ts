@@ -136,8 +136,7 @@ export class PublishedInventory {
     // From the parse linkParts made: a sitemap of 50,000 entries was three URL parses each.
     const slug = slugOfPath(parts.pathname);
     if (slug) for (const variant of slugVariants(slug)) this.slugSet.add(variant);
-    const query = url.indexOf('?');
-    for (const id of idsOf(parts.pathname, query < 0 ? '' : url.slice(query))) this.addKnownId(id);
+    for (const id of idsOf(parts.pathname, parts.search)) this.addKnownId(id);
   }
 
   /** Adds an id seen elsewhere: a feed guid (and the numeric id inside it), a body class, a JSON Feed id. */

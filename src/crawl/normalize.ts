@@ -43,6 +43,8 @@ export interface LinkParts {
   readonly href: string;
   readonly origin: string;
   readonly pathname: string;
+  /** `?` and the query, or '' for none. */
+  readonly search: string;
 }
 
 /**
@@ -74,8 +76,8 @@ function ownCopy(text: string): string {
  * Links remembered by linkParts: a few pages' worth of distinct links (a page's navigation is a
  * few hundred). Long links are not remembered, nor links whose normalised form is long (a
  * 256-character link of CJK text percent-encodes to over 2,000), so pages of hostile links cannot
- * make this hold more than about 4 MB (2,048 keys of 256 UTF-16 characters, hrefs and paths of
- * 512 characters).
+ * make this hold more than about 4 MB (2,048 keys of 256 UTF-16 characters, hrefs, paths and
+ * queries of 512 characters).
  */
 const maxRememberedParts = 2048;
 const maxRememberedLength = 256;
@@ -113,7 +115,7 @@ function normalizedParts(raw: string, base: string | URL | undefined): LinkParts
   // URL keeps a bare "?" when the query is empty ("/page?"); a "?" inside the query ("?a?") is
   // part of it and stays.
   const href = url.search === '' && text.endsWith('?') ? text.slice(0, -1) : text;
-  return { href, origin: url.origin, pathname: url.pathname };
+  return { href, origin: url.origin, pathname: url.pathname, search: url.search };
 }
 
 /** "http://h:8080" style origin of an http(s) URL, or undefined. */

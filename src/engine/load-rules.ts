@@ -30,7 +30,7 @@ export function folderCmsOf(file: string, target: string, fileCount: number): st
   return path.resolve(path.dirname(file)) === path.resolve(target) || (fileCount === 1 && file === target) ? undefined : path.basename(path.dirname(file));
 }
 
-export async function listRuleFiles(target: string): Promise<string[]> {
+export function listRuleFiles(target: string): string[] {
   const info = statSync(target, { throwIfNoEntry: false });
   if (!info) throw new RuleError(target, 'no such file or directory');
   if (info.isFile()) return [target];
@@ -135,7 +135,7 @@ export async function loadRules(
   for (const target of targets) {
     let files: string[];
     try {
-      files = await listRuleFiles(target);
+      files = listRuleFiles(target);
     } catch (error) {
       errors.push(error instanceof RuleError ? error : new RuleError(target, String(error)));
       continue;

@@ -36,21 +36,27 @@ export function textOf(part: 'body' | 'headers' | 'all', response: ResponseDocum
 const partSeparator = '\n\n';
 
 /**
- * `name: value` lines of a response's headers, built once per response: the fingerprints ask
- * each crawled page's headers dozens of times. (A body matcher used to build them too, for
- * nothing: 11 of the 440 MB a 5,000-page crawl allocated.)
+ * Texts derived from a response, kept per response document so that its matchers share them:
+ * the `name: value` lines of its headers (the fingerprints ask each crawled page's headers dozens
+ * of times), and lower-cased copies for case-insensitive word matchers (one copy of a megabyte
+ * body, not one per matcher). Keyed by the document, so they live only as long as it does.
  */
-const headerTexts = new WeakMap<ResponseDocument, string>();
+const derivedTexts = new WeakMap<ResponseDocument, { headers?: string; loweredBody?: string; loweredHeaders?: string }>();
+
+function derivedOf(response: ResponseDocument): { headers?: string; loweredBody?: string; loweredHeaders?: string } {
+  let texts = derivedTexts.get(response);
+  if (texts === undefined) {
+    texts = {};
+    derivedTexts.set(response, texts);
+  }
+  return texts;
+}
 
 function headerText(response: ResponseDocument): string {
-  let text = headerTexts.get(response);
-  if (text === undefined) {
-    text = Object.entries(response.headers)
-      .map(([name, value]) => `${name}: ${value}`)
-      .join('\n');
-    headerTexts.set(response, text);
-  }
-  return text;
+  const texts = derivedOf(response);
+  return (texts.headers ??= Object.entries(response.headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n'));
 }
 
 /**
@@ -65,20 +71,9 @@ export function regexTextOf(part: 'body' | 'headers' | 'all', response: Response
   return `${head}${response.body.length > room ? response.body.slice(0, room) : response.body}`;
 }
 
-/**
- * Lower-cased texts per response, for case-insensitive word matchers: several matchers on one
- * response share one copy instead of lower-casing a megabyte body each. Keyed by the document,
- * so a copy lives only as long as its response does.
- */
-const loweredTexts = new WeakMap<ResponseDocument, { body?: string; headers?: string }>();
-
 function lowered(part: 'body' | 'headers', response: ResponseDocument): string {
-  let texts = loweredTexts.get(response);
-  if (!texts) {
-    texts = {};
-    loweredTexts.set(response, texts);
-  }
-  return (texts[part] ??= textOf(part, response).toLowerCase());
+  const texts = derivedOf(response);
+  return part === 'body' ? (texts.loweredBody ??= response.body.toLowerCase()) : (texts.loweredHeaders ??= headerText(response).toLowerCase());
 }
 
 /**

@@ -7,9 +7,9 @@
  *
  * Conservative by construction: only runs of plain characters count, never inside a class, never
  * a character a quantifier applies to. A group counts when every match must pass through it (no
- * `?`, `*` or `{0,...}` after it; a quantifier after a flag setting such as `(?i)` applies to
- * what precedes the setting, so a pattern with one gets no literal at all): `(?:src|href)=["'][^"']*\/(?:typo3temp|typo3conf)\/` requires
- * "typo3temp" or "typo3conf". Of the sets of literals a pattern requires, the one whose shortest
+ * `?`, `*` or `{0,...}` after it): `(?:src|href)=["'][^"']*\/(?:typo3temp|typo3conf)\/` requires
+ * "typo3temp" or "typo3conf". A quantifier after a flag setting such as `(?i)` applies to what
+ * precedes the setting, so a pattern with one gets no literal at all. Of the sets of literals a pattern requires, the one whose shortest
  * literal is longest is kept. A pattern with top-level `|` requires one of its alternatives'
  * literals, and nothing when one alternative has none (`(?i)kontent|kentico` requires "ontent" or
  * "entico"). Case-insensitive patterns give ASCII literals compared without case, leaving out k

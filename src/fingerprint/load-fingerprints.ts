@@ -18,7 +18,7 @@ export const fingerprintsDir = fileURLToPath(new URL('../../rules/', import.meta
 
 export const fingerprintFileName = 'fingerprint.yaml';
 
-export async function listFingerprintFiles(target: string): Promise<string[]> {
+export function listFingerprintFiles(target: string): string[] {
   const info = statSync(target, { throwIfNoEntry: false });
   if (!info) throw new RuleError(target, 'no such file or directory');
   if (info.isFile()) return [target];
@@ -73,7 +73,7 @@ export async function loadFingerprints(
   for (const target of targets) {
     let files: string[];
     try {
-      files = await listFingerprintFiles(target);
+      files = listFingerprintFiles(target);
     } catch (error) {
       errors.push(error instanceof RuleError ? error : new RuleError(target, String(error)));
       continue;

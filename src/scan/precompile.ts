@@ -11,7 +11,7 @@ import { builtinLinkPolicyFile, parseLinkPolicyData } from '../crawl/link-policy
  */
 export async function precompileBuiltin(root: string = precompiledRoot): Promise<PrecompiledTable> {
   const entries: PrecompiledTable['entries'] = {};
-  const ruleFiles = await listRuleFiles(root);
+  const ruleFiles = listRuleFiles(root);
   for (const file of ruleFiles) {
     const text = await readFile(file, 'utf8');
     const folderCms = folderCmsOf(file, root, ruleFiles.length);
@@ -19,7 +19,7 @@ export async function precompileBuiltin(root: string = precompiledRoot): Promise
     const key = precompiledKey('rule', file, folderCms ?? '');
     if (rule !== undefined && errors.length === 0 && warnings.length === 0 && key !== undefined) entries[key] = { sha256: sha256(text), value: rule };
   }
-  for (const file of await listFingerprintFiles(root)) {
+  for (const file of listFingerprintFiles(root)) {
     const text = await readFile(file, 'utf8');
     const { fingerprint, errors } = parseFingerprintText(file, text);
     const key = precompiledKey('fingerprint', file);

@@ -41,14 +41,14 @@ describe('normalizeUrl under generated input', () => {
     );
   });
 
-  it('linkParts remembers exactly what a fresh parse gives: the normalised URL, its origin and path, past a clear', () => {
+  it('linkParts remembers exactly what a fresh parse gives: the normalised URL, its origin, path and query, past a clear', () => {
     // The reference is normalizeUrl with a base, which linkParts never remembers. The base's
     // scheme is not http(s): an absolute http(s) link ignores it, and whatever would resolve
     // against it is not http(s), so no URL, as without a base. Links are repeated and interleaved
     // with fillers, so answers come from memory, from a fresh parse and after the memory cleared.
     const reference = (raw: string) => {
       const href = normalizeUrl(raw, 'x-reference://host/dir/');
-      return href === undefined ? undefined : { href, origin: new URL(href).origin, pathname: new URL(href).pathname };
+      return href === undefined ? undefined : { href, origin: new URL(href).origin, pathname: new URL(href).pathname, search: new URL(href).search };
     };
     let filler = 0;
     fc.assert(
