@@ -60,9 +60,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     logger,
   );
   const admission = new UrlAdmission({ maxQueryVariants: settings.maxQueryVariants, maxPerPattern: settings.maxPerPattern });
-  const frontier = new Frontier(origin, admission, settings.maxDepth);
-  fetcher.usePolicy((url) => frontier.allows(url));
   const inventory = new PublishedInventory();
+  const frontier = new Frontier(origin, admission, settings.maxDepth, undefined, (url) => inventory.sharedUrl(url));
+  fetcher.usePolicy((url) => frontier.allows(url));
   const discoveries = new Discoveries(
     new FetchQueue(settings.maxFeeds),
     new FetchQueue(settings.maxScripts),
@@ -97,7 +97,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   let meta: Record<string, string> = {};
 
   while (!fetcher.exhausted) {
-    const wave = frontier.takeWave();
+    const { depth, urls: wave } = frontier.takeWave();
     if (wave.length === 0) break;
     // Pages are read in wave order, each as soon as it and those before it have come, while
     // the next ones (up to pagesAhead) are fetched: the order is the same on every run, at
@@ -108,15 +108,15 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     let launched = 0;
     for (let index = 0; ; index += 1) {
       for (; launched < wave.length && launched < index + pagesAhead && !fetcher.exhausted; launched += 1) {
-        const item = wave[launched] as (typeof wave)[number];
-        answers[launched] = limit(() => fetcher.get(item.url, 'page', item.depth, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }));
+        const url = wave[launched] as string;
+        answers[launched] = limit(() => fetcher.get(url, 'page', depth, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }));
       }
       if (index >= launched) break;
       const response = await answers[index];
       answers[index] = undefined;
-      readPage(wave[index] as (typeof wave)[number], response);
+      readPage({ url: wave[index] as string, depth }, response);
     }
-    function readPage(item: (typeof wave)[number], response: Awaited<ReturnType<typeof fetcher.get>>): void {
+    function readPage(item: { url: string; depth: number }, response: Awaited<ReturnType<typeof fetcher.get>>): void {
       if (!response) return;
       // A link the site refuses to visitors is not published, whoever links it.
       if (refusedToVisitors.has(response.status)) {

@@ -54,14 +54,22 @@ const keptCharsBudget = 24 * 1024 * 1024;
  */
 export const fingerprintedPages = 200;
 
-interface Slot {
+/**
+ * A request whose responses are kept (every kind but pages past `fingerprintedPages`). The
+ * other requests' places in `slots` hold their page record itself, or nothing until it comes:
+ * a wrapper object each was 2.8 MB at 50,000 pages.
+ */
+interface KeptSlot {
   page?: CrawledPage;
-  /** Absent for pages past `fingerprintedPages`: their responses are not kept. */
-  responses?: HttpResponse[];
+  responses: HttpResponse[];
 }
 
 /** Distinct Content-Type values shared between page records; past this many, not shared. */
 const maxSharedContentTypes = 256;
+
+function isKept(slot: KeptSlot | CrawledPage | undefined): slot is KeptSlot {
+  return slot !== undefined && 'responses' in slot;
+}
 
 export class CrawlFetcher {
   readonly failures: ProbeFailure[] = [];
@@ -69,9 +77,9 @@ export class CrawlFetcher {
    * One slot per request, in the order requests were reserved (not the order answers arrived),
    * so that pages and responses come out in the same order on every run.
    */
-  private readonly slots: Slot[] = [];
+  private readonly slots: Array<KeptSlot | CrawledPage | undefined> = [];
   /** The slots whose responses are kept, by URL, for replaceBody and recordRaw. */
-  private readonly slotByUrl = new Map<string, Slot>();
+  private readonly slotByUrl = new Map<string, KeptSlot>();
   /**
    * Each page record would otherwise hold its own copy of "text/html; charset=utf-8": 50,000
    * of them at 50,000 pages.
@@ -101,11 +109,11 @@ export class CrawlFetcher {
   }
 
   get pages(): CrawledPage[] {
-    return this.slots.flatMap((slot) => (slot.page ? [slot.page] : []));
+    return this.slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page] : []) : [slot]));
   }
 
   get responses(): HttpResponse[] {
-    return this.slots.flatMap((slot) => slot.responses ?? []);
+    return this.slots.flatMap((slot) => (isKept(slot) ? slot.responses : []));
   }
 
   /** Requests of every kind sent so far. */
@@ -144,9 +152,10 @@ export class CrawlFetcher {
     options: { binary?: boolean } = {},
   ): Promise<HttpResponse | undefined> {
     if (!this.allows(url)) return undefined;
-    const slot = this.reserve(url, kind);
-    if (!slot) return undefined;
-    if (slot.responses) this.slotByUrl.set(url, slot);
+    const index = this.reserve(url, kind);
+    if (index < 0) return undefined;
+    const kept = this.keptAt(index);
+    if (kept) this.slotByUrl.set(url, kept);
     try {
       const response = await this.transport.send({
         method: 'GET',
@@ -158,12 +167,12 @@ export class CrawlFetcher {
         ...(bodyCapByKind[kind] === undefined ? {} : { maxBodyBytes: bodyCapByKind[kind] }),
       });
       this.bytes += response.bytes;
-      slot.responses?.push(this.keep(response));
+      kept?.responses.push(this.keep(response));
       // Sitemaps say so themselves (they are not read at all when cut); anything else was read in part.
       if (response.truncated && kind !== 'sitemap') {
         this.recordFailure({ url, code: 'DL_BODY_TRUNCATED', message: `the ${kind} body was cut at ${response.bytes} bytes; only that much was read for discovery` });
       }
-      slot.page = this.pageRecord(url, response.url, kind, response.status, response.headers['content-type'], depth, response.bytes);
+      this.recordPage(index, this.pageRecord(url, response.url, kind, response.status, response.headers['content-type'], depth, response.bytes));
       this.logger?.debug({ url, kind, status: response.status, bytes: response.bytes }, 'crawl fetch');
       return response;
     } catch (error) {
@@ -177,13 +186,14 @@ export class CrawlFetcher {
     const sendRaw = this.transport.sendRaw;
     if (!sendRaw) return undefined;
     if (!this.allows(url)) return undefined;
-    const slot = this.reserve(url, kind);
-    if (!slot) return undefined;
-    if (slot.responses) this.slotByUrl.set(url, slot);
+    const index = this.reserve(url, kind);
+    if (index < 0) return undefined;
+    const kept = this.keptAt(index);
+    if (kept) this.slotByUrl.set(url, kept);
     try {
       const response = await sendRaw.call(this.transport, { method: 'GET', url, purpose: 'crawl', allowRedirect: this.allows, ...(headers ? { headers } : {}) });
       this.bytes += response.body.length;
-      slot.page = this.pageRecord(url, response.url ?? url, kind, response.status, response.headers['content-type'], 0, response.body.length);
+      this.recordPage(index, this.pageRecord(url, response.url ?? url, kind, response.status, response.headers['content-type'], 0, response.body.length));
       this.logger?.debug({ url, kind, status: response.status, bytes: response.body.length }, 'crawl fetch (raw)');
       return response;
     } catch (error) {
@@ -198,8 +208,8 @@ export class CrawlFetcher {
    */
   replaceBody(url: string, text: string): void {
     const slot = this.slotByUrl.get(url);
-    const last = slot?.responses?.at(-1);
-    if (!slot?.responses || !last) return;
+    const last = slot?.responses.at(-1);
+    if (!slot || !last) return;
     const truncated = text.length > syntheticBodyCapChars;
     const { rawBody: _bytes, ...rest } = last;
     slot.responses[slot.responses.length - 1] = this.keep({
@@ -213,12 +223,12 @@ export class CrawlFetcher {
   recordRaw(url: string, raw: RawHttpResponse, text: string): void {
     const truncated = text.length > syntheticBodyCapChars;
     let slot = this.slotByUrl.get(url);
-    if (slot?.responses === undefined) {
+    if (slot === undefined) {
       slot = { responses: [] };
       this.slotByUrl.set(url, slot);
       this.slots.push(slot);
     }
-    slot.responses?.push(this.keep({
+    slot.responses.push(this.keep({
       requestedUrl: url,
       url: raw.url ?? url,
       status: raw.status,
@@ -262,29 +272,41 @@ export class CrawlFetcher {
     this.logger?.debug(failure, 'crawl failure');
   }
 
-  private reserve(url: string, kind: FetchKind): Slot | undefined {
+  /** The slot of the request at `index` when its responses are kept. */
+  private keptAt(index: number): KeptSlot | undefined {
+    const slot = this.slots[index];
+    return isKept(slot) ? slot : undefined;
+  }
+
+  private recordPage(index: number, page: CrawledPage): void {
+    const kept = this.keptAt(index);
+    if (kept) kept.page = page;
+    else this.slots[index] = page;
+  }
+
+  /** The request's place in `slots`, or -1 when it may not be sent (origin, budgets). */
+  private reserve(url: string, kind: FetchKind): number {
     if (!this.isSameOrigin(url)) {
       // Callers filter first; this is the guarantee, not the filter.
       this.logger?.warn({ url }, 'crawl refused a request to another origin');
-      return undefined;
+      return -1;
     }
     const isPage = kind === 'page';
     if (isPage ? this.pagesFetched >= this.limits.maxPages : this.files >= this.limits.maxFiles) {
       this.spent.add(isPage ? 'pages' : 'files');
-      return undefined;
+      return -1;
     }
     // The target's own page is always read: robots and sitemaps that ate the byte budget must
     // not leave the scan without the one page every fingerprint looks at.
     const firstPage = isPage && this.pagesFetched === 0;
     if (this.bytes >= this.limits.maxBytes && !firstPage) {
       this.spent.add('bytes');
-      return undefined;
+      return -1;
     }
     if (isPage) this.pagesFetched += 1;
     else this.files += 1;
-    const slot: Slot = !isPage || this.pagesFetched <= fingerprintedPages ? { responses: [] } : {};
-    this.slots.push(slot);
-    return slot;
+    this.slots.push(!isPage || this.pagesFetched <= fingerprintedPages ? { responses: [] } : undefined);
+    return this.slots.length - 1;
   }
 
   private fail(url: string, error: unknown): void {

@@ -9,9 +9,10 @@ import { linkParts, normalizeUrl, type UrlAdmission } from './normalize.js';
  * offer(), so the policy applies to all of them, on the normalised URL.
  */
 
-export interface FrontierItem {
-  url: string;
+/** The pages of one depth, in the order they were offered. */
+export interface FrontierWave {
   depth: number;
+  urls: string[];
 }
 
 export type OfferOutcome = 'queued' | 'not-a-page' | 'other-origin' | 'refused-by-policy' | 'too-deep' | 'seen' | 'query-variant-cap' | 'pattern-cap';
@@ -21,7 +22,10 @@ const fileExtension =
   /\.(?:jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|heic|pdf|zip|gz|tgz|bz2|xz|rar|7z|tar|mp[34]|m4[av]|mov|avi|mkv|webm|ogg|oga|wav|flac|woff2?|ttf|otf|eot|css|js|mjs|map|json|xml|rss|atom|txt|csv|docx?|xlsx?|pptx?|odt|ods|exe|dmg|msi|apk|iso|bin)$/i;
 
 export class Frontier {
-  private queue: FrontierItem[] = [];
+  // Two columns, not an object per page: a site of 50,000 pages queues most of them in one wave,
+  // and a { url, depth } each was 2 MB held through it.
+  private queuedUrls: string[] = [];
+  private queuedDepths: number[] = [];
   private readonly tooDeep = new Set<string>();
   private readonly refused = new Set<string>();
   /** Normalized URLs the link policy allowed (the policy is a pure function of the URL). */
@@ -32,6 +36,8 @@ export class Frontier {
     private readonly admission: UrlAdmission,
     readonly maxDepth: number,
     private readonly policy: LinkPolicy = builtinLinkPolicy(),
+    /** The one copy of a normalised URL that others already hold (the inventory's), to queue and remember instead of another. */
+    private readonly sharedUrl: (normalized: string) => string = (normalized) => normalized,
   ) {}
 
   /** Distinct same-origin URLs the link policy refused (pages, and the feeds and scripts checked with allows()). */
@@ -45,7 +51,7 @@ export class Frontier {
   }
 
   get size(): number {
-    return this.queue.length;
+    return this.queuedUrls.length;
   }
 
   /** Marks a URL as visited without queueing it (the target's final URL after a redirect). */
@@ -67,9 +73,11 @@ export class Frontier {
       if (this.tooDeep.size < 100_000) this.tooDeep.add(url);
       return 'too-deep';
     }
-    const admission = this.admission.admit(url);
+    const shared = this.sharedUrl(url);
+    const admission = this.admission.admit(shared);
     if (admission !== 'new') return admission;
-    this.queue.push({ url, depth });
+    this.queuedUrls.push(shared);
+    this.queuedDepths.push(depth);
     return 'queued';
   }
 
@@ -95,12 +103,25 @@ export class Frontier {
     return false;
   }
 
-  /** Removes and returns every queued item of the lowest depth, in the order they were offered. */
-  takeWave(): FrontierItem[] {
-    if (this.queue.length === 0) return [];
-    const depth = this.queue.reduce((lowest, item) => Math.min(lowest, item.depth), Number.POSITIVE_INFINITY);
-    const wave = this.queue.filter((item) => item.depth === depth);
-    this.queue = this.queue.filter((item) => item.depth !== depth);
-    return wave;
+  /** Removes and returns every queued URL of the lowest depth, in the order they were offered. */
+  takeWave(): FrontierWave {
+    const depths = this.queuedDepths;
+    if (depths.length === 0) return { depth: 0, urls: [] };
+    let depth = Number.POSITIVE_INFINITY;
+    for (const queued of depths) if (queued < depth) depth = queued;
+    const urls: string[] = [];
+    const laterUrls: string[] = [];
+    const laterDepths: number[] = [];
+    for (const [index, url] of this.queuedUrls.entries()) {
+      const queued = depths[index] as number;
+      if (queued === depth) urls.push(url);
+      else {
+        laterUrls.push(url);
+        laterDepths.push(queued);
+      }
+    }
+    this.queuedUrls = laterUrls;
+    this.queuedDepths = laterDepths;
+    return { depth, urls };
   }
 }

@@ -58,7 +58,7 @@ describe('the shipped link policy', () => {
         const queue = frontier();
         expect(queue.offer(`${origin}${url.startsWith('/') ? '' : '/'}${url}`, 1)).toBe('refused-by-policy');
         expect(queue.skippedByPolicy).toBe(1);
-        expect(queue.takeWave()).toEqual([]);
+        expect(queue.takeWave().urls).toEqual([]);
       });
     }
   });
