@@ -1,15 +1,81 @@
-// V8's default heap policy lets garbage grow far past what is live before a major GC: a scan
-// of a hostile site (5 MiB answers everywhere, bombs, floods) holds about 70 MiB live but reached
-// a peak RSS of 360-390 MiB, most of it dead 5 MiB strings in large-object space waiting for the
-// next collection. --optimize-for-size makes V8 collect sooner (smaller growing factor and young
-// generation): peak RSS 175-192 MiB on the same benchmark, for ~10% more CPU on that CPU-bound
-// trap site (a scan of a real site waits on the network). The flag is read when the heap decides
-// to grow, so setting it first thing at start-up takes effect. DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps
-// V8's defaults (for comparing, or where memory is plentiful).
-import { setFlagsFromString } from 'node:v8';
+// How V8 may use memory while draftleak runs, chosen for a scanner: many small answers in flight
+// (probes, crawled pages), now and then a huge one (a 6 MiB trap answer, a file listing).
+//
+// V8's defaults let the young generation grow to 32 MiB and old garbage pile up to several
+// times what is live: a 50,000-page crawl peaked at 306 MiB of RSS, a hostile site (5 MiB answers
+// everywhere) at 360-390 MiB. --optimize-for-size, the policy of the sessions before, keeps both
+// small, but its young generation of 1-8 MiB is shorter-lived than a request: every request in
+// flight was copied by the scavenger and promoted, and garbage collection was a quarter of a
+// crawl's CPU. Measured against it (BENCHMARKS.md, alternating runs of the same tree): a
+// 5,000-page crawl 13-14% less wall and CPU time, 20,000 probes 15-16%, for 3-5 MiB more peak
+// RSS (at 50,000 pages, 130-140 MiB either way).
+//
+// So: old generations grow 10% past what a mark-compact found live (instead of V8's factor of
+// up to 4), and the young generation may grow to 8 MiB, no further. V8 has no run-time setting
+// for the young generation's maximum (only the start-up flag --max-semi-space-size), so its
+// growth factor is set to 1 once it reached 8 MiB; V8 reads both flags each time it sizes its
+// heap. And once the heap holds 16 MiB of large objects (answers of megabytes, each a large
+// string), --optimize-for-size takes over for the rest of the run, as before: dead 5 MiB strings
+// must not wait for a lazy mark-compact (the hostile-site benchmark peaked at 254-259 MiB without
+// this, 220-239 with it, as with --optimize-for-size throughout). Not 8 MiB: the 50,000-entry
+// sitemap of the scaling benchmark holds 10.7 MiB of large strings while it is read, and a crawl
+// of 20 KB pages is what the lighter policy is for.
+//
+// DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps V8's defaults (for comparing, or where memory is plentiful).
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
-export function applyScannerHeapPolicy(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.DRAFTLEAK_V8_DEFAULT_HEAP === '1') return false;
-  setFlagsFromString('--optimize-for-size');
-  return true;
+/** The old generation's growth past live memory at each mark-compact, in percent. */
+export const oldGenerationGrowthPercent = 10;
+/** The young generation's largest size (V8's new_space capacity). */
+export const youngGenerationCapBytes = 8 * 1024 * 1024;
+/** Large-object space past which --optimize-for-size takes over. */
+export const largeObjectSwitchBytes = 16 * 1024 * 1024;
+/** How often the heap's spaces are looked at until the policy is final (one call costs microseconds). */
+export const heapWatchIntervalMs = 50;
+
+export interface HeapSpace {
+  space_name: string;
+  space_size: number;
+}
+
+/** What the policy needs of V8 and the clock; tests give their own. */
+export interface HeapPolicyHost {
+  setFlags(flag: string): void;
+  spaces(): HeapSpace[];
+  /** Calls `tick` every `ms` until the returned function is called; must not keep the process alive. */
+  every(ms: number, tick: () => void): () => void;
+}
+
+const nodeHost: HeapPolicyHost = {
+  setFlags: setFlagsFromString,
+  spaces: getHeapSpaceStatistics,
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
+export type HeapPolicy = 'v8-default' | 'scanner';
+
+export function applyScannerHeapPolicy(env: NodeJS.ProcessEnv = process.env, host: HeapPolicyHost = nodeHost): HeapPolicy {
+  if (env.DRAFTLEAK_V8_DEFAULT_HEAP === '1') return 'v8-default';
+  host.setFlags(`--heap-growing-percent=${oldGenerationGrowthPercent}`);
+  let youngCapped = false;
+  const stop = host.every(heapWatchIntervalMs, () => {
+    const spaces = host.spaces();
+    const large = spaces.filter((space) => space.space_name.endsWith('large_object_space')).reduce((sum, space) => sum + space.space_size, 0);
+    if (large >= largeObjectSwitchBytes) {
+      // Final: --optimize-for-size sizes the young generation itself.
+      host.setFlags('--optimize-for-size');
+      stop();
+      return;
+    }
+    const young = spaces.find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+    if (!youngCapped && young >= youngGenerationCapBytes) {
+      host.setFlags('--semi-space-growth-factor=1');
+      youngCapped = true;
+    }
+  });
+  return 'scanner';
 }

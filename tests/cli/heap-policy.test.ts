@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { applyScannerHeapPolicy, heapWatchIntervalMs, largeObjectSwitchBytes, youngGenerationCapBytes, type HeapPolicyHost, type HeapSpace } from '../../src/cli/heap-policy.js';
+
+const MiB = 1024 * 1024;
+
+/** A V8 whose heap spaces the test sets, ticked by hand. */
+function fakeV8() {
+  const flags: string[] = [];
+  let spaces: HeapSpace[] = [];
+  let tick: (() => void) | undefined;
+  let stopped = false;
+  const host: HeapPolicyHost = {
+    setFlags: (flag) => {
+      flags.push(flag);
+    },
+    spaces: () => spaces,
+    every: (ms, run) => {
+      expect(ms).toBe(heapWatchIntervalMs);
+      tick = run;
+      return () => {
+        stopped = true;
+      };
+    },
+  };
+  return {
+    host,
+    flags,
+    get stopped() {
+      return stopped;
+    },
+    heap(young: number, large: number, newLarge = 0): void {
+      spaces = [
+        { space_name: 'new_space', space_size: young },
+        { space_name: 'old_space', space_size: 40 * MiB },
+        { space_name: 'large_object_space', space_size: large },
+        { space_name: 'new_large_object_space', space_size: newLarge },
+      ];
+      tick?.();
+    },
+  };
+}
+
+describe('the scanner heap policy', () => {
+  it('lets old generations grow 10% past live memory, and stops the young one growing at 8 MiB', () => {
+    const v8 = fakeV8();
+    expect(applyScannerHeapPolicy({}, v8.host)).toBe('scanner');
+    expect(v8.flags).toEqual(['--heap-growing-percent=10']);
+    v8.heap(2 * MiB, 0);
+    v8.heap(4 * MiB, 0);
+    expect(v8.flags).toHaveLength(1);
+    v8.heap(youngGenerationCapBytes, 0);
+    v8.heap(youngGenerationCapBytes, 0);
+    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--semi-space-growth-factor=1']);
+    expect(v8.stopped).toBe(false);
+  });
+
+  it('hands over to --optimize-for-size for good once answers of megabytes fill the large-object spaces', () => {
+    const v8 = fakeV8();
+    applyScannerHeapPolicy({}, v8.host);
+    v8.heap(2 * MiB, largeObjectSwitchBytes - 2 * MiB, MiB);
+    expect(v8.flags).not.toContain('--optimize-for-size');
+    // Old and new large-object spaces count together.
+    v8.heap(2 * MiB, largeObjectSwitchBytes - MiB, MiB);
+    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--optimize-for-size']);
+    expect(v8.stopped).toBe(true);
+  });
+
+  it('DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps V8 as it is and watches nothing', () => {
+    const v8 = fakeV8();
+    expect(applyScannerHeapPolicy({ DRAFTLEAK_V8_DEFAULT_HEAP: '1' }, v8.host)).toBe('v8-default');
+    v8.heap(64 * MiB, 64 * MiB);
+    expect(v8.flags).toEqual([]);
+  });
+
+  it('sets only flags this Node version has (V8 ignores an unknown one without a word)', () => {
+    const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 16 * MiB });
+    for (const flag of ['--heap-growing-percent', '--semi-space-growth-factor', '--optimize-for-size']) expect(options).toContain(`  ${flag} `);
+  });
+});
