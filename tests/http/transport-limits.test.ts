@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeError } from '../../src/core/errors.js';
 import { createUndiciTransport, type TransportOptions, type UndiciTransport } from '../../src/http/index.js';
+import { probationEntries } from '../../src/http/cache.js';
 import { Cleanup, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -134,6 +135,24 @@ describe('bounded memory', () => {
     await transport.send({ method: 'GET', url: `${site.origin}/3` }); // kept
     await transport.send({ method: 'GET', url: `${site.origin}/2` }); // dropped: sent again
     expect(site.requests.map((request) => request.url)).toEqual(['/1', '/2', '/3', '/4', '/2']);
+    expect(transport.stats().cacheHits).toBe(3);
+  });
+});
+
+describe('answers asked once are kept briefly, answers asked again for long', () => {
+  it(`keeps the last ${probationEntries} answers asked once, and one asked twice past them`, async () => {
+    const site = await server((_req, res) => res.end('small'));
+    const transport = transportFor(site.origin);
+    const get = (path: string) => transport.send({ method: 'GET', url: `${site.origin}${path}` });
+    await get('/once');
+    await get('/twice');
+    await get('/twice'); // asked again while kept: protected
+    for (let n = 0; n < probationEntries; n += 1) await get(`/filler-${n}`);
+    await get('/twice'); // still kept, past the answers asked once
+    await get('/once'); // dropped with them: sent again
+    await get(`/filler-${probationEntries - 1}`); // among the last ones: kept
+    expect(site.requests.map((request) => request.url).filter((url) => !url?.startsWith('/filler'))).toEqual(['/once', '/twice', '/once']);
+    expect(site.requests).toHaveLength(probationEntries + 3);
     expect(transport.stats().cacheHits).toBe(3);
   });
 });
