@@ -126,29 +126,53 @@ function place(slot: Slot, value: JSONValue, raw: boolean): string {
  * what it gave, so the failure can be reported against the rule's step.
  */
 export function renderTemplate(template: string, document: JSONValue, kind: TemplateKind = 'text'): string {
-  let produced = '';
-  let last = 0;
-  for (const match of template.matchAll(placeholder)) {
-    produced += template.slice(last, match.index);
-    last = match.index + match[0].length;
-    const inner = match[1] ?? '';
-    const raw = rawPrefix.test(inner);
-    const expression = inner.replace(rawPrefix, '');
+  const { literals, placeholders } = templateParts(template);
+  let produced = literals[0] ?? '';
+  for (const [index, { text, expression, raw }] of placeholders.entries()) {
     try {
       produced += place(slotAfter(kind, produced), evaluate(expression, document), raw);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      const where = template.trim() === match[0] ? '' : `: ${match[0]}`;
+      const where = template.trim() === text ? '' : `: ${text}`;
       throw new TemplateError(`template ${quote(template)}${where} ${error.message}`);
     }
+    produced += literals[index + 1] ?? '';
   }
-  produced += template.slice(last);
   if (kind === 'url' && !isHttpUrl(produced)) {
     throw new TemplateError(`template ${quote(template)} gave ${quote(produced)}, not a URL`, /^https?:\/\//i.test(produced) ? produced : undefined);
   }
   if (kind === 'path' && !produced.startsWith('/')) throw new TemplateError(`template ${quote(template)} gave ${quote(produced)}, not a URL path`);
   if (kind === 'header' && /[\r\n\0]/.test(produced)) throw new TemplateError(`template ${quote(template)} gave ${quote(produced)}, with a line break, not a header value`);
   return produced;
+}
+
+/** A template split at its placeholders: the literal text around them (one more than them) and each placeholder. */
+interface TemplateParts {
+  literals: string[];
+  placeholders: Array<{ text: string; expression: string; raw: boolean }>;
+}
+
+/**
+ * Templates come from rules, a few hundred in all, and each is rendered once per request:
+ * split once, not by a regex scan per request (a quarter of what a probe's rendering allocated).
+ */
+const splitTemplates = new Map<string, TemplateParts>();
+const maxSplitTemplates = 4096;
+
+function templateParts(template: string): TemplateParts {
+  const known = splitTemplates.get(template);
+  if (known !== undefined) return known;
+  const parts: TemplateParts = { literals: [], placeholders: [] };
+  let last = 0;
+  for (const match of template.matchAll(placeholder)) {
+    parts.literals.push(template.slice(last, match.index));
+    last = match.index + match[0].length;
+    const inner = match[1] ?? '';
+    parts.placeholders.push({ text: match[0], expression: inner.replace(rawPrefix, ''), raw: rawPrefix.test(inner) });
+  }
+  parts.literals.push(template.slice(last));
+  if (splitTemplates.size < maxSplitTemplates) splitTemplates.set(template, parts);
+  return parts;
 }
 
 function isHttpUrl(text: string): boolean {

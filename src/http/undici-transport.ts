@@ -93,12 +93,20 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   let crawlPages = 0;
   const exchange = new Exchanger(agent, settings);
   let closed: Promise<void> = Promise.resolve();
+  // A rule asks isInScope(url) and then sends that URL: the URL parsed for the first is used by
+  // the second (one parse per probe instead of two). Only the last one, taken once.
+  let lastInScope: { url: string; parsed: URL } | undefined;
+  const parsedRequestUrl = (raw: string): URL => {
+    const last = lastInScope;
+    lastInScope = undefined;
+    return last !== undefined && last.url === raw ? last.parsed : parseHttpUrl(raw);
+  };
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
     try {
       if (closing) throw abortedError(request.url);
       const method = allowedMethod(request);
-      const url = parseHttpUrl(request.url);
+      const url = parsedRequestUrl(request.url);
       if (!verificationAllowed(url, request)) assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
       const withIdentity = carriesIdentity(request);
@@ -263,7 +271,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     isInScope(url: string, request: Pick<HttpRequest, 'verifyToken'> = {}): boolean {
       try {
         const parsed = parseHttpUrl(url);
-        return isInScope(parsed, scope) || verificationAllowed(parsed, request);
+        const allowed = isInScope(parsed, scope) || verificationAllowed(parsed, request);
+        if (allowed) lastInScope = { url, parsed };
+        return allowed;
       } catch {
         return false;
       }

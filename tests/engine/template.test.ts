@@ -78,3 +78,14 @@ finding:
     ]);
   });
 });
+
+describe('a template split once is rendered afresh each time', () => {
+  it('gives each document its own values, in their own places, raw or encoded', () => {
+    const template = '/{{ kind }}/{{raw path}}?q={{ term }}&n={{n}}';
+    expect(renderTemplate(template, { kind: 'a b', path: 'x/y', term: 'é&', n: 1 }, 'path')).toBe('/a%20b/x/y?q=%C3%A9%26&n=1');
+    expect(renderTemplate(template, { kind: 'c', path: 'z', term: 't', n: 2 }, 'path')).toBe('/c/z?q=t&n=2');
+    expect(renderTemplate('no placeholder', {}, 'text')).toBe('no placeholder');
+    expect(renderTemplate('{{a}}{{b}}', { a: 'x', b: 'y' }, 'text')).toBe('xy');
+    expect(() => renderTemplate(template, { kind: 'k', path: 'p', term: 'line\nbreak', n: 3 }, 'path')).toThrow(/template .*\{\{ term \}\}/);
+  });
+});

@@ -462,6 +462,21 @@ describe('per-origin limits', () => {
   });
 });
 
+describe('the URL checked for scope is the URL sent', () => {
+  it('sends what send() was given, whatever isInScope() was asked last', async () => {
+    const site = await server((req, res) => res.end(req.url));
+    const transport = transportFor(site);
+    expect(transport.isInScope(`${site.origin}/checked`)).toBe(true);
+    expect((await transport.send({ method: 'GET', url: `${site.origin}/other` })).body).toBe('/other');
+    expect(transport.isInScope(`${site.origin}/checked?a=1`)).toBe(true);
+    expect((await transport.send({ method: 'GET', url: `${site.origin}/checked?a=1` })).body).toBe('/checked?a=1');
+    // A check that said no leaves nothing to reuse: the send is refused on its own parse.
+    expect(transport.isInScope('http://elsewhere.invalid/x')).toBe(false);
+    expect((await rejection(transport.send({ method: 'GET', url: 'http://elsewhere.invalid/x' }))).code).toBe('DL_OUT_OF_SCOPE');
+    expect(site.requests.map((request) => request.url)).toEqual(['/other', '/checked?a=1']);
+  });
+});
+
 describe('response cache', () => {
   it('answers an identical request from the cache', async () => {
     const site = await server(answerOk);
