@@ -11,22 +11,25 @@
 // RSS (at 50,000 pages, 130-140 MiB either way).
 //
 // So: old generations grow 10% past what a mark-compact found live (instead of V8's factor of
-// up to 4), and the young generation may grow to 8 MiB, no further. V8 has no run-time setting
-// for the young generation's maximum (only the start-up flag --max-semi-space-size), so its
-// growth factor is set to 1 once it reached 8 MiB; V8 reads both flags each time it sizes its
-// heap. And once the heap holds 16 MiB of large objects (answers of megabytes, each a large
-// string), --optimize-for-size takes over for the rest of the run, as before: dead 5 MiB strings
-// must not wait for a lazy mark-compact (the hostile-site benchmark peaked at 254-259 MiB without
-// this, 220-239 with it, as with --optimize-for-size throughout). Not 8 MiB: the 50,000-entry
-// sitemap of the scaling benchmark holds 10.7 MiB of large strings while it is read, and a crawl
-// of 20 KB pages is what the lighter policy is for.
+// up to 4), and the young generation (V8's new space, two semi-spaces) may grow to 8 MiB, no
+// further. V8 has no run-time setting for its maximum (only the start-up flag
+// --max-semi-space-size), so its growth factor is set to 1 while it is at 8 MiB or more, and back
+// to V8's 2 while it is below (V8 shrinks it after a quiet spell, and it must be able to grow
+// again); V8 reads both flags each time it sizes its heap. Looked at every 50 ms, so a burst
+// between two looks can overshoot once. And once the heap holds 16 MiB of large objects (answers
+// of megabytes, each a large string), --optimize-for-size joins them for the rest of the run, as
+// before: dead 5 MiB strings must not wait for a lazy mark-compact (the hostile-site benchmark
+// peaked at 254-259 MiB without this, 220-242 with it, as with --optimize-for-size
+// throughout). Not 8 MiB: the 50,000-entry sitemap of the scaling benchmark holds 10.7 MiB of
+// large strings while it is read, and a crawl of 20 KB pages is what the lighter policy is for.
+// Set at run time, --optimize-for-size does not cap the young generation itself: the cap stays.
 //
 // DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps V8's defaults (for comparing, or where memory is plentiful).
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /** The old generation's growth past live memory at each mark-compact, in percent. */
 export const oldGenerationGrowthPercent = 10;
-/** The young generation's largest size (V8's new_space capacity). */
+/** The young generation's largest size: V8's new_space capacity, both semi-spaces (two of 4 MiB). */
 export const youngGenerationCapBytes = 8 * 1024 * 1024;
 /** Large-object space past which --optimize-for-size takes over. */
 export const largeObjectSwitchBytes = 16 * 1024 * 1024;
@@ -42,39 +45,42 @@ export interface HeapSpace {
 export interface HeapPolicyHost {
   setFlags(flag: string): void;
   spaces(): HeapSpace[];
-  /** Calls `tick` every `ms` until the returned function is called; must not keep the process alive. */
-  every(ms: number, tick: () => void): () => void;
+  /** Calls `tick` every `ms` for the rest of the run; must not keep the process alive. */
+  every(ms: number, tick: () => void): void;
 }
 
 const nodeHost: HeapPolicyHost = {
   setFlags: setFlagsFromString,
   spaces: getHeapSpaceStatistics,
   every(ms, tick) {
-    const timer = setInterval(tick, ms);
-    timer.unref();
-    return () => clearInterval(timer);
+    setInterval(tick, ms).unref();
   },
 };
 
 export type HeapPolicy = 'v8-default' | 'scanner';
 
+/** V8's own young-generation growth factor (`node --v8-options`). */
+const defaultSemiSpaceGrowthFactor = 2;
+
 export function applyScannerHeapPolicy(env: NodeJS.ProcessEnv = process.env, host: HeapPolicyHost = nodeHost): HeapPolicy {
   if (env.DRAFTLEAK_V8_DEFAULT_HEAP === '1') return 'v8-default';
   host.setFlags(`--heap-growing-percent=${oldGenerationGrowthPercent}`);
-  let youngCapped = false;
-  const stop = host.every(heapWatchIntervalMs, () => {
+  let growthFactor = defaultSemiSpaceGrowthFactor;
+  let forSize = false;
+  host.every(heapWatchIntervalMs, () => {
     const spaces = host.spaces();
-    const large = spaces.filter((space) => space.space_name.endsWith('large_object_space')).reduce((sum, space) => sum + space.space_size, 0);
-    if (large >= largeObjectSwitchBytes) {
-      // Final: --optimize-for-size sizes the young generation itself.
-      host.setFlags('--optimize-for-size');
-      stop();
-      return;
+    if (!forSize) {
+      const large = spaces.filter((space) => space.space_name.endsWith('large_object_space')).reduce((sum, space) => sum + space.space_size, 0);
+      if (large >= largeObjectSwitchBytes) {
+        host.setFlags('--optimize-for-size');
+        forSize = true;
+      }
     }
     const young = spaces.find((space) => space.space_name === 'new_space')?.space_size ?? 0;
-    if (!youngCapped && young >= youngGenerationCapBytes) {
-      host.setFlags('--semi-space-growth-factor=1');
-      youngCapped = true;
+    const wanted = young >= youngGenerationCapBytes ? 1 : defaultSemiSpaceGrowthFactor;
+    if (wanted !== growthFactor) {
+      host.setFlags(`--semi-space-growth-factor=${wanted}`);
+      growthFactor = wanted;
     }
   });
   return 'scanner';

@@ -25,6 +25,8 @@ interface Entry {
   pending: Promise<HttpResponse>;
   /** 0 while in flight; the bytes counted for it once settled and kept. */
   bytes: number;
+  /** Asked again while in flight: protected as soon as it is kept (rules running together ask together). */
+  shared: boolean;
 }
 
 /**
@@ -34,10 +36,11 @@ interface Entry {
  * should not become a timeout for every later rule.
  *
  * Two segments (a segmented LRU): a settled answer waits in probation, the last
- * `probationEntries` of them; one asked again moves to the protected segment, where it stays
- * while it is among the most recently asked. Both are bounded by size and by count together: a
- * site answering megabytes per response must not make the scanner hold every body it ever read.
- * Big answers are read once and let go.
+ * `probationEntries` of them; one asked again (in flight or settled) moves to the protected
+ * segment. Both are bounded by size and by count together: a site answering megabytes per
+ * response must not make the scanner hold every body it ever read. Past a budget, the oldest
+ * answer asked once goes first (never the one just kept, while another can go), then the least
+ * recently asked again. Big answers are read once and let go.
  */
 export class ResponseCache {
   /** Every key: in flight, in probation, protected. */
@@ -68,11 +71,12 @@ export class ResponseCache {
     const existing = this.entries.get(key);
     if (existing !== undefined) {
       if (existing.bytes > 0) this.askedAgain(key, existing);
+      else existing.shared = true;
       const response = await existing.pending;
       this.hitCount += 1; // counted once answered: a shared failure saved nothing
       return { ...response, fromCache: true };
     }
-    const entry: Entry = { pending: load(), bytes: 0 };
+    const entry: Entry = { pending: load(), bytes: 0, shared: false };
     this.entries.set(key, entry);
     let response: HttpResponse;
     try {
@@ -105,22 +109,32 @@ export class ResponseCache {
     const bytes = bodyBytes + entryOverheadBytes;
     entry.bytes = bytes;
     this.keptBytes += bytes;
-    this.probation.set(key, entry);
-    while (this.probation.size > probationEntries) this.dropOldest(this.probation);
-    // Over the budgets: answers asked once go first, then the least recently asked again.
+    (entry.shared ? this.protectedEntries : this.probation).set(key, entry);
+    while (this.probation.size > probationEntries) this.dropOldest(this.probation, key);
+    // Over the budgets: answers asked once go first, then the least recently asked again, and
+    // the one just kept only when nothing else is left to drop.
     while (this.keptBytes > this.limits.maxBytes || this.probation.size + this.protectedEntries.size > this.limits.maxEntries) {
-      if (!this.dropOldest(this.probation.size > 0 ? this.probation : this.protectedEntries)) break;
+      if (!this.dropOldest(this.probation, key) && !this.dropOldest(this.protectedEntries, key) && !this.drop(key)) break;
     }
   }
 
-  private dropOldest(segment: Map<string, Entry>): boolean {
-    for (const [key, entry] of segment) {
-      segment.delete(key);
-      this.entries.delete(key);
-      this.keptBytes -= entry.bytes;
-      return true;
+  /** Drops the oldest entry of `segment` but `spare`; false when there is none. */
+  private dropOldest(segment: Map<string, Entry>, spare: string): boolean {
+    for (const key of segment.keys()) {
+      if (key === spare) continue;
+      return this.drop(key);
     }
     return false;
+  }
+
+  private drop(key: string): boolean {
+    const entry = this.probation.get(key) ?? this.protectedEntries.get(key);
+    if (entry === undefined) return false;
+    this.probation.delete(key);
+    this.protectedEntries.delete(key);
+    this.entries.delete(key);
+    this.keptBytes -= entry.bytes;
+    return true;
   }
 }
 

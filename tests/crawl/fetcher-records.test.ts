@@ -6,9 +6,13 @@ import { UrlAdmission } from '../../src/crawl/normalize.js';
 
 const origin = 'http://127.0.0.1:9';
 
-/** Answers every URL at once with a small page of its own; a path with "fail" throws. */
+/** Answers every URL with a small page of its own, later requests sooner; a path with "fail" throws. */
+let sent = 0;
 const answering = {
   async send(request: HttpRequest): Promise<HttpResponse> {
+    sent += 1;
+    // The first requests answer last: records must follow the reservations, not the answers.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30 - sent / 8)));
     if (request.url.includes('fail')) throw new Error('connection reset');
     return { requestedUrl: request.url, url: request.url, status: 200, statusText: 'OK', headers: { 'content-type': 'text/html' }, body: `<p>${request.url}</p>`, truncated: false, bytes: 20, redirects: [], durationMs: 0 };
   },
@@ -42,14 +46,16 @@ describe('the frontier hands out waves by depth', () => {
     expect(frontier.size).toBe(0);
   });
 
-  it('queues the copy of a URL that the inventory already holds, and still counts it seen once', () => {
-    const shared: string[] = [];
+  it('queues and remembers what the shared-URL hook gives (the copy the inventory holds), and asks it once per new URL', () => {
+    const asked: string[] = [];
+    // A hook that gives a value told apart from its input shows that its value is what is kept.
     const frontier = new Frontier(origin, new UrlAdmission(), 5, undefined, (url) => {
-      shared.push(url);
-      return url;
+      asked.push(url);
+      return url.replace('/post/', '/post/?shared=1');
     });
     expect(frontier.offer(`${origin}/post/`, 1)).toBe('queued');
-    expect(frontier.offer(`${origin}/post/#comments`, 1)).toBe('seen');
-    expect(shared).toEqual([`${origin}/post/`]);
+    expect(frontier.offer(`${origin}/post/?shared=1`, 1)).toBe('seen');
+    expect(frontier.takeWave()).toEqual({ depth: 1, urls: [`${origin}/post/?shared=1`] });
+    expect(asked).toEqual([`${origin}/post/`]);
   });
 });

@@ -155,6 +155,40 @@ describe('answers asked once are kept briefly, answers asked again for long', ()
     expect(site.requests).toHaveLength(probationEntries + 3);
     expect(transport.stats().cacheHits).toBe(3);
   });
+
+  it('an answer asked twice at once, both in flight, is protected too', async () => {
+    const site = await server((_req, res) => setTimeout(() => res.end('slow'), 20));
+    const transport = transportFor(site.origin);
+    const get = (path: string) => transport.send({ method: 'GET', url: `${site.origin}${path}` });
+    await Promise.all([get('/together'), get('/together')]);
+    for (let n = 0; n < probationEntries; n += 1) await get(`/filler-${n}`);
+    await get('/together');
+    expect(site.requests.filter((request) => request.url === '/together')).toHaveLength(1);
+  });
+
+  it('keeps new answers once the protected ones fill the budget: the least recently asked again go', async () => {
+    const site = await server((_req, res) => res.end());
+    const transport = transportFor(site.origin, { cacheMaxEntries: 2 });
+    for (const path of ['/a', '/a', '/b', '/b', '/c', '/c', '/c', '/d', '/d']) await transport.send({ method: 'GET', url: `${site.origin}${path}` });
+    expect(site.requests.map((request) => request.url)).toEqual(['/a', '/b', '/c', '/d']);
+    expect(transport.stats().cacheHits).toBe(5);
+  });
+
+  it('keeps new answers once protected ones fill the byte budget', async () => {
+    const site = await server((_req, res) => res.end('z'.repeat(10 * 1024)));
+    // Each answer counts 2 x 10 KiB + 1 KiB: ten fit in 220 KiB, not eleven.
+    const transport = transportFor(site.origin, { cacheMaxBytes: 220 * 1024 });
+    const get = (path: string) => transport.send({ method: 'GET', url: `${site.origin}${path}` });
+    for (let n = 0; n < 10; n += 1) {
+      await get(`/${n}`);
+      await get(`/${n}`);
+    }
+    await get('/new');
+    await get('/new');
+    expect(site.requests.filter((request) => request.url === '/new')).toHaveLength(1);
+    await get('/0'); // the least recently asked again: dropped for /new
+    expect(site.requests.filter((request) => request.url === '/0')).toHaveLength(2);
+  });
 });
 
 describe('no listener pile-up', () => {

@@ -470,7 +470,7 @@ describe('the URL checked for scope is the URL sent', () => {
     expect((await transport.send({ method: 'GET', url: `${site.origin}/other` })).body).toBe('/other');
     expect(transport.isInScope(`${site.origin}/checked?a=1`)).toBe(true);
     expect((await transport.send({ method: 'GET', url: `${site.origin}/checked?a=1` })).body).toBe('/checked?a=1');
-    // A check that said no leaves nothing to reuse: the send is refused on its own parse.
+    // A URL that was refused is not remembered: its send is refused on its own parse.
     expect(transport.isInScope('http://elsewhere.invalid/x')).toBe(false);
     expect((await rejection(transport.send({ method: 'GET', url: 'http://elsewhere.invalid/x' }))).code).toBe('DL_OUT_OF_SCOPE');
     expect(site.requests.map((request) => request.url)).toEqual(['/other', '/checked?a=1']);
