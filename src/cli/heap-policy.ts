@@ -31,9 +31,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 export const oldGenerationGrowthPercent = 10;
 /** The young generation's largest size: V8's new_space capacity, both semi-spaces (two of 4 MiB). */
 export const youngGenerationCapBytes = 8 * 1024 * 1024;
-/** Large-object space past which --optimize-for-size takes over. */
+/** Large-object spaces past which --optimize-for-size joins the policy for the rest of the run. */
 export const largeObjectSwitchBytes = 16 * 1024 * 1024;
-/** How often the heap's spaces are looked at until the policy is final (one call costs microseconds). */
+/** How often the heap's spaces are looked at, for the whole run (one look costs microseconds). */
 export const heapWatchIntervalMs = 50;
 
 export interface HeapSpace {
