@@ -114,26 +114,26 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
       if (index >= launched) break;
       const response = await answers[index];
       answers[index] = undefined;
-      readPage({ url: wave[index] as string, depth }, response);
+      readPage(wave[index] as string, response);
     }
-    function readPage(item: { url: string; depth: number }, response: Awaited<ReturnType<typeof fetcher.get>>): void {
+    function readPage(url: string, response: Awaited<ReturnType<typeof fetcher.get>>): void {
       if (!response) return;
       // A link the site refuses to visitors is not published, whoever links it.
       if (refusedToVisitors.has(response.status)) {
-        inventory.withdraw(item.url);
-        if (response.url !== item.url) inventory.withdraw(response.url);
+        inventory.withdraw(url);
+        if (response.url !== url) inventory.withdraw(response.url);
       }
-      if (response.url !== item.url) frontier.markSeen(response.url);
+      if (response.url !== url) frontier.markSeen(response.url);
       const location = response.headers['location'];
       if (response.status >= 300 && response.status < 400 && location) {
         const next = normalizeUrl(location, response.url);
-        if (next) frontier.offer(next, item.depth);
+        if (next) frontier.offer(next, depth);
       }
       if (!isHtml(response) || response.status < 200 || response.status >= 300) return;
       kept.keep('html', response);
       const page = extractLinks(response.body, response.url);
-      if (item.url === target) meta = page.meta;
-      harvestPage(page, item.depth, context);
+      if (url === target) meta = page.meta;
+      harvestPage(page, depth, context);
     }
 
     // Between page waves: the feeds and scripts those pages referenced, then the source maps

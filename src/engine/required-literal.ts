@@ -9,12 +9,12 @@
  * a character a quantifier applies to. A group counts when every match must pass through it (no
  * `?`, `*` or `{0,...}` after it): `(?:src|href)=["'][^"']*\/(?:typo3temp|typo3conf)\/` requires
  * "typo3temp" or "typo3conf". A quantifier after a flag setting such as `(?i)` applies to what
- * precedes the setting, so a pattern with one gets no literal at all. Of the sets of literals a pattern requires, the one whose shortest
- * literal is longest is kept. A pattern with top-level `|` requires one of its alternatives'
- * literals, and nothing when one alternative has none (`(?i)kontent|kentico` requires "ontent" or
- * "entico"). Case-insensitive patterns give ASCII literals compared without case, leaving out k
- * and s, which RE2 also folds to U+212A (Kelvin sign) and U+017F (long s). Whatever is unsure
- * gives no literal, and the regex runs.
+ * precedes the setting, so a pattern with one gets no literal at all. Of the sets of literals a
+ * pattern requires, the one whose shortest literal is longest is kept. A pattern with top-level
+ * `|` requires one of its alternatives' literals, and nothing when one alternative has none
+ * (`(?i)kontent|kentico` requires "ontent" or "entico"). Case-insensitive patterns give ASCII
+ * literals compared without case, leaving out k and s, which RE2 also folds to U+212A (Kelvin
+ * sign) and U+017F (long s). Whatever is unsure gives no literal, and the regex runs.
  */
 export interface RequiredLiteral {
   /** Every match contains at least one of these. */

@@ -35,7 +35,7 @@ export class TemplateError extends Error {
 
 /** The JMESPath expressions of a template (without the `raw` marker), for load-time checks. */
 export function templateExpressions(template: string): string[] {
-  return [...template.matchAll(placeholder)].map((match) => (match[1] ?? '').replace(rawPrefix, ''));
+  return templateParts(template).placeholders.map((part) => part.expression);
 }
 
 function isScalar(value: JSONValue): boolean {

@@ -23,7 +23,7 @@ export const probationEntries = 64;
 
 interface Entry {
   pending: Promise<HttpResponse>;
-  /** 0 while in flight; the bytes counted for it once settled and kept. */
+  /** The bytes counted for it once settled and kept. */
   bytes: number;
   /** Asked again while in flight: protected as soon as it is kept (rules running together ask together). */
   shared: boolean;
@@ -43,8 +43,8 @@ interface Entry {
  * recently asked again. Big answers are read once and let go.
  */
 export class ResponseCache {
-  /** Every key: in flight, in probation, protected. */
-  private readonly entries = new Map<string, Entry>();
+  /** Each key is in one of these: in flight, settled and asked once, settled and asked again. */
+  private readonly inFlight = new Map<string, Entry>();
   /** Settled and asked once, oldest first (Maps iterate in insertion order). */
   private readonly probation = new Map<string, Entry>();
   /** Settled and asked again, least recently asked first. */
@@ -68,44 +68,40 @@ export class ResponseCache {
    * `keep` says whether a settled answer stays (default yes); in flight it is shared either way.
    */
   async getOrLoad(key: string, load: () => Promise<HttpResponse>, keep: (response: HttpResponse) => boolean = () => true): Promise<HttpResponse> {
-    const existing = this.entries.get(key);
+    const flying = this.inFlight.get(key);
+    if (flying !== undefined) flying.shared = true;
+    const existing = flying ?? this.askedAgain(key);
     if (existing !== undefined) {
-      if (existing.bytes > 0) this.askedAgain(key, existing);
-      else existing.shared = true;
       const response = await existing.pending;
       this.hitCount += 1; // counted once answered: a shared failure saved nothing
       return { ...response, fromCache: true };
     }
     const entry: Entry = { pending: load(), bytes: 0, shared: false };
-    this.entries.set(key, entry);
+    this.inFlight.set(key, entry);
     let response: HttpResponse;
     try {
       response = await entry.pending;
-    } catch (error) {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-      throw error;
+    } finally {
+      this.inFlight.delete(key);
     }
     if (keep(response)) this.keep(key, entry, response);
-    else if (this.entries.get(key) === entry) this.entries.delete(key);
     return response;
   }
 
-  /** A settled answer asked again: protected, and the last of them to be dropped. */
-  private askedAgain(key: string, entry: Entry): void {
+  /** The settled answer for `key`, if kept, now protected and the last of them to be dropped. */
+  private askedAgain(key: string): Entry | undefined {
+    const entry = this.probation.get(key) ?? this.protectedEntries.get(key);
+    if (entry === undefined) return undefined;
     this.probation.delete(key);
     this.protectedEntries.delete(key);
     this.protectedEntries.set(key, entry);
+    return entry;
   }
 
   private keep(key: string, entry: Entry, response: HttpResponse): void {
-    if (this.entries.get(key) !== entry) return;
     // A UTF-16 string costs about twice its UTF-8 bytes; the raw copy (binary answers) once more.
     const bodyBytes = response.bytes * (response.rawBody ? 3 : 2);
-    if (bodyBytes > this.limits.entryMaxBytes * 2 || bodyBytes > this.limits.maxBytes) {
-      this.entries.delete(key);
-      return;
-    }
-    // Never 0 once settled, even for an empty body: 0 is how an entry in flight is told apart.
+    if (bodyBytes > this.limits.entryMaxBytes * 2 || bodyBytes > this.limits.maxBytes) return;
     const bytes = bodyBytes + entryOverheadBytes;
     entry.bytes = bytes;
     this.keptBytes += bytes;
@@ -132,7 +128,6 @@ export class ResponseCache {
     if (entry === undefined) return false;
     this.probation.delete(key);
     this.protectedEntries.delete(key);
-    this.entries.delete(key);
     this.keptBytes -= entry.bytes;
     return true;
   }
