@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuleError } from '../core/errors.js';
+import { listDefinitionFiles } from '../core/list-definition-files.js';
 import { precompiledValue } from '../core/precompiled.js';
 import { ruleSchema, type Rule } from './rule-schema.js';
 import { checkRule } from './rule-checks.js';
@@ -20,8 +21,7 @@ export interface LoadedRule {
 export const builtinRulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
 
 /** Files beside rules that are not rules: test cases, fixtures, fingerprints, partials. */
-function isRuleFile(file: string): boolean {
-  const base = path.basename(file);
+function isRuleFile(base: string): boolean {
   return base.endsWith('.yaml') && !base.endsWith('.cases.yaml') && !base.startsWith('_') && base !== 'fingerprint.yaml';
 }
 
@@ -31,15 +31,7 @@ export function folderCmsOf(file: string, target: string, fileCount: number): st
 }
 
 export function listRuleFiles(target: string): string[] {
-  const info = statSync(target, { throwIfNoEntry: false });
-  if (!info) throw new RuleError(target, 'no such file or directory');
-  if (info.isFile()) return [target];
-  const entries = readdirSync(target, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile() && !/[\\/](cases|fixtures)([\\/]|$)/.test(entry.parentPath))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .filter(isRuleFile)
-    .sort();
+  return listDefinitionFiles(target, isRuleFile);
 }
 
 export interface ParseRuleOptions {

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuleError } from '../core/errors.js';
+import { listDefinitionFiles } from '../core/list-definition-files.js';
 import { precompiledValue } from '../core/precompiled.js';
 import { problemsFromZod } from '../core/zod-problems.js';
 import { parseYamlSource, positionOf, type YamlSource } from '../core/yaml-source.js';
@@ -19,14 +20,7 @@ export const fingerprintsDir = fileURLToPath(new URL('../../rules/', import.meta
 export const fingerprintFileName = 'fingerprint.yaml';
 
 export function listFingerprintFiles(target: string): string[] {
-  const info = statSync(target, { throwIfNoEntry: false });
-  if (!info) throw new RuleError(target, 'no such file or directory');
-  if (info.isFile()) return [target];
-  const entries = readdirSync(target, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name === fingerprintFileName && !/[\\/](cases|fixtures)([\\/]|$)/.test(entry.parentPath))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+  return listDefinitionFiles(target, (name) => name === fingerprintFileName);
 }
 
 function toError(source: YamlSource, at: (string | number)[], message: string, atKey = false): RuleError {
