@@ -21,6 +21,10 @@ const entryOverheadBytes = 1024;
  */
 export const probationEntries = 64;
 
+/** What an entry that was not kept holds instead of its answer; no map holds such an entry. */
+const forgottenAnswer: Promise<HttpResponse> = Promise.reject(new Error('internal error: a response cache entry that was not kept was asked for'));
+forgottenAnswer.catch(() => undefined);
+
 interface Entry {
   pending: Promise<HttpResponse>;
   /** The bytes counted for it once settled and kept. */
@@ -84,7 +88,11 @@ export class ResponseCache {
     } finally {
       this.inFlight.delete(key);
     }
+    // An answer not kept is let go by its entry too: made when the request started, the entry
+    // may be in V8's old generation by now, dead but not yet collected, and holding the answer
+    // would keep its body alive through every young collection until then (wire-exchange.ts).
     if (keep(response)) this.keep(key, entry, response);
+    else entry.pending = forgottenAnswer;
     return response;
   }
 

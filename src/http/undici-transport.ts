@@ -357,8 +357,12 @@ class Exchanger {
     });
     // undici's headers and body timeouts are idle timeouts: a byte every few seconds resets
     // them. This deadline covers the whole exchange, so a trickling server cannot hold it.
-    const deadline = setTimeout(() => exchange.abort(new DeadlineExceeded(exchange.phase())), this.settings.timeoutMs);
-    this.inFlight.add(exchange.abort);
+    // The timer and abortAll reach the exchange through a box emptied when it ends: what they
+    // hold must not keep its answer alive once it is over (see wire-exchange.ts, letGo).
+    const box: { exchange?: typeof exchange } = { exchange };
+    const deadline = setTimeout(() => box.exchange?.abort(new DeadlineExceeded(box.exchange.phase())), this.settings.timeoutMs);
+    const abort = (reason: unknown): void => box.exchange?.abort(reason);
+    this.inFlight.add(abort);
     const logger = this.settings.logger;
     try {
       const answer = await exchange.answer;
@@ -378,7 +382,8 @@ class Exchanger {
       throw error;
     } finally {
       clearTimeout(deadline);
-      this.inFlight.delete(exchange.abort);
+      this.inFlight.delete(abort);
+      box.exchange = undefined;
     }
   }
 }
