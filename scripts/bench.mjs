@@ -118,6 +118,10 @@ function printRows(produced) {
   const line = (cells) => cells.map((cell, column) => (column === cells.length - 1 ? String(cell) : String(cell).padEnd(widths[column]))).join('  ');
   console.log(line(header));
   for (const cells of table) console.log(line(cells));
+  for (const row of produced.filter((each) => each.gc !== undefined)) {
+    const { gc } = row;
+    console.log(`${row.scenario} ${row.tool}, one more run under --trace-gc-nvp: ${fmt(gc.youngCollections)} young collections (${fmt(gc.youngPauseMs)} ms paused, ${fmt(gc.survivedMiB, 1)} MiB copied, ${fmt(gc.promotedMiB, 1)} MiB promoted), ${fmt(gc.fullCollections)} full (${fmt(gc.fullPauseMs)} ms paused)`);
+  }
   console.log('');
 }
 

@@ -80,6 +80,32 @@ export async function runDraftleak(args, { nodeFlags = [], env = {} } = {}) {
   }
 }
 
+/**
+ * V8's own account of a run's garbage collection, read off --trace-gc-nvp lines (one per
+ * collection, "name=value" pairs): how many young (gc=s) and full (gc=mc) collections, their
+ * pauses, and how much the young ones copied (survived) and moved to the old generation
+ * (promoted). Promoted bytes are the figure to watch: an answer that outlives two young
+ * collections is copied twice and later marked and swept (BENCHMARKS.md, seventh session).
+ */
+export function gcFigures(trace) {
+  const figures = { youngCollections: 0, fullCollections: 0, youngPauseMs: 0, fullPauseMs: 0, promotedMiB: 0, survivedMiB: 0 };
+  for (const line of trace.split('\n')) {
+    const kind = /\bgc=(\w+)/.exec(line)?.[1];
+    if (kind === undefined) continue;
+    const field = (name) => Number(new RegExp(`\\b${name}=([0-9.]+)`).exec(line)?.[1] ?? 0);
+    if (kind === 's') {
+      figures.youngCollections += 1;
+      figures.youngPauseMs += field('pause');
+      figures.promotedMiB += field('promoted') / 1024 / 1024;
+      figures.survivedMiB += field('new_space_survived') / 1024 / 1024;
+    } else if (kind === 'mc' || kind === 'ms') {
+      figures.fullCollections += 1;
+      figures.fullPauseMs += field('pause');
+    }
+  }
+  return figures;
+}
+
 const gnuTime = '/usr/bin/time';
 
 /** ffuf, or why it is not there (installed from Debian's package when missing and we may). */

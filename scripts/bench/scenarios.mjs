@@ -1,8 +1,8 @@
 // The scenarios of issue 15. Each returns rows of figures (medians over `rounds` runs); the
 // harness prints them and writes them to bench/results/. Nothing here asserts anything.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findFfuf, medians, runDraftleak, runFfuf, startFixture, tempDir } from './measure.mjs';
+import { findFfuf, gcFigures, medians, runDraftleak, runFfuf, startFixture, tempDir } from './measure.mjs';
 
 export const concurrency = 16;
 
@@ -147,7 +147,8 @@ export async function crawlScenario({ rounds: count, ffuf, pages = 5000 }) {
   const rows = [];
   try {
     const draftleak = await rounds(count, () => crawlOnce(server, pages));
-    rows.push({ scenario: 'crawl', tool: 'draftleak', pagesOffered: pages, what: `scan of a ${pages}-page site of ~20 KB linked pages + sitemaps (${crawlFlags(pages).join(' ')}), all built-in rules it selects`, ...draftleak });
+    const gc = await crawlGc(server, pages);
+    rows.push({ scenario: 'crawl', tool: 'draftleak', pagesOffered: pages, what: `scan of a ${pages}-page site of ~20 KB linked pages + sitemaps (${crawlFlags(pages).join(' ')}), all built-in rules it selects`, ...draftleak, gc });
     if (ffuf.path) {
       const dir = tempDir();
       const wordlist = path.join(dir, 'urls.txt');
@@ -168,6 +169,19 @@ export async function crawlScenario({ rounds: count, ffuf, pages = 5000 }) {
     server.close();
   }
   return rows;
+}
+
+/** One more crawl under --trace-gc-nvp, not timed (the trace costs time): what V8 collected and promoted. */
+async function crawlGc(server, pages) {
+  await server.reset();
+  const dir = tempDir();
+  try {
+    const result = await runDraftleak(['scan', `${server.origin}/`, ...crawlFlags(pages), '--format', 'json', '-o', path.join(dir, 'report.json'), '--fail-on', 'none'], { nodeFlags: ['--trace-gc-nvp'] });
+    checkExit(result, `draftleak scan (crawl of ${pages}, GC trace)`);
+    return gcFigures(result.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function scalingScenario({ rounds: count, sizes, reuse }) {
