@@ -1,3 +1,5 @@
+import { NeedleIndex } from './needle-index.js';
+
 /**
  * A literal every match of an RE2 pattern must contain, found from the pattern's text alone, so
  * a regex can be skipped on a text without it: `text.includes(literal)` is a fast native search,
@@ -235,11 +237,21 @@ function skipClass(pattern: string, start: number): number {
 
 /** Whether `text` contains one of the literals (ASCII case ignored when the literal says so). */
 export function containsLiteral(text: string, literal: RequiredLiteral): boolean {
-  if (!literal.ignoreCase) return literal.anyOf.some((needle) => text.includes(needle));
-  const lower = literal.anyOf.every(isAscii) ? loweredCopy(text) : undefined;
-  if (lower !== undefined) return literal.anyOf.some((needle) => lower.includes(needle));
+  const ascii = !literal.ignoreCase || literal.anyOf.every(isAscii);
+  if (!indexed.has(literal)) {
+    indexed.add(literal);
+    if (ascii) (literal.ignoreCase ? loweredNeedles : exactNeedles).register(literal.anyOf);
+  }
+  if (!literal.ignoreCase) return literal.anyOf.some((needle) => exactNeedles.includes(text, needle));
+  const lower = ascii ? loweredCopy(text) : undefined;
+  if (lower !== undefined) return literal.anyOf.some((needle) => loweredNeedles.includes(lower, needle));
   return literal.anyOf.some((needle) => includesIgnoringAsciiCase(text, needle));
 }
+
+/** The needles of every literal asked about, for one scan per text instead of one per needle (needle-index.ts). */
+const exactNeedles = new NeedleIndex();
+const loweredNeedles = new NeedleIndex();
+const indexed = new WeakSet<RequiredLiteral>();
 
 /**
  * The last text searched, lower-cased once: fingerprints and rules test a hundred or more
