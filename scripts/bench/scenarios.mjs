@@ -189,7 +189,8 @@ export async function scalingScenario({ rounds: count, sizes, reuse }) {
   for (const pages of sizes) {
     const known = reuse?.find((row) => row.scenario === 'crawl' && row.tool === 'draftleak' && row.pagesOffered === pages);
     if (known) {
-      rows.push({ ...known, scenario: 'scaling', what: `crawl of ${pages} pages (the crawl scenario's runs)` });
+      const { gc: _printedWithTheCrawl, ...figures } = known;
+      rows.push({ ...figures, scenario: 'scaling', what: `crawl of ${pages} pages (the crawl scenario's runs)` });
       continue;
     }
     const server = await startFixture('site', pages);
