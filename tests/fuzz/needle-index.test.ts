@@ -24,7 +24,7 @@ describe('NeedleIndex', () => {
           }
         }
       }),
-      fuzzParameters(),
+      fuzzParameters(2000),
     );
   });
 
