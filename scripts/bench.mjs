@@ -85,15 +85,22 @@ if (targets.length > 0) {
 const date = new Date().toISOString().slice(0, 10);
 const outFile = values.out ?? path.join(repoRoot, 'bench/results', `${date}.json`);
 mkdirSync(path.dirname(outFile), { recursive: true });
-writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), version: JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version, commit: gitCommit(), machine, rounds, concurrency, reference: ffuf.version ?? ffuf.missing, scenarios: chosen, rows, targets }, null, 2)}\n`);
+writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), version: JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version, commit: gitCommit(), ...measuredBuild(), machine, rounds, concurrency, reference: ffuf.version ?? ffuf.missing, scenarios: chosen, rows, targets }, null, 2)}\n`);
 console.log(`\nwritten: ${path.relative(process.cwd(), outFile)}`);
 
-function gitCommit() {
+function gitCommit(cwd = repoRoot) {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return undefined;
   }
+}
+
+/** With BENCH_DRAFTLEAK_BIN (a build of another tree, for before/after figures): which build was measured. */
+function measuredBuild() {
+  const bin = process.env.BENCH_DRAFTLEAK_BIN;
+  if (bin === undefined) return {};
+  return { draftleakBin: bin, draftleakCommit: gitCommit(path.dirname(path.resolve(bin))) };
 }
 
 function fmt(value, digits = 0) {
