@@ -90,7 +90,7 @@ export class ResponseCache {
     }
     // An answer not kept is let go by its entry too: made when the request started, the entry
     // may be in V8's old generation by now, dead but not yet collected, and holding the answer
-    // would keep its body alive through every young collection until then (wire-exchange.ts).
+    // would keep its body alive through every young collection until then (Exchanger.once).
     if (keep(response)) this.keep(key, entry, response);
     else entry.pending = forgottenAnswer;
     return response;

@@ -357,8 +357,11 @@ class Exchanger {
     });
     // undici's headers and body timeouts are idle timeouts: a byte every few seconds resets
     // them. This deadline covers the whole exchange, so a trickling server cannot hold it.
-    // The timer and abortAll reach the exchange through a box emptied when it ends: what they
-    // hold must not keep its answer alive once it is over (see wire-exchange.ts, letGo).
+    // The timer and abortAll reach the exchange through a box emptied when it ends. Objects made
+    // when an exchange starts may reach V8's old generation before it ends, and dead old objects
+    // stay until the next full collection while every young collection scans them as roots:
+    // a closure still holding the exchange kept its answer's body alive and promoted, every
+    // page of a crawl (BENCHMARKS.md, seventh session).
     const box: { exchange?: typeof exchange } = { exchange };
     const deadline = setTimeout(() => box.exchange?.abort(new DeadlineExceeded(box.exchange.phase())), this.settings.timeoutMs);
     const abort = (reason: unknown): void => box.exchange?.abort(reason);

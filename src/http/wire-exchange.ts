@@ -40,8 +40,13 @@ const emptyBody: CappedBody = { body: '', bytes: 0, truncated: false };
  * stopping.
  */
 export function exchangeOnWire(dispatcher: Dispatcher, request: WireRequest): { answer: Promise<WireAnswer>; abort: (reason: unknown) => void; phase: () => 'headers' | 'body' } {
-  const handler = new CappedBodyHandler(request);
-  const answer = handler.answer();
+  let resolveAnswer!: (answer: WireAnswer) => void;
+  let rejectAnswer!: (error: unknown) => void;
+  const answer = new Promise<WireAnswer>((resolve, reject) => {
+    resolveAnswer = resolve;
+    rejectAnswer = reject;
+  });
+  const handler = new CappedBodyHandler(request, resolveAnswer, rejectAnswer);
   const path = request.url.search === '' ? request.url.pathname : `${request.url.pathname}${request.url.search}`;
   try {
     dispatcher.dispatch(
@@ -51,29 +56,16 @@ export function exchangeOnWire(dispatcher: Dispatcher, request: WireRequest): { 
   } catch (error) {
     handler.fail(error);
   }
-  return { answer, abort: (reason) => handler.abort(reason), phase: () => handler.phase() };
+  return { answer, abort: (reason) => handler.abort(reason), phase: () => (handler.status === 0 ? 'headers' : 'body') };
 }
 
-/**
- * Why the handler lets go of its answer once settled (the promise's resolvers, the text, the
- * request): objects made when an exchange starts live as long as it does, and V8 moves those
- * that outlive two young-generation collections to the old generation, where they stay, dead,
- * until the next full collection. A dead old handler still pointing at its answer kept the
- * answer's body alive through every young collection in between, so every 20 KB page body of a
- * crawl was copied twice and promoted, and the old generation filled with dead pages: 110 of
- * the 500 MB a 5,000-page crawl allocated were promoted, and the young collections that copied
- * them were a fifth of the crawl's CPU time (BENCHMARKS.md, seventh session).
- */
 class CappedBodyHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private abortReason: unknown;
   private aborted = false;
   private settled = false;
-  /** The answer's resolvers, until it is settled. */
-  private resolveAnswer: ((answer: WireAnswer) => void) | undefined;
-  private rejectAnswer: ((error: unknown) => void) | undefined;
   /** The final answer's status once its headers came (0 before): which phase a deadline cut. */
-  private status = 0;
+  status = 0;
   private statusText = '';
   private headers: Record<string, string> = {};
   private discarding = false;
@@ -81,23 +73,12 @@ class CappedBodyHandler implements Dispatcher.DispatchHandler {
   private truncated = false;
   private text: Utf8Text | undefined;
   private raw: Buffer[] | undefined;
-  private request: WireRequest | undefined;
 
-  constructor(request: WireRequest) {
-    this.request = request;
-  }
-
-  /** The promise of the answer; called once, before the request is dispatched. */
-  answer(): Promise<WireAnswer> {
-    return new Promise<WireAnswer>((resolve, reject) => {
-      this.resolveAnswer = resolve;
-      this.rejectAnswer = reject;
-    });
-  }
-
-  phase(): 'headers' | 'body' {
-    return this.status === 0 ? 'headers' : 'body';
-  }
+  constructor(
+    private readonly request: WireRequest,
+    private readonly resolve: (answer: WireAnswer) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
 
   abort(reason: unknown): void {
     if (this.settled || this.aborted) return;
@@ -111,9 +92,8 @@ class CappedBodyHandler implements Dispatcher.DispatchHandler {
 
   fail(error: unknown): void {
     if (this.settled) return;
-    const reject = this.rejectAnswer;
-    this.letGo();
-    reject?.(this.aborted ? this.abortReason : error);
+    this.settled = true;
+    this.reject(this.aborted ? this.abortReason : error);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -123,21 +103,19 @@ class CappedBodyHandler implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
     // 1xx answers (100 Continue, 103 Early Hints) come before the real one.
-    const request = this.request;
-    if (statusCode < 200 || request === undefined) return;
+    if (statusCode < 200) return;
     this.status = statusCode;
     this.statusText = statusMessage ?? '';
     this.headers = normalizeResponseHeaders(headers);
-    this.discarding = request.method === 'HEAD' || request.discardBody(statusCode, this.headers);
+    this.discarding = this.request.method === 'HEAD' || this.request.discardBody(statusCode, this.headers);
     if (!this.discarding) {
       this.text = new Utf8Text();
-      if (request.binary) this.raw = [];
+      if (this.request.binary) this.raw = [];
     }
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    const request = this.request;
-    if (this.settled || request === undefined) return;
+    if (this.settled) return;
     if (this.discarding) {
       this.bytes += chunk.length;
       if (this.bytes > drainLimitBytes) {
@@ -147,7 +125,7 @@ class CappedBodyHandler implements Dispatcher.DispatchHandler {
       }
       return;
     }
-    const room = request.bodyCapBytes - this.bytes;
+    const room = this.request.bodyCapBytes - this.bytes;
     let piece = chunk;
     if (piece.length > room) {
       piece = piece.subarray(0, Math.max(room, 0));
@@ -185,20 +163,7 @@ class CappedBodyHandler implements Dispatcher.DispatchHandler {
 
   private succeed(content: CappedBody): void {
     if (this.settled) return;
-    const resolve = this.resolveAnswer;
-    const answer: WireAnswer = { status: this.status, statusText: this.statusText, headers: this.headers, ...content };
-    this.letGo();
-    resolve?.(answer);
-  }
-
-  /** Settled: nothing of the answer stays reachable from the handler (see above). */
-  private letGo(): void {
     this.settled = true;
-    this.resolveAnswer = undefined;
-    this.rejectAnswer = undefined;
-    this.text = undefined;
-    this.raw = undefined;
-    this.request = undefined;
-    this.headers = {};
+    this.resolve({ status: this.status, statusText: this.statusText, headers: this.headers, ...content });
   }
 }
