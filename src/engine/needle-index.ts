@@ -12,18 +12,20 @@
  * alternative the regex chose. The alternation holds literals only, no quantifier, so it cannot
  * backtrack beyond the length of a needle at any position.
  *
- * A text is scanned only from its third question on (one or two checks cost less by `includes`),
- * only up to maxTextLength, and only for needles registered before the scan: a needle registered
- * later, or past maxNeedles, is looked for with `includes`.
+ * A text is scanned once, at its third question (one or two checks cost less by `includes`), only
+ * up to maxTextLength, and only for the needles registered by then: a needle registered later
+ * (literals are registered as they are first asked about), or past maxNeedles, is looked for
+ * with `includes`, and the next text's scan covers it.
  */
 export class NeedleIndex {
-  private readonly needles = new Set<string>();
+  /** Each needle with the order it was registered in. */
+  private readonly needles = new Map<string, number>();
   private byFirstChar = new Map<string, string[]>();
   private search: RegExp | undefined;
   private lastText: string | undefined;
   private asked = 0;
   private found: Set<string> | undefined;
-  /** The needles registered when `found` was worked out. */
+  /** How many needles were registered when `found` was worked out: the later ones were not looked for. */
   private foundAmong = 0;
 
   constructor(
@@ -35,14 +37,15 @@ export class NeedleIndex {
   register(needles: Iterable<string>): void {
     for (const needle of needles) {
       if (needle === '' || this.needles.has(needle) || this.needles.size >= this.maxNeedles) continue;
-      this.needles.add(needle);
+      this.needles.set(needle, this.needles.size);
       this.search = undefined;
     }
   }
 
   /** `text.includes(needle)`. */
   includes(text: string, needle: string): boolean {
-    if (text.length > this.maxTextLength || !this.needles.has(needle)) return text.includes(needle);
+    const order = this.needles.get(needle);
+    if (order === undefined || text.length > this.maxTextLength) return text.includes(needle);
     if (text !== this.lastText) {
       this.lastText = text;
       this.asked = 0;
@@ -50,11 +53,11 @@ export class NeedleIndex {
     }
     this.asked += 1;
     if (this.asked <= 2) return text.includes(needle);
-    if (this.found === undefined || this.foundAmong !== this.needles.size) {
+    if (this.found === undefined) {
       this.found = this.scan(text);
       this.foundAmong = this.needles.size;
     }
-    return this.found.has(needle);
+    return order < this.foundAmong ? this.found.has(needle) : text.includes(needle);
   }
 
   /** Every registered needle the text contains. */
@@ -75,21 +78,21 @@ export class NeedleIndex {
   private compiled(): RegExp {
     if (this.search !== undefined) return this.search;
     this.byFirstChar = new Map();
-    for (const needle of this.needles) {
+    for (const needle of this.needles.keys()) {
       const first = needle[0] as string;
       const group = this.byFirstChar.get(first);
       if (group === undefined) this.byFirstChar.set(first, [needle]);
       else group.push(needle);
     }
-    // Longest first: at a position where several needles start, the longest is the one reported,
-    // which changes nothing found (every needle is compared there) but keeps the regex's choice stable.
-    const alternatives = [...this.needles].sort((a, b) => b.length - a.length).map(escapeLiteral);
-    this.search = new RegExp(alternatives.join('|'), 'g');
+    this.search = new RegExp([...this.needles.keys()].map(escapeLiteral).join('|'), 'g');
     return this.search;
   }
 }
 
-/** The needle as a regex that matches exactly it (no u flag: code unit for code unit, as `includes` compares). */
-function escapeLiteral(needle: string): string {
-  return needle.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+/**
+ * A regex source that matches exactly `literal`. Without the u flag a pattern compares code unit
+ * for code unit, as `includes` does, and escaping `/` and `-` is allowed.
+ */
+export function escapeLiteral(literal: string): string {
+  return literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }

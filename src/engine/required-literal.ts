@@ -1,4 +1,4 @@
-import { NeedleIndex } from './needle-index.js';
+import { escapeLiteral, NeedleIndex } from './needle-index.js';
 
 /**
  * A literal every match of an RE2 pattern must contain, found from the pattern's text alone, so
@@ -290,7 +290,7 @@ let lastLowered = '';
 function includesIgnoringAsciiCase(text: string, needle: string): boolean {
   let search = caseInsensitiveSearches.get(needle);
   if (search === undefined) {
-    search = new RegExp(needle.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), 'i');
+    search = new RegExp(escapeLiteral(needle), 'i');
     if (caseInsensitiveSearches.size < 10_000) caseInsensitiveSearches.set(needle, search);
   }
   return search.test(text);
