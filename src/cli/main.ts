@@ -6,6 +6,7 @@
 // "now": exit at once, as a user pressing Ctrl-C twice expects. (128 + signal number.)
 import { exitCodes } from './exit-code-values.js';
 import { applyScannerHeapPolicy } from './heap-policy.js';
+import { loadEntry } from './load-entry.js';
 
 applyScannerHeapPolicy();
 
@@ -28,7 +29,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.exit(exitCodes.clean);
 }
 
-const [{ runCli }, { processIo }] = await Promise.all([import('./program.js'), import('./io.js')]);
+const { runCli, processIo } = await loadEntry();
 const exitCode = await runCli(argv, { ...processIo, stop: stop.signal });
 // A signal that arrived before any scan started still ends the run with its own exit code.
 process.exitCode = stop.signal.aborted && exitCode === 0 ? exitCodeOf[stop.signal.reason as keyof typeof exitCodeOf] : exitCode;

@@ -18,9 +18,9 @@ const recordImports = new URL('../support/record-imports.mjs', import.meta.url).
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-async function modulesLoadedBy(...args: string[]): Promise<string[]> {
+async function modulesLoadedBy(env: Record<string, string>, ...args: string[]): Promise<string[]> {
   const file = path.join(await tempDir('imports'), 'imports.txt');
-  await run(process.execPath, ['--import', recordImports, bin, ...args], { env: { ...process.env, DRAFTLEAK_RECORD_IMPORTS: file } }).catch((error: unknown) => {
+  await run(process.execPath, ['--import', recordImports, bin, ...args], { env: { ...process.env, ...env, DRAFTLEAK_RECORD_IMPORTS: file } }).catch((error: unknown) => {
     // Exit codes other than 0 (findings, a failed probe) still ran the command; a crash did not.
     if (!(error as { stdout?: string }).stdout) throw error;
   });
@@ -29,14 +29,24 @@ async function modulesLoadedBy(...args: string[]): Promise<string[]> {
 
 const packageOf = (url: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
 
-describe('modules a scan does not use are not loaded', () => {
+const bundle = fileURLToPath(new URL('../../dist/cli/entry.bundle.mjs', import.meta.url));
+const loadsBundle = (urls: string[]): boolean => urls.some((url) => url.endsWith('/dist/cli/entry.bundle.mjs'));
+
+// The program runs from its one-file build (scripts/bundle.mjs) when the build made one, and module by
+// module otherwise (src/cli/load-entry.ts): both must leave the same modules unloaded. In the
+// bundle, our modules, zod and commander are not loaded on their own, so `ours` is what says the
+// program was loaded at all, and the recorder still sees what createRequire loads lazily.
+describe.each<{ mode: string; env: Record<string, string>; ours: (urls: string[]) => boolean }>([
+  { mode: 'module by module', env: { DRAFTLEAK_NO_BUNDLE: '1' }, ours: (urls: string[]) => new Set(urls.map(packageOf)).has('zod') && !loadsBundle(urls) },
+  { mode: 'from the bundle', env: {}, ours: (urls: string[]) => loadsBundle(urls) && !new Set(urls.map(packageOf)).has('zod') },
+])('modules a scan does not use are not loaded ($mode)', ({ env, ours }) => {
   it('a one-page scan with the built-in rules loads no YAML parser, undici index or graphql-js beyond its parser', async () => {
     const site = cleanup.add(await startLoopbackServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>home</title></head><body>home</body></html>')));
-    const urls = await modulesLoadedBy('scan', `${site.origin}/`, '--max-pages', '1', '--rate-limit', '0', '--format', 'json', '--fail-on', 'none');
+    const urls = await modulesLoadedBy(env, 'scan', `${site.origin}/`, '--max-pages', '1', '--rate-limit', '0', '--format', 'json', '--fail-on', 'none');
     const loaded = new Set(urls.map(packageOf));
-    // The recorder sees CommonJS packages (undici) and ESM ones (zod): the absences below are not its blindness.
+    // The recorder sees CommonJS packages (undici) and ESM ones (zod, or the bundle): the absences below are not its blindness.
     expect(loaded).toContain('undici');
-    expect(loaded).toContain('zod');
+    expect(ours(urls)).toBe(true);
     expect(site.requests.length).toBeGreaterThan(1);
     expect(loaded).not.toContain('yaml');
     // undici's Agent alone, not its index with fetch, WebSocket and the rest (src/http/dispatcher.ts).
@@ -49,16 +59,27 @@ describe('modules a scan does not use are not loaded', () => {
   });
 
   it('`rules list` loads neither the YAML parser nor graphql-js', async () => {
-    const loaded = new Set((await modulesLoadedBy('rules', 'list')).map(packageOf));
-    expect(loaded).toContain('zod');
+    const urls = await modulesLoadedBy(env, 'rules', 'list');
+    const loaded = new Set(urls.map(packageOf));
+    expect(ours(urls)).toBe(true);
     expect(loaded).not.toContain('yaml');
     expect(loaded).not.toContain('graphql');
   });
 
   it('loads them where they are used: YAML to validate a rule file, graphql-js to check its query', async () => {
     const rule = fileURLToPath(new URL('../../rules/craft/craft-graphql-public-drafts.yaml', import.meta.url));
-    const loaded = new Set((await modulesLoadedBy('rules', 'validate', rule)).map(packageOf));
+    const loaded = new Set((await modulesLoadedBy(env, 'rules', 'validate', rule)).map(packageOf));
     expect(loaded).toContain('yaml');
     expect(loaded).toContain('graphql');
+  });
+});
+
+describe('the bundle', () => {
+  // Were one of these imported statically, the bundle would hold it and load it at every start,
+  // and the recorder above could not see it (it sees files, not what a file holds).
+  it('holds neither the YAML parser, graphql-js nor undici, which are loaded from node_modules when used', async () => {
+    const text = await readFile(bundle, 'utf8');
+    expect(text).toContain('node_modules/zod/');
+    for (const lazy of ['yaml', 'graphql', 'undici']) expect(text.includes(`node_modules/${lazy}/`), lazy).toBe(false);
   });
 });

@@ -22,16 +22,18 @@ describe('draftleak --version from the bin', () => {
 
 
   it('loads neither commander nor zod nor any command for a bare --version, and does for `rules --help`', async () => {
-    const modules = async (...args: string[]): Promise<string[]> => {
+    const modules = async (env: Record<string, string>, ...args: string[]): Promise<string[]> => {
       const file = path.join(await tempDir('imports'), 'imports.txt');
-      await run(process.execPath, ['--import', recordImports, bin, ...args], { env: { ...process.env, DRAFTLEAK_RECORD_IMPORTS: file } });
+      await run(process.execPath, ['--import', recordImports, bin, ...args], { env: { ...process.env, ...env, DRAFTLEAK_RECORD_IMPORTS: file } });
       return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
     };
-    const fast = await modules('--version');
+    const fast = await modules({}, '--version');
     expect(fast.some((url) => url.endsWith('/dist/core/version.js'))).toBe(true);
-    expect(fast.filter((url) => /node_modules\/(commander|zod)\/|\/dist\/cli\/(program|commands\/)/.test(url))).toEqual([]);
+    expect(fast.filter((url) => /node_modules\/(commander|zod)\/|\/dist\/cli\/(program|entry|commands\/)/.test(url))).toEqual([]);
     // The recorder sees what a full start loads, so the empty list above is not its blindness.
-    const full = await modules('rules', '--help');
+    // Module by module, so that commander is a file of its own (the bundle holds it).
+    const full = await modules({ DRAFTLEAK_NO_BUNDLE: '1' }, 'rules', '--help');
     expect(full.some((url) => url.includes('node_modules/commander/'))).toBe(true);
+    expect((await modules({}, 'rules', '--help')).some((url) => url.endsWith('/dist/cli/entry.bundle.mjs'))).toBe(true);
   });
 });

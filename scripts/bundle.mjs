@@ -1,0 +1,26 @@
+// Builds dist/cli/entry.bundle.mjs: dist/cli/entry.js and every module it imports, ours and our
+// dependencies', in one ES module file, which src/cli/load-entry.ts loads instead of the ~300
+// files it is made of (their resolution, reads and linking were a third of a one-page scan).
+// It runs after tsc, on tsc's output, so the bundle holds exactly the code the tests type-check.
+// It sits in dist/cli/ like the modules it replaces, so their `new URL('../../rules/',
+// import.meta.url)` paths resolve to the same places. What our code loads lazily with
+// createRequire (the YAML parser, graphql-js, undici's Agent) is left out and loaded from
+// node_modules when first used, as before.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../dist/cli/', import.meta.url));
+
+await build({
+  entryPoints: [`${dist}entry.js`],
+  outfile: `${dist}entry.bundle.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // CommonJS dependencies (pino, commander) call require() for Node's own modules; an ES module
+  // has no require, so the bundle makes one.
+  banner: { js: "import { createRequire as draftleakCreateRequire } from 'node:module';\nconst require = draftleakCreateRequire(import.meta.url);" },
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
