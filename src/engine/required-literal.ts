@@ -30,7 +30,7 @@ const minimumLength = 3;
 
 const quantifierStart = new Set(['*', '+', '?', '{']);
 // Escaped, these stand for themselves; every other escape (\d, \b, \x41, \Q, \pL ...) is not a plain character.
-const escapedPunctuation = new Set([...'\\.+*?()|[]{}^$/-"\'#&~,:;<>=!@%` ']);
+export const escapedPunctuation = new Set([...'\\.+*?()|[]{}^$/-"\'#&~,:;<>=!@%` ']);
 
 export function requiredLiteral(pattern: string): RequiredLiteral | undefined {
   // A flag set anywhere counts for every alternative: comparing without case is the safe side.
@@ -66,7 +66,7 @@ function alternativesLiterals(pattern: string, ignoreCase: boolean, depth: numbe
 }
 
 /** The pattern split at its top-level `|` (not inside a group or class, not escaped); undefined when unbalanced. */
-function topLevelAlternatives(pattern: string): string[] | undefined {
+export function topLevelAlternatives(pattern: string): string[] | undefined {
   const alternatives: string[] = [];
   let start = 0;
   for (let index = 0; index < pattern.length; ) {
@@ -200,7 +200,7 @@ function isPlain(char: string, ignoreCase: boolean): boolean {
 }
 
 /** Index after the group opened at `start` (classes and escapes inside are skipped), or -1. */
-function skipGroup(pattern: string, start: number): number {
+export function skipGroup(pattern: string, start: number): number {
   let depth = 0;
   for (let index = start; index < pattern.length; index += 1) {
     const char = pattern[index];
@@ -218,7 +218,7 @@ function skipGroup(pattern: string, start: number): number {
 }
 
 /** Index after the class opened at `start` (`[]a]` and `[^]a]` hold a literal `]`), or -1. */
-function skipClass(pattern: string, start: number): number {
+export function skipClass(pattern: string, start: number): number {
   let index = start + 1;
   if (pattern[index] === '^') index += 1;
   if (pattern[index] === ']') index += 1;

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { requiredFactor } from './required-factor.js';
 import { containsLiteral, requiredLiteral, type RequiredLiteral } from './required-literal.js';
 
 /**
@@ -54,10 +55,13 @@ function toMatch(groups: RegExpMatchArray): RegexMatch {
 class Re2Regex implements SafeRegex {
   /** A literal every match contains: a text without it is not searched (see required-literal). */
   private readonly literal: RequiredLiteral | undefined;
+  /** A stretch every match contains, looked for once the literal is there (see required-factor). */
+  private readonly factor: RegExp | undefined;
   private compiledRe2: RE2JS | undefined;
 
   constructor(readonly pattern: string) {
     this.literal = requiredLiteral(pattern);
+    this.factor = requiredFactor(pattern);
   }
 
   get groupCount(): number {
@@ -84,7 +88,8 @@ class Re2Regex implements SafeRegex {
   /** The text to search, or undefined when it cannot match (it lacks the required literal). */
   private searched(text: string): string | undefined {
     const within = bounded(text);
-    return this.literal === undefined || containsLiteral(within, this.literal) ? within : undefined;
+    if (this.literal !== undefined && !containsLiteral(within, this.literal)) return undefined;
+    return this.factor === undefined || this.factor.test(within) ? within : undefined;
   }
 
   test(text: string): boolean {

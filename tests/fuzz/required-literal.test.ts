@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
+import { requiredFactor } from '../../src/engine/required-factor.js';
 import { containsLiteral, requiredLiteral } from '../../src/engine/required-literal.js';
 import { fuzzParameters } from './fuzz-settings.js';
 
@@ -30,6 +31,9 @@ const piece = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
         { source: '\\d', text: fc.constantFrom('0', '7') },
         { source: '\\s', text: fc.constantFrom(' ', '\t') },
         { source: '[abk]', text: fc.constantFrom('a', 'b', 'k') },
+        // Classes a required factor keeps (engine/required-factor): ranges, and a last hyphen.
+        { source: '[0-9a-f]', text: fc.constantFrom('0', '9', 'c') },
+        { source: '[a-c_-]', text: fc.constantFrom('a', '_', '-') },
         { source: '[^a]', text: fc.constantFrom('b', 'z', ' ') },
         { source: '[]a]', text: fc.constantFrom(']', 'a') },
         { source: '\\x6b', text: ignoreCase ? fold('k') : fc.constant('k') },
@@ -84,6 +88,29 @@ const matchingCase = fc.constantFrom('', '', '(?i)', '(?s)', '(?is)').chain((fla
     );
 });
 
+// For required factors: no flags, mostly no alternative (either makes requiredFactor give up),
+// and the classes a factor keeps often enough that most patterns have one, among the same
+// pieces and quantifiers as above.
+const factorPiece: fc.Arbitrary<Piece> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('a', 'b', 'c', '-', '/', '"', ':', '1').map((char) => ({ source: char, text: fc.constant(char) })) },
+  { weight: 4, arbitrary: fc.constantFrom<Piece>({ source: '[0-9a-f]', text: fc.constantFrom('0', '9', 'c') }, { source: '[a-c_-]', text: fc.constantFrom('a', '_', '-') }, { source: '\\d', text: fc.constantFrom('0', '7') }, { source: '[A-Z]', text: fc.constantFrom('A', 'Q') }) },
+  { weight: 3, arbitrary: piece(false) },
+);
+const factorQuantified: fc.Arbitrary<Piece> = fc.tuple(factorPiece, fc.constantFrom('', '', '', '', '', '{3}', '{2}', '+', '*', '?', '{1,3}', '{2,}', '{0,2}', '+?')).map(([{ source, text }, quantifier]) => {
+  const atomic = (source.length === 1 || /^(\\.|\[[^\]]*\]|\(.*\))$/.test(source)) && !/^\(\?[A-Za-z-]*\)$/.test(source) ? source : `(?:${source})`;
+  const counts: Record<string, [number, number]> = { '': [1, 1], '{3}': [3, 3], '{2}': [2, 2], '+': [1, 3], '*': [0, 3], '?': [0, 1], '{1,3}': [1, 3], '{2,}': [2, 4], '{0,2}': [0, 2], '+?': [1, 3] };
+  const [min, max] = counts[quantifier] ?? [1, 1];
+  return { source: quantifier === '' ? source : `${atomic}${quantifier}`, text: repeat(text, min, max) };
+});
+const factorCase = fc
+  .tuple(fc.array(factorQuantified, { minLength: 2, maxLength: 12 }), fc.constantFrom('none', 'none', 'none', 'none', 'first'), fc.array(factorQuantified, { minLength: 1, maxLength: 3 }), noise, noise)
+  .chain(([pieces, alternative, others, before, after]) =>
+    fc.tuple(...pieces.map((part) => part.text)).map((texts) => ({
+      source: `${pieces.map((part) => part.source).join('')}${alternative === 'none' ? '' : `|${others.map((part) => part.source).join('')}`}`,
+      text: `${before}${texts.join('')}${after}`,
+    })),
+  );
+
 describe('required literals', () => {
   it('never skip a text RE2 matches', () => {
     let withLiteral = 0;
@@ -106,6 +133,45 @@ describe('required literals', () => {
     );
     // The property is about patterns that have a literal: enough generated ones must (9% with the CI seed).
     expect(withLiteral).toBeGreaterThan((parameters.numRuns ?? 0) * 0.05);
+  });
+
+  // The same for the stretch around the literal: a text RE2 matches always holds it.
+  it('required factors never skip a text RE2 matches', () => {
+    let withFactor = 0;
+    const parameters = fuzzParameters(20_000);
+    fc.assert(
+      fc.property(factorCase, ({ source, text }) => {
+        let re2: RE2JS;
+        try {
+          re2 = RE2JS.compile(source);
+        } catch {
+          return;
+        }
+        expect(re2.test(text)).toBe(true);
+        const factor = requiredFactor(source);
+        if (factor === undefined) return;
+        withFactor += 1;
+        expect(factor.test(text), `${source} matched ${JSON.stringify(text)} without ${String(factor)}`).toBe(true);
+      }),
+      parameters,
+    );
+    // Most generated patterns have a factor, or the property would say little.
+    expect(withFactor).toBeGreaterThan((parameters.numRuns ?? 0) * 0.2);
+  });
+
+  it.each([
+    [`(?:src|href|srcset)=["'][^"']*/assets/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:[?"'])`, '/\\/assets\\/[0-9a-f]{8}\\-[0-9a-f]{4}\\-[0-9a-f]{4}\\-[0-9a-f]{4}\\-[0-9a-f]{12}/'],
+    ['CFPAT-[A-Za-z0-9_-]{43}', '/CFPAT\\-[A-Za-z0-9_-]{43}/'],
+    ['preview_[A-Za-z0-9]{20,}x', '/preview_[A-Za-z0-9]{20}/'],
+    ['x\\d{3,5}abc', '/x[0-9]{3}/'],
+    ['abc[0-9]+def', '/abc[0-9]/'],
+    ['abc.[0-9]{4}', '/[0-9]{4}/'],
+  ])('%s requires the stretch %s', (source, expected) => {
+    expect(String(requiredFactor(source))).toBe(expected);
+  });
+
+  it.each(['(?i)abc[0-9]{4}', '(?s)abc[0-9]{4}', 'abc(?-i:x)[0-9]{4}', 'a|bcd[0-9]{5}', 'abcd', '[0-9a-f]{3}x*', 'abc[^a]{4}', 'abc[a\\-z]{4}', 'abc.[0-9]{3}', 'ab+c[a-z]x', 'abc[0-9]{0,4}', 'abc[0-9]?', '\\x41bc[0-9]{4}', 'abc[z-a]{4}'])('%s requires no stretch', (source) => {
+    expect(requiredFactor(source)).toBeUndefined();
   });
 
   it.each([
