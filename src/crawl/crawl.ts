@@ -46,6 +46,9 @@ type Settings = { -readonly [K in keyof typeof defaults]: number };
 /** Zero is a valid "none of these" for depth and the per-kind caps, never for the others. */
 const zeroAllowed = new Set<keyof Settings>(['maxDepth', 'maxDiscoveryFiles', 'maxSitemaps', 'maxFeeds', 'maxScripts', 'maxSourceMaps']);
 
+/** Lets I/O callbacks run (an answer that came is read) before what follows. */
+const letEventLoopRun = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const settings = resolveSettings(options);
   const target = normalizeUrl(options.target);
@@ -63,12 +66,14 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const inventory = new PublishedInventory();
   const frontier = new Frontier(origin, admission, settings.maxDepth, undefined, (url) => inventory.sharedUrl(url));
   fetcher.usePolicy((url) => frontier.allows(url));
+  fetcher.tellKept(options.onKept);
   const discoveries = new Discoveries(
     new FetchQueue(settings.maxFeeds),
     new FetchQueue(settings.maxScripts),
     new FetchQueue(settings.maxSourceMaps),
   );
   const limit = pLimit(settings.concurrency);
+  const whileWaiting = options.whileWaiting;
   const pagesAhead = 64;
   const refusedToVisitors = new Set([401, 403, 404, 410]);
   const inOrder = <T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> => Promise.all(items.map((item) => limit(() => run(item))));
@@ -113,6 +118,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     // 28 MB this way (see BENCHMARKS.md, seventh session).
     const fetched: Array<Promise<void> | undefined> = [];
     const arrived: Array<HttpResponse | undefined> = [];
+    const settled: boolean[] = [];
     let launched = 0;
     for (let index = 0; ; index += 1) {
       for (; launched < wave.length && launched < index + pagesAhead && !fetcher.exhausted; launched += 1) {
@@ -120,10 +126,14 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
         const url = wave[at] as string;
         fetched[at] = limit(async () => {
           arrived[at] = await fetcher.get(url, 'page', depth, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
+          settled[at] = true;
         });
       }
       if (index >= launched) break;
+      // Waiting for the server: the main thread is free, and other work can use it.
+      if (whileWaiting !== undefined) while (settled[index] !== true && whileWaiting()) await letEventLoopRun();
       await fetched[index];
+      settled[index] = false;
       const response = arrived[index];
       fetched[index] = undefined;
       arrived[index] = undefined;

@@ -108,6 +108,13 @@ export class CrawlFetcher {
     this.allows = allows;
   }
 
+  /** Told each response kept for fingerprinting, as it is kept (CrawlOptions.onKept). */
+  private onKept: ((response: HttpResponse) => void) | undefined;
+
+  tellKept(onKept: ((response: HttpResponse) => void) | undefined): void {
+    this.onKept = onKept;
+  }
+
   get pages(): CrawledPage[] {
     return this.slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page] : []) : [slot]));
   }
@@ -264,7 +271,9 @@ export class CrawlFetcher {
     const limit = this.keptChars > keptCharsBudget ? keptBodyCharsWhenFull : keptBodyChars;
     const body = detachedHead(rest.body, limit);
     this.keptChars += body.length;
-    return body === rest.body ? rest : { ...rest, body, truncated: true };
+    const kept = body === rest.body ? rest : { ...rest, body, truncated: true };
+    this.onKept?.(kept);
+    return kept;
   }
 
   recordFailure(failure: ProbeFailure): void {

@@ -66,6 +66,14 @@ export interface CrawlOptions {
    * kept (see KeptDocuments). Default maxDiscoveredReads.
    */
   keepDocumentsPerKind?: number;
+  /** Told each response kept for passive fingerprinting (CrawlResult.responses), as it is kept. */
+  onKept?: (response: HttpResponse) => void;
+  /**
+   * Work the crawl does while it waits for the next page to read: called, with the event loop
+   * let run between calls, until the page has come or it returns false (nothing left to do).
+   * Discovery judges the fingerprints' passive signals with it (fingerprint/detect.ts).
+   */
+  whileWaiting?: () => boolean;
   logger?: Logger;
 }
 

@@ -34,6 +34,8 @@ export interface DetectOptions {
   fingerprints: Fingerprint[];
   /** At most this many probe requests for the whole pass. */
   maxProbes?: number;
+  /** What was judged ahead of the pass, while the crawl waited (see PassiveJudge); made here when absent. */
+  judge?: PassiveJudge;
 }
 
 export interface DetectResult {
@@ -263,6 +265,94 @@ function probeKey(url: string, headers: Record<string, string>): string {
 }
 
 /**
+ * Judges signals on responses, and can judge the passive ones ahead: the crawl hands it each
+ * response it keeps for fingerprinting (`offer`) and lets it judge one (`judgeNext`) whenever it
+ * is waiting for a page, so the passive pass after the crawl finds most of its work done. That
+ * pass was 180 ms after a 5,000-page crawl, with the main thread idle for longer than that
+ * during the crawl while the server answered (BENCHMARKS.md, eighth session).
+ *
+ * The pass gives the same result either way: judging is pure (a signal's hit on a response
+ * depends on the two alone), and the pass still walks the responses in its own order, asking
+ * `hit`, which answers from what was judged ahead or judges then. Ahead, a signal is skipped on
+ * later responses once it has hit with all it can say (a version, or none to give), as the pass
+ * skips it; whatever was skipped ahead and is asked for is judged when asked.
+ */
+export class PassiveJudge {
+  private readonly base: URL;
+  private readonly baseText: string;
+  private readonly documents = new WeakMap<HttpResponse, { response: ResponseDocument; document: JSONValue }>();
+  private readonly judged = new WeakMap<HttpResponse, Map<Signal, Hit | undefined>>();
+  private readonly passiveSignals: PassiveSignal[];
+  /** Signals that hit on a response judged ahead, and whether that hit said a version. */
+  private readonly hitAhead = new Map<Signal, boolean>();
+  private readonly waiting: HttpResponse[] = [];
+  private nextWaiting = 0;
+  /** Responses judged ahead so far (a figure for tests). */
+  judgedAhead = 0;
+
+  constructor(target: string, fingerprints: readonly Fingerprint[]) {
+    this.base = baseOf(target);
+    this.baseText = baseString(this.base);
+    this.passiveSignals = fingerprints.flatMap((fingerprint) => fingerprint.signals.filter((signal): signal is PassiveSignal => signal.passive !== undefined));
+  }
+
+  /** Queues a response to be judged ahead. */
+  offer(response: HttpResponse): void {
+    this.waiting.push(response);
+  }
+
+  /** Judges the passive signals on the next queued response; false when none is waiting. */
+  judgeNext(): boolean {
+    const response = this.waiting[this.nextWaiting];
+    if (response === undefined) return false;
+    this.waiting[this.nextWaiting] = undefined as unknown as HttpResponse;
+    this.nextWaiting += 1;
+    if (this.nextWaiting === this.waiting.length) {
+      this.waiting.length = 0;
+      this.nextWaiting = 0;
+    }
+    const results = new Map<Signal, Hit | undefined>();
+    for (const signal of this.passiveSignals) {
+      const saidVersion = this.hitAhead.get(signal);
+      if (saidVersion !== undefined && (saidVersion || signal.version === undefined)) continue;
+      if (!passiveApplies(signal.passive, response, this.base)) continue;
+      const hit = this.evaluate(signal, response);
+      results.set(signal, hit);
+      if (hit !== undefined) this.hitAhead.set(signal, hit.version !== undefined);
+    }
+    this.judged.set(response, results);
+    this.judgedAhead += 1;
+    return true;
+  }
+
+  /** The signal's hit on the response: as judged ahead, or judged now. */
+  hit(signal: Signal, response: HttpResponse): Hit | undefined {
+    const results = this.judged.get(response);
+    if (results?.has(signal) === true) return results.get(signal);
+    return this.evaluate(signal, response);
+  }
+
+  private documentOf(response: HttpResponse): { response: ResponseDocument; document: JSONValue } {
+    let entry = this.documents.get(response);
+    if (!entry) {
+      const responseDocument = toResponseDocument(response);
+      entry = { response: responseDocument, document: { target: this.baseText, ...responseDocument } };
+      this.documents.set(response, entry);
+    }
+    return entry;
+  }
+
+  private evaluate(signal: Signal, response: HttpResponse): Hit | undefined {
+    const { response: responseDocument, document } = this.documentOf(response);
+    if (!judgeMatcher(signal.match, responseDocument, document).ok) return undefined;
+    const version = signal.version ? extractVersion(signal.version, responseDocument, document) : undefined;
+    const evidence = signal.evidence ? extractEvidence(signal.evidence, responseDocument, document) : undefined;
+    const apiRoots = signal.api_root ? extractApiRoots(signal.api_root, responseDocument, document, this.base) : [];
+    return { ...(version !== undefined ? { version } : {}), ...(evidence !== undefined ? { evidence } : {}), apiRoots };
+  }
+}
+
+/**
  * Recognises the CMSs (and front-end frameworks) behind a target. Passive signals are evaluated
  * first, over every response given; then probes go out, one GET each, for CMSs that have some
  * evidence but are not yet decisive, and finally the few `always` probes for CMSs with none
@@ -275,26 +365,8 @@ export async function detectCms(options: DetectOptions): Promise<DetectResult> {
   const base = baseOf(target);
   const baseText = baseString(base);
   const states = fingerprints.map((fingerprint) => new FingerprintState(fingerprint));
-  const documents = new WeakMap<HttpResponse, { response: ResponseDocument; document: JSONValue }>();
-
-  const documentOf = (response: HttpResponse) => {
-    let entry = documents.get(response);
-    if (!entry) {
-      const responseDocument = toResponseDocument(response);
-      entry = { response: responseDocument, document: { target: baseText, ...responseDocument } };
-      documents.set(response, entry);
-    }
-    return entry;
-  };
-
-  const evaluate = (signal: Signal, response: HttpResponse): Hit | undefined => {
-    const { response: responseDocument, document } = documentOf(response);
-    if (!judgeMatcher(signal.match, responseDocument, document).ok) return undefined;
-    const version = signal.version ? extractVersion(signal.version, responseDocument, document) : undefined;
-    const evidence = signal.evidence ? extractEvidence(signal.evidence, responseDocument, document) : undefined;
-    const apiRoots = signal.api_root ? extractApiRoots(signal.api_root, responseDocument, document, base) : [];
-    return { ...(version !== undefined ? { version } : {}), ...(evidence !== undefined ? { evidence } : {}), apiRoots };
-  };
+  const judge = options.judge ?? new PassiveJudge(target, fingerprints);
+  const evaluate = (signal: Signal, response: HttpResponse): Hit | undefined => judge.hit(signal, response);
 
   const record = (state: FingerprintState, signal: Signal, hit: Hit | undefined) => {
     if (!hit) return;

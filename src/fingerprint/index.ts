@@ -9,6 +9,7 @@ export {
 export { loadFingerprints, parseFingerprintText, fingerprintsDir, type LoadedFingerprint } from './load-fingerprints.js';
 export {
   detectCms,
+  PassiveJudge,
   detectionThreshold,
   decisiveConfidence,
   defaultMaxProbes,

@@ -3,7 +3,7 @@ import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
 import { calibrateHost, crawl, describeCalibration, looksLikeNotFound, type CrawlResult, type HostCalibration } from '../crawl/index.js';
 import { describeDiscoveryCaps } from '../crawl/cap-notes.js';
-import { detectCms, type DetectResult, type LoadedFingerprint } from '../fingerprint/index.js';
+import { detectCms, PassiveJudge, type DetectResult, type LoadedFingerprint } from '../fingerprint/index.js';
 import type { JSONValue } from '../engine/expression.js';
 import { scanLimits, type ScanLimitName } from '../core/limits.js';
 import type { CrawlBudgetName } from '../crawl/index.js';
@@ -68,6 +68,10 @@ const maxListed = 1000;
 export async function discoverTarget(options: DiscoverOptions): Promise<TargetDiscovery> {
   const { target, transport, fingerprints, logger } = options;
   const calibration = await calibrateHost(target, transport);
+  const fingerprintList = fingerprints.map(({ fingerprint }) => fingerprint);
+  // The passive signals are judged on each kept response while the crawl waits for pages, and
+  // the detection pass after it reads those judgements (fingerprint/detect.ts, PassiveJudge).
+  const judge = new PassiveJudge(target, fingerprintList);
   const crawled = await crawl({
     target,
     transport,
@@ -78,13 +82,16 @@ export async function discoverTarget(options: DiscoverOptions): Promise<TargetDi
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.keepDocumentChars === undefined ? {} : { keepDocumentChars: options.keepDocumentChars }),
     ...(options.keepDocumentsPerKind === undefined ? {} : { keepDocumentsPerKind: options.keepDocumentsPerKind }),
+    onKept: (response) => judge.offer(response),
+    whileWaiting: () => judge.judgeNext(),
     logger,
   });
   const detect = await detectCms({
     target,
     responses: crawled.responses,
     transport,
-    fingerprints: fingerprints.map(({ fingerprint }) => fingerprint),
+    fingerprints: fingerprintList,
+    judge,
   });
   const notes: string[] = [];
   const calibrationNote = describeCalibration(calibration);
