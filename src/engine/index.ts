@@ -1,4 +1,5 @@
 export { loadRules, parseRuleText, builtinRulesDir, type LoadedRule } from './load-rules.js';
 export { runRule, targetBase, maxRequestsPerRule, type RuleOutcome, type StepTrace } from './run-rule.js';
+export { BranchSlots } from './branch-slots.js';
 export { ruleSchema, type Rule, type Matcher, type Step } from './rule-schema.js';
 export type { MatchTrace } from './matchers.js';

@@ -10,7 +10,7 @@ import { runExtractor } from './extractors.js';
 import { toResponseDocument, type ResponseDocument } from './response-document.js';
 import { buildFinding } from './build-finding.js';
 import { tokenFingerprint } from './functions.js';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { BranchSlots } from './branch-slots.js';
 import { joinedEntries, withEntry } from '../core/objects.js';
 import { keptForLaterSteps, stepReadsOf, type StepReads } from './step-reads.js';
 
@@ -128,9 +128,10 @@ export interface RunRuleOptions {
    * requests built and waiting for a connection stay about as many as the connections. Started
    * all at once, a 100-item for_each in each of 16 rules held 1,600 requests waiting for 16
    * connections for a third of a second each: they outlived V8's young generation, and copying
-   * them was most of a probe scan's GC. Default: 16 at a time, for this run alone.
+   * them was most of a probe scan's GC (engine/branch-slots.ts). Default: 16 at a time, for this
+   * run alone.
    */
-  branchSlots?: LimitFunction;
+  branchSlots?: BranchSlots;
 }
 
 /** A trace that keeps nothing: what runRule writes to when no one will read the trace. */
@@ -144,7 +145,7 @@ function discardedTrace(): StepTrace[] {
  * Runs one rule against one target. Steps run in order; each branch that passes every step's
  * match produces a finding. A failed probe ends its branch and is recorded, never thrown.
  */
-export async function runRule(rule: Rule, { target, transport: runTransport, site = {}, rejectProof, documents: runDocuments = [], verifyTokens = false, stepSource, keepTrace = true, branchSlots = pLimit(16) }: RunRuleOptions): Promise<RuleOutcome> {
+export async function runRule(rule: Rule, { target, transport: runTransport, site = {}, rejectProof, documents: runDocuments = [], verifyTokens = false, stepSource, keepTrace = true, branchSlots = new BranchSlots(16) }: RunRuleOptions): Promise<RuleOutcome> {
   const base = targetBase(target);
   const failures: ProbeFailure[] = [];
   const trace: StepTrace[] = keepTrace ? [] : discardedTrace();
@@ -202,10 +203,12 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
     const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads };
     // The last step's answers are not held while this one runs: the forks carry what they read.
     branches = [];
-    const firstPages = await Promise.all(forks.map((branch) => branchSlots(() => runStep(step, branch, context))));
-    branches = (
-      await Promise.all(firstPages.map((first, index) => (first.next === undefined ? first.branches : branchSlots(() => restOfPages(step, forks[index] as Branch, first, context)))))
-    ).flat();
+    const firstPages = await branchSlots.map(forks, (branch) => runStep(step, branch, context));
+    const pages = firstPages.map((first) => first.branches);
+    const paginated = firstPages.flatMap((first, index) => (first.next === undefined ? [] : [index]));
+    const rest = await branchSlots.map(paginated, (index) => restOfPages(step, forks[index] as Branch, firstPages[index] as FirstPage, context));
+    for (const [at, index] of paginated.entries()) pages[index] = rest[at] as Branch[];
+    branches = pages.flat();
     if (branches.length === 0) break;
   }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ProbeError } from '../core/errors.js';
 import type { Discovery, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
 import type { SpentBudget, Transport } from '../core/http-types.js';
-import { runRule, targetBase, type LoadedRule, type RuleOutcome } from '../engine/index.js';
+import { BranchSlots, runRule, targetBase, type LoadedRule, type RuleOutcome } from '../engine/index.js';
 import type { LoadedFingerprint } from '../fingerprint/index.js';
 import { discoverTarget, type CrawlLimits } from './discover.js';
 import type { TargetFigures } from './progress.js';
@@ -126,7 +126,7 @@ export async function runTarget(options: RunTargetOptions): Promise<TargetRun> {
 
   const limit = pLimit(concurrency);
   // Twice the connections: enough waiting that no connection idles, few enough that none waits long.
-  const branchSlots = pLimit(concurrency * 2);
+  const branchSlots = new BranchSlots(concurrency * 2);
   const ran: string[] = [];
   const figures: TargetFigures = { pagesCrawled: discovered.crawl.budget.pagesFetched, findings: 0, rulesDone: 0, rules: selected.length };
   options.onProgress?.({ ...figures });
