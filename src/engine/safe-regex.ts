@@ -55,13 +55,16 @@ function toMatch(groups: RegExpMatchArray): RegexMatch {
 class Re2Regex implements SafeRegex {
   /** A literal every match contains: a text without it is not searched (see required-literal). */
   private readonly literal: RequiredLiteral | undefined;
-  /** A stretch every match contains, looked for once the literal is there (see required-factor). */
-  private readonly factor: RegExp | undefined;
+  /**
+   * A stretch every match contains, looked for once the literal is there (see required-factor);
+   * worked out when first needed, as most patterns never meet a text with their literal (null:
+   * the pattern has none).
+   */
+  private factor: RegExp | null | undefined;
   private compiledRe2: RE2JS | undefined;
 
   constructor(readonly pattern: string) {
     this.literal = requiredLiteral(pattern);
-    this.factor = requiredFactor(pattern);
   }
 
   get groupCount(): number {
@@ -89,7 +92,8 @@ class Re2Regex implements SafeRegex {
   private searched(text: string): string | undefined {
     const within = bounded(text);
     if (this.literal !== undefined && !containsLiteral(within, this.literal)) return undefined;
-    return this.factor === undefined || this.factor.test(within) ? within : undefined;
+    if (this.factor === undefined) this.factor = requiredFactor(this.pattern) ?? null;
+    return this.factor === null || this.factor.test(within) ? within : undefined;
   }
 
   test(text: string): boolean {
