@@ -312,13 +312,19 @@ export class PassiveJudge {
       this.nextWaiting = 0;
     }
     const results = new Map<Signal, Hit | undefined>();
-    for (const signal of this.passiveSignals) {
-      const saidVersion = this.hitAhead.get(signal);
-      if (saidVersion !== undefined && (saidVersion || signal.version === undefined)) continue;
-      if (!passiveApplies(signal.passive, response, this.base)) continue;
-      const hit = this.evaluate(signal, response);
-      results.set(signal, hit);
-      if (hit !== undefined) this.hitAhead.set(signal, hit.version !== undefined);
+    try {
+      for (const signal of this.passiveSignals) {
+        const saidVersion = this.hitAhead.get(signal);
+        if (saidVersion !== undefined && (saidVersion || signal.version === undefined)) continue;
+        if (!passiveApplies(signal.passive, response, this.base)) continue;
+        const hit = this.evaluate(signal, response);
+        results.set(signal, hit);
+        if (hit !== undefined) this.hitAhead.set(signal, hit.version !== undefined);
+      }
+    } catch {
+      // Left unjudged: the pass judges it when it asks and meets the error there, where it always
+      // did, instead of in the middle of the crawl that lent its wait.
+      return true;
     }
     this.judged.set(response, results);
     this.judgedAhead += 1;

@@ -87,6 +87,19 @@ describe('passive signals judged ahead of the detection pass', () => {
     const ahead = await detectCms({ target: fingerprintCaseTarget, responses, transport, fingerprints, maxProbes: 0, judge });
     expect(alone.detections.map((detection) => detection.version)).toEqual(['1.0']);
     expect(ahead).toEqual(alone);
+
+    // A signal that throws when judged (here a regex RE2 refuses, which loading would have
+    // refused too) leaves its response unjudged ahead: the crawl that lent its wait goes on, and
+    // the pass meets the error where it always did.
+    const [signal] = fingerprints[0]?.signals ?? [];
+    const broken = [{ ...fingerprints[0], signals: [{ ...signal, match: { regex: '(?<=x)y' } }] }] as typeof fingerprints;
+    const brokenJudge = new PassiveJudge(fingerprintCaseTarget, broken);
+    brokenJudge.offer(responses[0] as HttpResponse);
+    expect(brokenJudge.judgeNext()).toBe(true);
+    expect(brokenJudge.judgedAhead).toBe(0);
+    expect(brokenJudge.judgeNext()).toBe(false);
+    await expect(detectCms({ target: fingerprintCaseTarget, responses, transport, fingerprints: broken, maxProbes: 0, judge: brokenJudge })).rejects.toThrow();
+    await expect(detectCms({ target: fingerprintCaseTarget, responses, transport, fingerprints: broken, maxProbes: 0 })).rejects.toThrow();
   });
 
   it.each(cases.map(({ name, entry, caseDir }) => [name, entry, caseDir] as const))('%s: the same detection', async (_name, entry, caseDir) => {
