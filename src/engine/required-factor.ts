@@ -15,10 +15,14 @@ import { escapedPunctuation, skipClass, skipGroup, topLevelAlternatives } from '
  * only where no flag is set anywhere (`(?i)`, `(?s)`...), only printable ASCII characters and
  * classes of ASCII letters, digits, `_` and a last `-` (no negation, no escapes) or `\d`, each either alone,
  * repeated exactly (`{8}`), or ending the stretch (`+`, `{2,}`: what follows is not at a fixed
- * distance). Whatever else ends a stretch; `\x`, `\p`, `\Q` and octal escapes give none at all.
+ * distance). Whatever else ends a stretch; `\x`, `\p`, `\Q` (anywhere) and octal escapes give none
+ * at all.
  */
 export function requiredFactor(pattern: string): RegExp | undefined {
   if (/\(\?[A-Za-z-]+[:)]/.test(pattern)) return undefined;
+  // \Q...\E quotes parentheses and brackets too, inside groups as well, which the group and class
+  // skipping below would read as syntax.
+  if (pattern.includes('\\Q')) return undefined;
   const alternatives = topLevelAlternatives(pattern);
   if (alternatives === undefined || alternatives.length !== 1) return undefined;
   const stretches = topLevelStretches(pattern);
@@ -56,7 +60,8 @@ function repeatAt(pattern: string, index: number): { min: number; exact: boolean
   if (char === '*' || char === '?') return { min: 0, exact: false, length: lazy(1) };
   if (char === '+') return { min: 1, exact: false, length: lazy(1) };
   if (char !== '{') return undefined;
-  const repeat = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(index));
+  // RE2 reads a count with a leading zero ({04}) as literal characters, not as a repeat.
+  const repeat = /^\{(0|[1-9]\d*)(,(0|[1-9]\d*)?)?\}/.exec(pattern.slice(index));
   if (repeat === null) return undefined;
   const min = Number(repeat[1]);
   const exact = repeat[2] === undefined || repeat[3] === String(min);
