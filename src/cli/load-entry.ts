@@ -1,4 +1,6 @@
 import { statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 type Entry = typeof import('./entry.js');
 
@@ -6,15 +8,20 @@ type Entry = typeof import('./entry.js');
 const bundleUrl = new URL('./entry.bundle.mjs', import.meta.url);
 const entryUrl = new URL('./entry.js', import.meta.url);
 
+/** Whether this copy of draftleak is an installed package (npm install, npx, a global install). */
+const installedPackage = fileURLToPath(import.meta.url).split(path.sep).includes('node_modules');
+
 /**
- * The bundle is used only when it was built after the modules now in dist: tsc rewrites every
- * file it emits, so a `tsc` run after the last bundle (a build that stopped half-way, a watch
- * session) makes entry.js the newer one, and the modules themselves are loaded rather than a
- * bundle of older code. npm gives every file of an installed package the same time.
+ * Whether the bundle holds the code now in dist. In a checkout, only when it was built after the
+ * modules: tsc rewrites every file it emits, so a `tsc` run after the last bundle (a build that
+ * stopped half-way, a watch session) makes entry.js the newer one, and the modules themselves are
+ * loaded rather than a bundle of older code. In an installed package nothing rebuilds dist, and
+ * the files' times are only the order npm unpacked them in, so a bundle that is there is current.
  */
-export function bundleIsCurrent(bundle: URL | string = bundleUrl, entry: URL | string = entryUrl): boolean {
+export function bundleIsCurrent(bundle: URL | string = bundleUrl, entry: URL | string = entryUrl, installed = installedPackage): boolean {
   try {
-    return statSync(bundle).mtimeMs >= statSync(entry).mtimeMs;
+    const bundleTime = statSync(bundle).mtimeMs;
+    return installed || bundleTime >= statSync(entry).mtimeMs;
   } catch {
     return false;
   }
