@@ -146,6 +146,15 @@ export class ResponseCache {
  * Accept or Authorization header are different questions and may get different answers.
  */
 export function cacheKey(method: string, url: string, body: string | undefined, headers: Record<string, string>): string {
-  const sortedHeaders = Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([method, url, body ?? null, sortedHeaders]);
+  return cacheKeyWith(method, url, body, headersKey(headers));
+}
+
+/** The headers' part of a cache key: worked out once for headers many requests share. */
+export function headersKey(headers: Record<string, string>): string {
+  return JSON.stringify(Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A cache key from its headers' part (headersKey). The first part is a whole JSON array, so where it ends is never in doubt. */
+export function cacheKeyWith(method: string, url: string, body: string | undefined, headersPart: string): string {
+  return `${JSON.stringify([method, url, body ?? null])}${headersPart}`;
 }

@@ -4,7 +4,7 @@ import type { HttpMethod, HttpRequest, HttpResponse, SpentBudget, Transport } fr
 import { redactUrl } from '../core/redact.js';
 import { isTokenVendorHost } from '../core/token-vendors.js';
 import { createDispatcher } from './dispatcher.js';
-import { ResponseCache, cacheKey } from './cache.js';
+import { ResponseCache, cacheKeyWith, headersKey } from './cache.js';
 import { HostHealth } from './host-health.js';
 import { errorCode, failureKind, toProbeError } from './error-mapping.js';
 import { buildRequestHeaders } from './headers.js';
@@ -110,13 +110,14 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       if (!verificationAllowed(url, request)) assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
       const withIdentity = carriesIdentity(request);
-      const headers = headersFor(url, request.headers, withIdentity);
+      const identity = identityApplies(url, withIdentity);
+      const headers = buildHeaders(request.headers, identity);
       const binary = request.binary === true;
       const bodyCapBytes = Math.min(settings.bodyCapBytes, request.maxBodyBytes ?? Number.POSITIVE_INFINITY);
       const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, withIdentity, body, binary, bodyCapBytes };
       // The fragment never reaches the server, so "/a#x" and "/a" are the same request.
       const wireUrl = url.href.split('#')[0] ?? url.href;
-      const key = `${cacheKey(method, wireUrl, body, headers)}${binary ? ':binary' : ''}:${bodyCapBytes}`;
+      const key = `${cacheKeyWith(method, wireUrl, body, keyOfHeaders(request.headers, identity, headers))}${binary ? ':binary' : ''}:${bodyCapBytes}`;
       const guarded = request.allowRedirect;
       const response = await cache.getOrLoad(guarded ? `${key}:guarded` : key, () => followRedirects(request.url, first, guarded), request.purpose === 'crawl' ? keepCrawlAnswer : undefined);
       if (request.purpose === 'crawl' && /html/i.test(response.headers['content-type'] ?? '')) crawlPages += 1;
@@ -146,8 +147,31 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   // normalised origins (default ports included), never to an allowed asset host or a redirect
   // hop elsewhere, so their credentials stay where they belong.
   function headersFor(url: URL, ruleHeaders: Record<string, string> | undefined, withIdentity: boolean): Record<string, string> {
-    const userHeaders = withIdentity && originKey(url) === scope.targetOrigin ? settings.headers : {};
-    return buildRequestHeaders(ruleHeaders, userHeaders, settings.userAgent);
+    return buildHeaders(ruleHeaders, identityApplies(url, withIdentity));
+  }
+
+  function identityApplies(url: URL, withIdentity: boolean): boolean {
+    return withIdentity && originKey(url) === scope.targetOrigin;
+  }
+
+  function buildHeaders(ruleHeaders: Record<string, string> | undefined, identity: boolean): Record<string, string> {
+    return buildRequestHeaders(ruleHeaders, identity ? settings.headers : {}, settings.userAgent);
+  }
+
+  // A request without headers of its own (most probes, every crawl fetch) gets buildHeaders'
+  // answer for its identity alone: one of two header sets for the whole scan, so their part of
+  // the cache key is worked out once each (sorted and serialised per request, it was 1% of a
+  // probe's CPU). The headers object itself is still made per request: undici's ProxyAgent
+  // writes into it.
+  const plainHeadersKeys = new Map<boolean, string>();
+  function keyOfHeaders(ruleHeaders: Record<string, string> | undefined, identity: boolean, headers: Record<string, string>): string {
+    if (ruleHeaders !== undefined && Object.keys(ruleHeaders).length > 0) return headersKey(headers);
+    let key = plainHeadersKeys.get(identity);
+    if (key === undefined) {
+      key = headersKey(headers);
+      plainHeadersKeys.set(identity, key);
+    }
+    return key;
   }
 
   async function followRedirects(
