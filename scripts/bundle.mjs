@@ -1,4 +1,5 @@
-// Builds dist/cli/entry.bundle.mjs: dist/cli/entry.js and every module it imports, ours and our
+// Builds dist/cli/entry.bundle.mjs (and the list of its inputs beside it): dist/cli/entry.js and
+// every module it imports, ours and our
 // dependencies', in one ES module file, which src/cli/load-entry.ts loads instead of the ~300
 // files it is made of (their resolution, reads and linking were a third of a one-page scan).
 // It runs after tsc, on tsc's output, so the bundle holds exactly the code the tests type-check.
@@ -7,11 +8,12 @@
 // createRequire (the YAML parser, graphql-js, undici's Agent) is left out and loaded from
 // node_modules when first used, as before.
 import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/cli/', import.meta.url));
 
-await build({
+const result = await build({
   entryPoints: [`${dist}entry.js`],
   outfile: `${dist}entry.bundle.mjs`,
   bundle: true,
@@ -22,5 +24,14 @@ await build({
   // has no require, so the bundle makes one.
   banner: { js: "import { createRequire as draftleakCreateRequire } from 'node:module';\nconst require = draftleakCreateRequire(import.meta.url);" },
   legalComments: 'eof',
+  // Whitespace and syntax only: names stay, so a stack trace still names its functions. V8 reads
+  // 1.9 MB instead of 2.7 (a one-page scan 0.44 -> 0.40 s, 0.55 -> 0.50 s of CPU).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  metafile: true,
   logLevel: 'warning',
 });
+
+// What went into the bundle, for tests/cli/lazy-modules.test.ts: the modules loaded on first use
+// (yaml, graphql-js, undici) must not be among them.
+writeFileSync(`${dist}entry.bundle.inputs.json`, `${JSON.stringify(Object.keys(result.metafile.inputs).sort(), null, 1)}\n`);
