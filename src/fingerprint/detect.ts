@@ -51,6 +51,8 @@ export interface DetectResult {
 type ProbeSignal = Signal & { probe: NonNullable<Signal['probe']> };
 type PassiveSignal = Signal & { passive: NonNullable<Signal['passive']> };
 
+const passiveSignalsOf = (fingerprint: Fingerprint): PassiveSignal[] => fingerprint.signals.filter((signal): signal is PassiveSignal => signal.passive !== undefined);
+
 interface Hit {
   version?: string;
   evidence?: string;
@@ -193,7 +195,7 @@ class FingerprintState {
   readonly probeSignals: ProbeSignal[];
 
   constructor(readonly fingerprint: Fingerprint) {
-    this.passiveSignals = fingerprint.signals.filter((signal): signal is PassiveSignal => signal.passive !== undefined);
+    this.passiveSignals = passiveSignalsOf(fingerprint);
     this.probeSignals = fingerprint.signals
       .filter((signal): signal is ProbeSignal => signal.probe !== undefined)
       .sort((a, b) => b.weight - a.weight);
@@ -293,7 +295,7 @@ export class PassiveJudge {
   constructor(target: string, fingerprints: readonly Fingerprint[]) {
     this.base = baseOf(target);
     this.baseText = baseString(this.base);
-    this.passiveSignals = fingerprints.flatMap((fingerprint) => fingerprint.signals.filter((signal): signal is PassiveSignal => signal.passive !== undefined));
+    this.passiveSignals = fingerprints.flatMap(passiveSignalsOf);
   }
 
   /** Queues a response to be judged ahead. */

@@ -65,15 +65,21 @@ const piece = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
     },
   );
 const repeat = (text: fc.Arbitrary<string>, min: number, max: number): fc.Arbitrary<string> => fc.array(text, { minLength: min, maxLength: max }).map((parts) => parts.join(''));
-const quantified = (ignoreCase: boolean): fc.Arbitrary<Piece> =>
-  fc.tuple(piece(ignoreCase), fc.constantFrom('', '', '', '', '', '', '', '', '', '', '*', '+', '?', '{2}', '{1,3}', '*?', '{0,}')).map(([{ source, text }, quantifier]) => {
+// How many times each quantifier repeats its atom's text; a count with a leading zero ({04},
+// {02,3}) is not a repeat to RE2, which reads those characters as themselves.
+const repeats: Record<string, [number, number]> = { '': [1, 1], '*': [0, 3], '+': [1, 3], '?': [0, 1], '{2}': [2, 2], '{3}': [3, 3], '{1,3}': [1, 3], '*?': [0, 3], '+?': [1, 3], '{0,}': [0, 3], '{2,}': [2, 4], '{0,2}': [0, 2] };
+const literalCounts = new Set(['{04}', '{02,3}']);
+const quantify = (pieces: fc.Arbitrary<Piece>, quantifiers: string[]): fc.Arbitrary<Piece> =>
+  fc.tuple(pieces, fc.constantFrom(...quantifiers)).map(([{ source, text }, quantifier]) => {
     // A quantifier applies to the last atom only: pieces of several characters are grouped first.
     // A flag setting is not an atom: a quantifier after it would apply to the piece before.
     const atomic = (source.length === 1 || /^(\\.|\[[^\]]*\]|\(.*\))$/.test(source)) && !/^\(\?[A-Za-z-]*\)$/.test(source) ? source : `(?:${source})`;
-    const counts: Record<string, [number, number]> = { '': [1, 1], '*': [0, 3], '+': [1, 3], '?': [0, 1], '{2}': [2, 2], '{1,3}': [1, 3], '*?': [0, 3], '{0,}': [0, 3] };
-    const [min, max] = counts[quantifier] ?? [1, 1];
-    return { source: quantifier === '' ? source : `${atomic}${quantifier}`, text: repeat(text, min, max) };
+    if (quantifier === '') return { source, text };
+    if (literalCounts.has(quantifier)) return { source: `${atomic}${quantifier}`, text: text.map((value) => `${value}${quantifier}`) };
+    const [min, max] = repeats[quantifier] ?? [1, 1];
+    return { source: `${atomic}${quantifier}`, text: repeat(text, min, max) };
   });
+const quantified = (ignoreCase: boolean): fc.Arbitrary<Piece> => quantify(piece(ignoreCase), ['', '', '', '', '', '', '', '', '', '', '*', '+', '?', '{2}', '{1,3}', '*?', '{0,}']);
 const noise = fc.array(fc.constantFrom('a', 'b', 'k', 'S', ' ', '\n', '.', '\u212a', 'abc', 'KAB'), { maxLength: 8 }).map((parts) => parts.join(''));
 const matchingCase = fc.constantFrom('', '', '(?i)', '(?s)', '(?is)').chain((flags) => {
   const ignoreCase = flags.includes('i');
@@ -98,15 +104,7 @@ const factorPiece: fc.Arbitrary<Piece> = fc.oneof(
   // \Q...\E quoting parentheses and brackets inside a group (engine/required-factor gives up on any \Q).
   { weight: 1, arbitrary: fc.constantFrom<Piece>({ source: '(?:\\Q)[\\E)', text: fc.constant(')[') }, { source: '(\\Q(\\E)?', text: fc.constantFrom('', '(') }, { source: '\\Q[0-9]{4}\\E', text: fc.constant('[0-9]{4}') }) },
 );
-// A count with a leading zero ({04}, {02,3}) is not a repeat to RE2: it reads those characters as themselves.
-const literalCounts = new Set(['{04}', '{02,3}']);
-const factorQuantified: fc.Arbitrary<Piece> = fc.tuple(factorPiece, fc.constantFrom('', '', '', '', '', '{3}', '{2}', '+', '*', '?', '{1,3}', '{2,}', '{0,2}', '+?', '{04}', '{02,3}')).map(([{ source, text }, quantifier]) => {
-  const atomic = (source.length === 1 || /^(\\.|\[[^\]]*\]|\(.*\))$/.test(source)) && !/^\(\?[A-Za-z-]*\)$/.test(source) ? source : `(?:${source})`;
-  const counts: Record<string, [number, number]> = { '': [1, 1], '{3}': [3, 3], '{2}': [2, 2], '+': [1, 3], '*': [0, 3], '?': [0, 1], '{1,3}': [1, 3], '{2,}': [2, 4], '{0,2}': [0, 2], '+?': [1, 3] };
-  const [min, max] = counts[quantifier] ?? [1, 1];
-  if (literalCounts.has(quantifier)) return { source: `${atomic}${quantifier}`, text: text.map((value) => `${value}${quantifier}`) };
-  return { source: quantifier === '' ? source : `${atomic}${quantifier}`, text: repeat(text, min, max) };
-});
+const factorQuantified = quantify(factorPiece, ['', '', '', '', '', '{3}', '{2}', '+', '*', '?', '{1,3}', '{2,}', '{0,2}', '+?', '{04}', '{02,3}']);
 const factorCase = fc
   .tuple(fc.array(factorQuantified, { minLength: 2, maxLength: 12 }), fc.constantFrom('none', 'none', 'none', 'none', 'first'), fc.array(factorQuantified, { minLength: 1, maxLength: 3 }), noise, noise)
   .chain(([pieces, alternative, others, before, after]) =>
@@ -116,18 +114,23 @@ const factorCase = fc
     })),
   );
 
+/** The pattern compiled by RE2, or undefined when it is not RE2 syntax (refused at load time, never run). */
+function compiledByRe2(source: string): RE2JS | undefined {
+  try {
+    return RE2JS.compile(source);
+  } catch {
+    return undefined;
+  }
+}
+
 describe('required literals', () => {
   it('never skip a text RE2 matches', () => {
     let withLiteral = 0;
     const parameters = fuzzParameters(20_000);
     fc.assert(
       fc.property(matchingCase, ({ source, text }) => {
-        let re2: RE2JS;
-        try {
-          re2 = RE2JS.compile(source);
-        } catch {
-          return; // not RE2 syntax: refused at load time, never run
-        }
+        const re2 = compiledByRe2(source);
+        if (re2 === undefined) return;
         expect(re2.test(text), `${source} must match ${JSON.stringify(text)}`).toBe(true);
         const literal = requiredLiteral(source);
         if (literal === undefined) return;
@@ -146,13 +149,9 @@ describe('required literals', () => {
     const parameters = fuzzParameters(20_000);
     fc.assert(
       fc.property(factorCase, ({ source, text }) => {
-        let re2: RE2JS;
-        try {
-          re2 = RE2JS.compile(source);
-        } catch {
-          return;
-        }
-        expect(re2.test(text)).toBe(true);
+        const re2 = compiledByRe2(source);
+        if (re2 === undefined) return;
+        expect(re2.test(text), `${source} must match ${JSON.stringify(text)}`).toBe(true);
         const factor = requiredFactor(source);
         if (factor === undefined) return;
         withFactor += 1;
