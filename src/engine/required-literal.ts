@@ -243,14 +243,24 @@ export function containsLiteral(text: string, literal: RequiredLiteral): boolean
     if (ascii) (literal.ignoreCase ? loweredNeedles : exactNeedles).register(literal.anyOf);
   }
   if (!literal.ignoreCase) return literal.anyOf.some((needle) => exactNeedles.includes(text, needle));
-  const lower = ascii ? loweredCopy(text) : undefined;
-  if (lower !== undefined) return literal.anyOf.some((needle) => loweredNeedles.includes(lower, needle));
+  if (ascii) return literal.anyOf.some((needle) => loweredNeedles.includes(text, needle));
   return literal.anyOf.some((needle) => includesIgnoringAsciiCase(text, needle));
 }
 
-/** The needles of every literal asked about, for one scan per text instead of one per needle (needle-index.ts). */
+/** `text` contains the lower-case ASCII `needle`, ASCII case ignored (see loweredCopy). */
+function includesLowered(text: string, needle: string): boolean {
+  const lower = loweredCopy(text);
+  return lower === undefined ? includesIgnoringAsciiCase(text, needle) : lower.includes(needle);
+}
+
+/**
+ * The needles of every literal asked about, for one scan per text instead of one per needle
+ * (needle-index.ts). Needles compared without case are looked for in the text's lower case; the
+ * index is keyed by the text itself, so a text scanned before needs no new lower-cased copy.
+ */
+const loweredTextMaxLength = 256 * 1024;
 const exactNeedles = new NeedleIndex();
-const loweredNeedles = new NeedleIndex();
+const loweredNeedles = new NeedleIndex(loweredTextMaxLength, 2048, (text) => loweredCopy(text) ?? text.toLowerCase(), includesLowered);
 const indexed = new WeakSet<RequiredLiteral>();
 
 /**
@@ -276,7 +286,6 @@ function loweredCopy(text: string): string | undefined {
 // ASCII (a final capital sigma lower-cases to the final form, which /σ/i does not need).
 // eslint-disable-next-line no-control-regex
 const isAscii = (needle: string): boolean => /^[\x00-\x7f]*$/.test(needle);
-const loweredTextMaxLength = 256 * 1024;
 let lastText: string | undefined;
 let lastLowered = '';
 
