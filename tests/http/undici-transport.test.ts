@@ -512,6 +512,26 @@ describe('response cache', () => {
     expect(site.requests).toHaveLength(5);
   });
 
+  it('keys on the rule headers exactly: sets that join to the same text are different requests, and the same set in any order is one', async () => {
+    const site = await server(answerOk);
+    const transport = transportFor(site);
+    const url = `${site.origin}/same`;
+    const sets: Array<Record<string, string>> = [
+      { a: 'x', b: 'y' },
+      // What { a: 'x', b: 'y' } reads as when names and values are joined without their lengths.
+      { a: 'xby' },
+      { a: 'xb:y' },
+      { ab: 'xy' },
+      { a: 'xb', b: 'y' },
+    ];
+    for (const headers of sets) await transport.send({ method: 'GET', url, headers });
+    expect(site.requests).toHaveLength(5);
+    await transport.send({ method: 'GET', url, headers: { b: 'y', a: 'x' } });
+    await transport.send({ method: 'GET', url, headers: { ab: 'xy' } });
+    expect(site.requests).toHaveLength(5);
+    expect(transport.stats().cacheHits).toBe(2);
+  });
+
   it('does not cache failures', async () => {
     let seen = 0;
     const site = await server((req, res) => {
