@@ -24,14 +24,6 @@
 // large strings while it is read, and a crawl of 20 KB pages is what the lighter policy is for.
 // Set at run time, --optimize-for-size does not cap the young generation itself: the cap stays.
 //
-// And WebAssembly stays on V8's baseline compiler (Liftoff): undici's HTTP/1.1 parser is llhttp in
-// WebAssembly, and V8's optimising compiler, tiering its huge state-machine function up once it
-// is hot, took 35 MiB of memory on a background thread to do it, about 0.1 s of CPU beside the
-// scan, and peak RSS with it (a one-page scan 118-121 MiB with it, 84-86 without; a 5,000-page
-// crawl 117-120 against 101-103; 20,000 probes 119-120 against 97-99). The parser's share of a
-// crawl's CPU is about 1%, and its time did not move measurably (BENCHMARKS.md). Set before
-// undici compiles the parser, at its first connection.
-//
 // DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps V8's defaults (for comparing, or where memory is plentiful).
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
@@ -41,8 +33,6 @@ export const oldGenerationGrowthPercent = 10;
 export const youngGenerationCapBytes = 8 * 1024 * 1024;
 /** Large-object spaces past which --optimize-for-size joins the policy for the rest of the run. */
 export const largeObjectSwitchBytes = 16 * 1024 * 1024;
-/** WebAssembly compiled by Liftoff only (V8's flag; see above). */
-export const wasmBaselineOnlyFlag = '--liftoff-only';
 /** How often the heap's spaces are looked at, for the whole run (one look costs microseconds). */
 export const heapWatchIntervalMs = 50;
 
@@ -75,7 +65,6 @@ const defaultSemiSpaceGrowthFactor = 2;
 export function applyScannerHeapPolicy(env: NodeJS.ProcessEnv = process.env, host: HeapPolicyHost = nodeHost): HeapPolicy {
   if (env.DRAFTLEAK_V8_DEFAULT_HEAP === '1') return 'v8-default';
   host.setFlags(`--heap-growing-percent=${oldGenerationGrowthPercent}`);
-  host.setFlags(wasmBaselineOnlyFlag);
   let growthFactor = defaultSemiSpaceGrowthFactor;
   let forSize = false;
   host.every(heapWatchIntervalMs, () => {

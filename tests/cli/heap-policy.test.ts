@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { applyScannerHeapPolicy, heapWatchIntervalMs, wasmBaselineOnlyFlag, largeObjectSwitchBytes, youngGenerationCapBytes, type HeapPolicyHost, type HeapSpace } from '../../src/cli/heap-policy.js';
+import { applyScannerHeapPolicy, heapWatchIntervalMs, largeObjectSwitchBytes, youngGenerationCapBytes, type HeapPolicyHost, type HeapSpace } from '../../src/cli/heap-policy.js';
 
 const MiB = 1024 * 1024;
 
@@ -38,13 +38,13 @@ describe('the scanner heap policy', () => {
   it('lets old generations grow 10% past live memory, and the young one to 8 MiB and no further', () => {
     const v8 = fakeV8();
     expect(applyScannerHeapPolicy({}, v8.host)).toBe('scanner');
-    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--liftoff-only']);
+    expect(v8.flags).toEqual(['--heap-growing-percent=10']);
     v8.heap(2 * MiB, 0);
     v8.heap(4 * MiB, 0);
-    expect(v8.flags).toHaveLength(2);
+    expect(v8.flags).toHaveLength(1);
     v8.heap(youngGenerationCapBytes, 0);
     v8.heap(youngGenerationCapBytes, 0);
-    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--liftoff-only', '--semi-space-growth-factor=1']);
+    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--semi-space-growth-factor=1']);
   });
 
   it('lets the young generation grow again once V8 shrank it (a quiet spell), and stops it again at 8 MiB', () => {
@@ -54,7 +54,7 @@ describe('the scanner heap policy', () => {
     v8.heap(MiB, 0);
     v8.heap(2 * MiB, 0);
     v8.heap(youngGenerationCapBytes * 2, 0);
-    expect(v8.flags.slice(2)).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
+    expect(v8.flags.slice(1)).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
   });
 
   it('adds --optimize-for-size for good once answers of megabytes fill the large-object spaces, and keeps the young cap', () => {
@@ -64,10 +64,10 @@ describe('the scanner heap policy', () => {
     expect(v8.flags).not.toContain('--optimize-for-size');
     // Old and new large-object spaces count together.
     v8.heap(2 * MiB, largeObjectSwitchBytes - MiB, MiB);
-    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--liftoff-only', '--optimize-for-size']);
+    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--optimize-for-size']);
     v8.heap(youngGenerationCapBytes, 0);
     v8.heap(youngGenerationCapBytes, largeObjectSwitchBytes * 2);
-    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--liftoff-only', '--optimize-for-size', '--semi-space-growth-factor=1']);
+    expect(v8.flags).toEqual(['--heap-growing-percent=10', '--optimize-for-size', '--semi-space-growth-factor=1']);
   });
 
   it('DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps V8 as it is and watches nothing', () => {
@@ -77,9 +77,9 @@ describe('the scanner heap policy', () => {
     expect(v8.flags).toEqual([]);
   });
 
-  it('sets only flags this Node version has, and 2 is V8\'s own growth factor (V8 would print an error for an unknown one)', () => {
+  it('sets only flags this Node version has, and 2 is V8\'s own growth factor (V8 ignores an unknown flag without a word)', () => {
     const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 16 * MiB });
-    for (const flag of ['--heap-growing-percent', '--semi-space-growth-factor', '--optimize-for-size', wasmBaselineOnlyFlag]) expect(options).toContain(`  ${flag} `);
+    for (const flag of ['--heap-growing-percent', '--semi-space-growth-factor', '--optimize-for-size']) expect(options).toContain(`  ${flag} `);
     expect(options).toContain('default: --semi-space-growth-factor=2');
   });
 });
