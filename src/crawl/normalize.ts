@@ -143,7 +143,11 @@ const segmentPlaceholders: Array<[RegExp, string]> = [
  * merely contain digits (post-2) stay: they usually name distinct content.
  */
 export function pathPattern(url: string): string {
-  const parsed = new URL(url);
+  return patternOf(new URL(url));
+}
+
+/** pathPattern of a parsed URL. */
+function patternOf(parsed: URL): string {
   const segments = parsed.pathname.split('/').map((segment) => {
     for (const [pattern, placeholder] of segmentPlaceholders) if (pattern.test(segment)) return placeholder;
     return segment;
@@ -199,7 +203,8 @@ export class UrlAdmission {
       this.skippedQueryVariants++;
       return 'query-variant-cap';
     }
-    const pattern = pathPattern(url);
+    // From the parse above: each URL admitted was parsed twice.
+    const pattern = patternOf(parsed);
     // A pattern without placeholders is the path itself: it holds the bare path and its query
     // variants, at most 1 + maxQueryVariants URLs, so while that is within maxPerPattern it is
     // not counted. Counted, every slug of a 50,000-page site was a key here.
