@@ -64,6 +64,8 @@ const keepCrawlAnswer = (response: HttpResponse): boolean => response.bytes <= c
 /** One request on the wire: the first one, or a redirect hop. */
 interface Hop {
   url: URL;
+  /** originKey(url), worked out once: the throttle, the error budget and the identity ask it. */
+  origin: string;
   method: HttpMethod;
   headers: Record<string, string>;
   /** The rule's own headers, to rebuild `headers` when a redirect changes the origin. */
@@ -98,27 +100,29 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   const exchange = new Exchanger(agent, settings);
   let closed: Promise<void> = Promise.resolve();
   // A rule asks isInScope(url) and then sends that URL: the URL parsed for the first is used by
-  // the second (one parse per probe instead of two). Only the last one, taken once.
-  let lastInScope: { url: string; parsed: URL } | undefined;
-  const parsedRequestUrl = (raw: string): URL => {
+  // the second (one parse per probe instead of two), and when it was in scope (not only allowed
+  // as a token's verification call) the scope is not asked again. Only the last one, taken once.
+  let lastInScope: { url: string; parsed: URL; inScope: boolean } | undefined;
+  const checkedRequestUrl = (raw: string): { url: URL; inScope: boolean } => {
     const last = lastInScope;
     lastInScope = undefined;
-    return last !== undefined && last.url === raw ? last.parsed : parseHttpUrl(raw);
+    return last !== undefined && last.url === raw ? { url: last.parsed, inScope: last.inScope } : { url: parseHttpUrl(raw), inScope: false };
   };
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
     try {
       if (closing) throw abortedError(request.url);
       const method = allowedMethod(request);
-      const url = parsedRequestUrl(request.url);
-      if (!verificationAllowed(url, request)) assertInScope(url, scope, request.url);
+      const { url, inScope } = checkedRequestUrl(request.url);
+      if (!inScope && !verificationAllowed(url, request)) assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
       const withIdentity = carriesIdentity(request);
-      const identity = identityApplies(url, withIdentity);
+      const origin = originKey(url);
+      const identity = identityApplies(origin, withIdentity);
       const headers = buildHeaders(request.headers, identity);
       const binary = request.binary === true;
       const bodyCapBytes = Math.min(settings.bodyCapBytes, request.maxBodyBytes ?? Number.POSITIVE_INFINITY);
-      const first: Hop = { url, method, headers, ruleHeaders: request.headers ?? {}, withIdentity, body, binary, bodyCapBytes };
+      const first: Hop = { url, origin, method, headers, ruleHeaders: request.headers ?? {}, withIdentity, body, binary, bodyCapBytes };
       // The fragment never reaches the server, so "/a#x" and "/a" are the same request.
       const wireUrl = url.href.split('#')[0] ?? url.href;
       const key = `${cacheKeyWith(method, wireUrl, body, keyOfHeaders(request.headers, identity, headers))}${binary ? ':binary' : ''}:${bodyCapBytes}`;
@@ -150,12 +154,13 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   // The user's own headers (cookies, tokens) go to the target's origin only, compared on
   // normalised origins (default ports included), never to an allowed asset host or a redirect
   // hop elsewhere, so their credentials stay where they belong.
-  function headersFor(url: URL, ruleHeaders: Record<string, string> | undefined, withIdentity: boolean): Record<string, string> {
-    return buildHeaders(ruleHeaders, identityApplies(url, withIdentity));
+  function headersFor(origin: string, ruleHeaders: Record<string, string> | undefined, withIdentity: boolean): Record<string, string> {
+    return buildHeaders(ruleHeaders, identityApplies(origin, withIdentity));
   }
 
-  function identityApplies(url: URL, withIdentity: boolean): boolean {
-    return withIdentity && originKey(url) === scope.targetOrigin;
+  /** Whether the user's identity goes to `origin`, an originKey. */
+  function identityApplies(origin: string, withIdentity: boolean): boolean {
+    return withIdentity && origin === scope.targetOrigin;
   }
 
   function buildHeaders(ruleHeaders: Record<string, string> | undefined, identity: boolean): Record<string, string> {
@@ -232,7 +237,8 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           `more than ${settings.maxRedirects} redirects starting at ${requestedUrl}`,
         );
       }
-      hop = nextHop(hop, answer.status, next, headersFor(next, hop.ruleHeaders, hop.withIdentity));
+      const nextOrigin = originKey(next);
+      hop = nextHop(hop, answer.status, next, nextOrigin, headersFor(nextOrigin, hop.ruleHeaders, hop.withIdentity));
       // Every hop passes the read-only policy, not only the first: a same-origin redirect to
       // "?query=mutation…" must not be followed.
       allowedMethod({ method: hop.method, url: hop.url.href, ...(hop.body === undefined ? {} : { body: hop.body }), readOnlyGraphql: hop.method === 'POST' });
@@ -242,7 +248,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
 
   /** One hop, with retries on resets, a single retry on a timeout, and 429/503 backoff. */
   async function exchangeWithRetries(hop: Hop): Promise<WireAnswer> {
-    const origin = originKey(hop.url);
+    const origin = hop.origin;
     let timeoutRetried = false;
     for (let attempt = 1; ; attempt += 1) {
       const retriesLeft = attempt <= settings.retries;
@@ -252,7 +258,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           origin,
           () => {
             // Checked once a slot is held, so requests queued before a budget ran out stop too.
-            refuseUnaffordable(hop.url);
+            refuseUnaffordable(hop);
             return exchange.once(hop, retriesLeft);
           },
           waits.sleep,
@@ -287,9 +293,8 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     }
   }
 
-  function refuseUnaffordable(url: URL): void {
+  function refuseUnaffordable({ url, origin }: Hop): void {
     if (closing) throw abortedError(url.href);
-    const origin = originKey(url);
     if (health.givenUp(origin)) {
       throw new ProbeError(
         'DL_HOST_ERROR_BUDGET',
@@ -308,8 +313,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     isInScope(url: string, request: Pick<HttpRequest, 'verifyToken'> = {}): boolean {
       try {
         const parsed = parseHttpUrl(url);
-        const allowed = isInScope(parsed, scope) || verificationAllowed(parsed, request);
-        if (allowed) lastInScope = { url, parsed };
+        const inScope = isInScope(parsed, scope);
+        const allowed = inScope || verificationAllowed(parsed, request);
+        if (allowed) lastInScope = { url, parsed, inScope };
         return allowed;
       } catch {
         return false;
@@ -454,13 +460,13 @@ function resolveLocation(location: string, base: URL): URL {
   }
 }
 
-function nextHop(previous: Hop, status: number, url: URL, headers: Record<string, string>): Hop {
+function nextHop(previous: Hop, status: number, url: URL, origin: string, headers: Record<string, string>): Hop {
   const method = methodAfterRedirect(status, previous.method);
-  if (method === previous.method) return { ...previous, url, headers };
+  if (method === previous.method) return { ...previous, url, origin, headers };
   // The body does not travel to the new method, and neither do the headers that describe it.
   const withoutBody = { ...headers };
   delete withoutBody['content-type'];
-  return { ...previous, url, method, headers: withoutBody, body: undefined };
+  return { ...previous, url, origin, method, headers: withoutBody, body: undefined };
 }
 
 async function pause(ms: number, url: string, sleep: (ms: number) => Promise<void>): Promise<void> {

@@ -112,6 +112,10 @@ describe('verify steps', () => {
     expect(on.isInScope('https://myproject.api.sanity.io/v2021-10-21/data/query/production', { verifyToken: true })).toBe(true);
     expect(on.isInScope('https://api.sanity.io.evil.example/', { verifyToken: true })).toBe(false);
     await expect(off.send({ method: 'GET', url: vendor, verifyToken: true })).rejects.toMatchObject({ code: 'DL_OUT_OF_SCOPE' });
+    // The transport reuses the URL an isInScope call parsed for the send that follows: allowed
+    // there as a verify call, the same URL sent as an ordinary request is still refused.
+    expect(on.isInScope(vendor, { verifyToken: true })).toBe(true);
+    await expect(on.send({ method: 'GET', url: vendor })).rejects.toMatchObject({ code: 'DL_OUT_OF_SCOPE' });
     await off.close();
     await on.close();
   });
