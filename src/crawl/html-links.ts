@@ -329,10 +329,11 @@ export function resolveUrl(value: string, base: string): string | undefined {
 }
 
 /**
- * A root-relative link the URL parser copies as it is: one "/" first (not "//" or "/\\", which
- * name another host), then only characters a path does not encode (no "%", "?", "#", whitespace,
- * backslash or anything outside ASCII), and no "." or ".." segment to remove. Against an
- * http(s) base it resolves to the base's origin (with its user info) and the link itself.
+ * A root-relative link the URL parser copies as it is: one "/" first (not "//", which names
+ * another host), then only characters a path keeps as they are (not "?", "#", whitespace, a
+ * backslash, which the parser reads as "/", or anything outside ASCII), no "%" (a "%2e" segment
+ * is a dot segment), and no "." or ".." segment to remove. Against an http(s) base it resolves to
+ * the base's origin (with its user info) and the link itself.
  */
 const plainRootPath = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 const dotSegment = /(?:^|\/)\.\.?(?:\/|$)/;

@@ -203,7 +203,7 @@ export class UrlAdmission {
       this.skippedQueryVariants++;
       return 'query-variant-cap';
     }
-    // From the parse above: each URL admitted was parsed twice.
+    // The parse above, not another one (pathPattern(url) parses the URL again).
     const pattern = patternOf(parsed);
     // A pattern without placeholders is the path itself: it holds the bare path and its query
     // variants, at most 1 + maxQueryVariants URLs, so while that is within maxPerPattern it is

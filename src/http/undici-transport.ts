@@ -64,7 +64,7 @@ const keepCrawlAnswer = (response: HttpResponse): boolean => response.bytes <= c
 /** One request on the wire: the first one, or a redirect hop. */
 interface Hop {
   url: URL;
-  /** originKey(url), worked out once: the throttle, the error budget and the identity ask it. */
+  /** originKey(url), worked out once per hop (nextHop makes it for a redirect): the throttle and the error budget are kept per origin. */
   origin: string;
   method: HttpMethod;
   headers: Record<string, string>;
@@ -101,20 +101,23 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
   let closed: Promise<void> = Promise.resolve();
   // A rule asks isInScope(url) and then sends that URL: the URL parsed for the first is used by
   // the second (one parse per probe instead of two), and when it was in scope (not only allowed
-  // as a token's verification call) the scope is not asked again. Only the last one, taken once.
-  let lastInScope: { url: string; parsed: URL; inScope: boolean } | undefined;
-  const checkedRequestUrl = (raw: string): { url: URL; inScope: boolean } => {
+  // as a token's verification call) the scope is not asked again: the scope never changes and
+  // isInScope is a function of the URL's text, matched exactly. Only the last one, taken once.
+  let lastInScope: { url: string; parsed: URL; knownInScope: boolean } | undefined;
+  const checkedRequestUrl = (raw: string): { url: URL; knownInScope: boolean } => {
     const last = lastInScope;
     lastInScope = undefined;
-    return last !== undefined && last.url === raw ? { url: last.parsed, inScope: last.inScope } : { url: parseHttpUrl(raw), inScope: false };
+    if (last !== undefined && last.url === raw) return { url: last.parsed, knownInScope: last.knownInScope };
+    return { url: parseHttpUrl(raw), knownInScope: false };
   };
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
     try {
       if (closing) throw abortedError(request.url);
+      // Taken first, so a request refused below does not leave it for the next one.
+      const { url, knownInScope } = checkedRequestUrl(request.url);
       const method = allowedMethod(request);
-      const { url, inScope } = checkedRequestUrl(request.url);
-      if (!inScope && !verificationAllowed(url, request)) assertInScope(url, scope, request.url);
+      if (!knownInScope && !verificationAllowed(url, request)) assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
       const withIdentity = carriesIdentity(request);
       const origin = originKey(url);
@@ -237,8 +240,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           `more than ${settings.maxRedirects} redirects starting at ${requestedUrl}`,
         );
       }
-      const nextOrigin = originKey(next);
-      hop = nextHop(hop, answer.status, next, nextOrigin, headersFor(nextOrigin, hop.ruleHeaders, hop.withIdentity));
+      hop = nextHop(hop, answer.status, next, (origin) => headersFor(origin, hop.ruleHeaders, hop.withIdentity));
       // Every hop passes the read-only policy, not only the first: a same-origin redirect to
       // "?query=mutation…" must not be followed.
       allowedMethod({ method: hop.method, url: hop.url.href, ...(hop.body === undefined ? {} : { body: hop.body }), readOnlyGraphql: hop.method === 'POST' });
@@ -313,9 +315,9 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
     isInScope(url: string, request: Pick<HttpRequest, 'verifyToken'> = {}): boolean {
       try {
         const parsed = parseHttpUrl(url);
-        const inScope = isInScope(parsed, scope);
-        const allowed = inScope || verificationAllowed(parsed, request);
-        if (allowed) lastInScope = { url, parsed, inScope };
+        const knownInScope = isInScope(parsed, scope);
+        const allowed = knownInScope || verificationAllowed(parsed, request);
+        if (allowed) lastInScope = { url, parsed, knownInScope };
         return allowed;
       } catch {
         return false;
@@ -460,7 +462,10 @@ function resolveLocation(location: string, base: URL): URL {
   }
 }
 
-function nextHop(previous: Hop, status: number, url: URL, origin: string, headers: Record<string, string>): Hop {
+/** The hop a redirect to `url` makes: its own origin key, and the headers for that origin. */
+function nextHop(previous: Hop, status: number, url: URL, headersForOrigin: (origin: string) => Record<string, string>): Hop {
+  const origin = originKey(url);
+  const headers = headersForOrigin(origin);
   const method = methodAfterRedirect(status, previous.method);
   if (method === previous.method) return { ...previous, url, origin, headers };
   // The body does not travel to the new method, and neither do the headers that describe it.

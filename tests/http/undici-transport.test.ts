@@ -473,6 +473,9 @@ describe('the URL checked for scope is the URL sent', () => {
     // A URL that was refused is not remembered: its send is refused on its own parse.
     expect(transport.isInScope('http://elsewhere.invalid/x')).toBe(false);
     expect((await rejection(transport.send({ method: 'GET', url: 'http://elsewhere.invalid/x' }))).code).toBe('DL_OUT_OF_SCOPE');
+    // An in-scope URL checked, then another URL sent: the verdict was the checked URL's, not this one's.
+    expect(transport.isInScope(`${site.origin}/checked`)).toBe(true);
+    expect((await rejection(transport.send({ method: 'GET', url: 'http://elsewhere.invalid/y' }))).code).toBe('DL_OUT_OF_SCOPE');
     expect(site.requests.map((request) => request.url)).toEqual(['/other', '/checked?a=1']);
   });
 });
