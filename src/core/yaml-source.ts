@@ -1,14 +1,21 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as YamlModule from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
 
 // The YAML parser is loaded on first use, not with this module: a scan whose rules, fingerprints
 // and link policy are all built-in reads them from dist/precompiled.json and parses no YAML, and
-// loading the parser cost it 35 ms and 5 MiB of RSS at every start (BENCHMARKS.md).
+// loading the parser cost it 35 ms and 5 MiB of RSS at every start (BENCHMARKS.md). It comes from
+// its one-file build, dist/vendor/yaml.cjs (scripts/bundle.mjs), when the build made one: one
+// file instead of some 40, 11-14 ms instead of 28-61. From src (the tests) there is none, and
+// the package is loaded from node_modules. This module and the program's bundle both sit one
+// folder below dist/, so the path is the same from either.
 const requireModule = createRequire(import.meta.url);
+const vendoredYaml = fileURLToPath(new URL('../vendor/yaml.cjs', import.meta.url));
 let yamlModule: typeof YamlModule | undefined;
 /** The `yaml` package, loaded the first time it is asked for. */
-export const yaml = (): typeof YamlModule => (yamlModule ??= requireModule('yaml') as typeof YamlModule);
+export const yaml = (): typeof YamlModule => (yamlModule ??= requireModule(existsSync(vendoredYaml) ? vendoredYaml : 'yaml') as typeof YamlModule);
 
 /** A YAML file kept with its positions, so a problem found later can point at its line. */
 export interface YamlSource {

@@ -27,7 +27,8 @@ async function modulesLoadedBy(env: Record<string, string>, ...args: string[]): 
   return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
 }
 
-const packageOf = (url: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+// A package from node_modules, or one the build put in one file (dist/vendor/yaml.cjs is `yaml`).
+const packageOf = (url: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? /\/dist\/vendor\/([^/]+)\.cjs$/.exec(url)?.[1];
 
 const bundle = fileURLToPath(new URL('../../dist/cli/entry.bundle.mjs', import.meta.url));
 const loadsBundle = (urls: string[]): boolean => urls.some((url) => url.endsWith('/dist/cli/entry.bundle.mjs'));
@@ -68,16 +69,20 @@ describe.each<{ mode: string; env: Record<string, string>; ours: (urls: string[]
 
   it('loads them where they are used: YAML to validate a rule file, graphql-js to check its query', async () => {
     const rule = fileURLToPath(new URL('../../rules/craft/craft-graphql-public-drafts.yaml', import.meta.url));
-    const loaded = new Set((await modulesLoadedBy(env, 'rules', 'validate', rule)).map(packageOf));
+    const urls = await modulesLoadedBy(env, 'rules', 'validate', rule);
+    const loaded = new Set(urls.map(packageOf));
     expect(loaded).toContain('yaml');
     expect(loaded).toContain('graphql');
+    // The YAML parser from its one-file build (scripts/bundle.mjs), not module by module.
+    expect(urls.filter((url) => url.endsWith('/dist/vendor/yaml.cjs'))).toHaveLength(1);
+    expect(urls.filter((url) => url.includes('/node_modules/yaml/'))).toEqual([]);
   });
 });
 
 describe('the bundle', () => {
   // Were one of these imported statically, the bundle would hold it and load it at every start,
   // and the recorder above could not see it (it sees files, not what a file holds).
-  it('holds neither the YAML parser, graphql-js nor undici, which are loaded from node_modules when used', async () => {
+  it('holds neither the YAML parser, graphql-js nor undici, which are loaded when used (the YAML parser from its own one-file build)', async () => {
     // The bundler's own list of what it put in (scripts/bundle.mjs).
     const inputs = JSON.parse(await readFile(bundle.replace(/\.mjs$/, '.inputs.json'), 'utf8')) as string[];
     const packages = new Set(inputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
