@@ -240,7 +240,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
           `more than ${settings.maxRedirects} redirects starting at ${requestedUrl}`,
         );
       }
-      hop = nextHop(hop, answer.status, next, (origin) => headersFor(origin, hop.ruleHeaders, hop.withIdentity));
+      hop = nextHop(hop, answer.status, next, headersFor);
       // Every hop passes the read-only policy, not only the first: a same-origin redirect to
       // "?query=mutation…" must not be followed.
       allowedMethod({ method: hop.method, url: hop.url.href, ...(hop.body === undefined ? {} : { body: hop.body }), readOnlyGraphql: hop.method === 'POST' });
@@ -463,9 +463,14 @@ function resolveLocation(location: string, base: URL): URL {
 }
 
 /** The hop a redirect to `url` makes: its own origin key, and the headers for that origin. */
-function nextHop(previous: Hop, status: number, url: URL, headersForOrigin: (origin: string) => Record<string, string>): Hop {
+function nextHop(
+  previous: Hop,
+  status: number,
+  url: URL,
+  headersFor: (origin: string, ruleHeaders: Record<string, string>, withIdentity: boolean) => Record<string, string>,
+): Hop {
   const origin = originKey(url);
-  const headers = headersForOrigin(origin);
+  const headers = headersFor(origin, previous.ruleHeaders, previous.withIdentity);
   const method = methodAfterRedirect(status, previous.method);
   if (method === previous.method) return { ...previous, url, origin, headers };
   // The body does not travel to the new method, and neither do the headers that describe it.
