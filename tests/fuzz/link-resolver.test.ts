@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { extractLinks, linkResolver, resolveUrl } from '../../src/crawl/html-links.js';
 import { fuzzParameters } from './fuzz-settings.js';
 
@@ -54,6 +54,32 @@ describe('linkResolver', () => {
     expect(resolve('mailto:x@example.com')).toBeUndefined();
     // Against a base that is not http(s), a plain path is no http(s) link either.
     expect(linkResolver('file:///x/y')('/a')).toBeUndefined();
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('parses the base once for a page\'s plain links, and only the others on their own', () => {
+    // What the resolver is for (BENCHMARKS.md): falling back to the parser for every link would
+    // give the same answers and pass every test above.
+    const RealUrl = URL;
+    let parses = 0;
+    vi.stubGlobal(
+      'URL',
+      class extends RealUrl {
+        constructor(input: string | URL, base?: string | URL) {
+          super(input, base);
+          parses += 1;
+        }
+      },
+    );
+    const resolve = linkResolver('http://example.com/a/b');
+    for (const plain of ['/post-1/', '/', '/about/', '/assets/site.css']) resolve(plain);
+    expect(parses).toBe(1);
+    resolve('/x?y');
+    resolve('rel');
+    expect(parses).toBe(3);
   });
 
   it('is what a page\'s links are resolved with, <base href> included', () => {
