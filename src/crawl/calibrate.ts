@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256OfText } from '../core/text-digest.js';
 import { ProbeError } from '../core/errors.js';
 import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
@@ -96,7 +97,7 @@ function probeFromResponse(kind: CalibrationProbeKind, token: string, response: 
     contentType: response.headers['content-type'] ?? '',
     bytes: body.length,
     ...(title === undefined ? {} : { title }),
-    bodyHash: sha256(body),
+    bodyHash: sha256OfText(body),
     saysNotFound: saysNotFound(title, body),
   };
 }
@@ -110,12 +111,15 @@ function probeFromResponse(kind: CalibrationProbeKind, token: string, response: 
 export function looksLikeNotFound(response: HttpResponse, calibration: HostCalibration): boolean {
   if (response.status === 404 || response.status === 410) return true;
   const body = stripEcho(response.body, [response.requestedUrl, response.url], []);
-  const hash = sha256(body);
+  // Hashed only when a probe's body is as long: most answers are compared by length alone, and a
+  // big one is not read again for nothing.
+  let hash: string | undefined;
+  const hashOfBody = (): string => (hash ??= sha256OfText(body));
   const title = titleOf(body);
   return calibration.probes.some((probe) => {
     const sameStatus = statusClass(probe.status) === statusClass(response.status);
     // An empty body only matches an empty body of the same status: a HEAD answer is always empty.
-    if (probe.bodyHash === hash && (body.length > 0 || probe.status === response.status)) return true;
+    if (probe.bytes === body.length && probe.bodyHash === hashOfBody() && (body.length > 0 || probe.status === response.status)) return true;
     if (!sameStatus || title === undefined || title === '' || probe.title !== title) return false;
     const larger = Math.max(probe.bytes, body.length);
     return larger === 0 || Math.abs(probe.bytes - body.length) / larger <= 0.05;
@@ -165,9 +169,6 @@ function statusClass(status: number): number {
   return Math.floor(status / 100);
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function titleOf(body: string): string | undefined {
   const match = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body.slice(0, 65536));
