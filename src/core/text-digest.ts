@@ -12,7 +12,6 @@ const sliceChars = 64 * 1024;
  */
 export function sha256OfText(text: string): string {
   const hash = createHash('sha256');
-  if (text.length <= sliceChars) return hash.update(text).digest('hex');
   for (let start = 0; start < text.length; ) {
     let end = Math.min(start + sliceChars, text.length);
     const last = text.charCodeAt(end - 1);

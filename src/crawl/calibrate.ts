@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { sha256OfText } from '../core/text-digest.js';
 import { ProbeError } from '../core/errors.js';
 import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
+import { sha256OfText } from '../core/text-digest.js';
 
 /**
  * Per-host calibration: how does this host answer a path that cannot exist? A "200" proves
@@ -168,7 +168,6 @@ function isSuccess(status: number): boolean {
 function statusClass(status: number): number {
   return Math.floor(status / 100);
 }
-
 
 function titleOf(body: string): string | undefined {
   const match = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body.slice(0, 65536));

@@ -58,6 +58,25 @@ describe('calibrateHost', () => {
     );
   });
 
+  it('knows a catch-all page without a title by its body alone, and not by its length', async () => {
+    // No title to compare: only the body's digest says it is the host's page for missing paths.
+    const catchAll = '<p>Nothing here.</p>';
+    const sameLength = '<p>Draft: ours!.</p>';
+    expect(sameLength.length).toBe(catchAll.length);
+    const site = cleanup.add(await startSite({ '/about/': () => ({ type: 'text/html', body: sameLength }) }, () => ({ type: 'text/html', body: catchAll })));
+    const transport = new FetchTransport(site.origin);
+
+    const calibration = await calibrateHost(site.origin, transport);
+
+    expect(calibration.catchAll).toBe(true);
+    expect(calibration.probes[0]).toMatchObject({ status: 200, bytes: catchAll.length });
+    expect(calibration.probes[0]?.title).toBeUndefined();
+    const other = await transport.send({ method: 'GET', url: `${site.origin}/another-missing-path` });
+    expect(looksLikeNotFound(other, calibration)).toBe(true);
+    const about = await transport.send({ method: 'GET', url: `${site.origin}/about/` });
+    expect(looksLikeNotFound(about, calibration)).toBe(false);
+  });
+
   it('recognises a soft 404 that echoes the path, and still tells a real page apart', async () => {
     const site = cleanup.add(
       await startSite({ '/about/': html('<h1>About us</h1><p>We make things.</p>', 'About – Site') }, (path) =>
