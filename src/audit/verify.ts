@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { ProbeError } from '../core/errors.js';
 import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse, Transport } from '../core/http-types.js';
+import { sha256OfText } from '../core/text-digest.js';
 import { looksLikeNotFound, type HostCalibration } from '../crawl/index.js';
 import type { ItemRoute, RouteProof, RouteVerdict, UnpublishedItem } from './types.js';
 
@@ -93,9 +94,11 @@ export function judge(route: ItemRoute, response: HttpResponse, calibration: Hos
   if (calibration !== undefined && route.proof.kind !== 'file' && looksLikeNotFound(response, calibration)) {
     return { ...base, verdict: 'not-found', detail: `${response.status}, but the host's not-found page` };
   }
-  const sha256 = createHash('sha256').update(response.rawBody ?? response.body).digest('hex');
   const proof = proves(route.proof, response, contentType);
-  if (proof.held) return { ...base, sha256, verdict: 'reachable', detail: `${response.status} ${contentType || 'no content type'}, ${response.bytes} bytes${proof.detail ? `, ${proof.detail}` : ''}` };
+  // The digest of what was served: of the raw bytes when they were kept (a file), else of the
+  // text a slice at a time (one `update` of a 5 MiB page would first encode it whole, 15 MiB).
+  const sha256 = (): string => (response.rawBody ? createHash('sha256').update(response.rawBody).digest('hex') : sha256OfText(response.body));
+  if (proof.held) return { ...base, sha256: sha256(), verdict: 'reachable', detail: `${response.status} ${contentType || 'no content type'}, ${response.bytes} bytes${proof.detail ? `, ${proof.detail}` : ''}` };
   return { ...base, verdict: 'not-found', detail: `${response.status}, ${proof.detail}` };
 }
 
