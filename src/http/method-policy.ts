@@ -8,11 +8,12 @@ import { graphqlBodyProblem, graphqlUrlProblem } from '../core/graphql-operation
  * so a flag set by mistake (or a rule that skipped validation) cannot send a mutation.
  * Everything else is refused before a socket opens.
  */
-export function allowedMethod(request: HttpRequest): HttpMethod {
+export function allowedMethod(request: HttpRequest, parsedUrl?: URL): HttpMethod {
   // Callers in plain JS may pass "get"; compare upper-case so case cannot slip past the check.
   const method = String(request.method).toUpperCase();
   if (method === 'GET' || method === 'HEAD') {
-    const problem = graphqlUrlProblem(request.url);
+    // `parsedUrl` is request.url as the transport parsed it, the URL it sends.
+    const problem = graphqlUrlProblem(parsedUrl ?? request.url);
     if (problem !== undefined) throw new ProbeError('DL_METHOD_NOT_ALLOWED', request.url, `${method} refused: ${problem}`);
     return method;
   }

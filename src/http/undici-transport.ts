@@ -116,7 +116,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       if (closing) throw abortedError(request.url);
       // Taken first, so a request refused below does not leave it for the next one.
       const { url, knownInScope } = checkedRequestUrl(request.url);
-      const method = allowedMethod(request);
+      const method = allowedMethod(request, url);
       if (!knownInScope && !verificationAllowed(url, request)) assertInScope(url, scope, request.url);
       const body = method === 'POST' ? request.body : undefined;
       const withIdentity = carriesIdentity(request);
@@ -243,7 +243,7 @@ export function createUndiciTransport(options: TransportOptions): UndiciTranspor
       hop = nextHop(hop, answer.status, next, headersFor);
       // Every hop passes the read-only policy, not only the first: a same-origin redirect to
       // "?query=mutation…" must not be followed.
-      allowedMethod({ method: hop.method, url: hop.url.href, ...(hop.body === undefined ? {} : { body: hop.body }), readOnlyGraphql: hop.method === 'POST' });
+      allowedMethod({ method: hop.method, url: hop.url.href, ...(hop.body === undefined ? {} : { body: hop.body }), readOnlyGraphql: hop.method === 'POST' }, hop.url);
       redirects.push(next.href);
     }
   }

@@ -173,6 +173,20 @@ describe('the transport refuses a mutation on its own', () => {
     expect(site.requests.map((request) => request.url)).toEqual(['/search?query=draft+posts', `/graphql?query=${encodeURIComponent('{ posts { id } }')}`]);
   });
 
+  it('does not follow a same-origin redirect to a GET that carries a mutation', async () => {
+    const mutation = encodeURIComponent('mutation { deleteAllPosts { count } }');
+    const site = cleanup.add(
+      await startLoopbackServer((req, res) => {
+        if (req.url === '/go') res.writeHead(302, { location: `/graphql?qu%65ry=${mutation}` }).end();
+        else res.end('{}');
+      }),
+    );
+    const transport = transportFor(site);
+    const error = await transport.send({ method: 'GET', url: `${site.origin}/go` }).then(() => undefined, (caught: unknown) => caught);
+    expect((error as ProbeError).code).toBe('DL_METHOD_NOT_ALLOWED');
+    expect(site.requests.map((request) => request.url)).toEqual(['/go']);
+  });
+
   it('a rule that skipped validation sends nothing and records the refusal; a query rule works', async () => {
     const site = await graphqlServer();
     const transport = transportFor(site);
