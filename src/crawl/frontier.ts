@@ -1,5 +1,5 @@
 import { builtinLinkPolicy, type LinkPolicy } from './link-policy.js';
-import { linkParts, normalizeUrl, type UrlAdmission } from './normalize.js';
+import { linkParts, normalizeUrl, type LinkParts, type UrlAdmission } from './normalize.js';
 
 /**
  * The queue of HTML pages still to visit, breadth first. It decides what is worth a request:
@@ -66,7 +66,7 @@ export class Frontier {
     const url = parts.href;
     if (parts.origin !== this.origin) return 'other-origin';
     // Before the file check: a refused link must not reach the published inventory either.
-    if (!this.allowsNormalized(url)) return 'refused-by-policy';
+    if (!this.allowsNormalized(parts)) return 'refused-by-policy';
     if (fileExtension.test(parts.pathname)) return 'not-a-page';
     if (this.admission.has(url)) return 'seen';
     if (depth > this.maxDepth) {
@@ -86,13 +86,15 @@ export class Frontier {
    * For the other things a page makes the crawl fetch (feeds, scripts), which do not queue here.
    */
   allows(raw: string): boolean {
-    const url = normalizeUrl(raw);
-    return url !== undefined && this.allowsNormalized(url);
+    const parts = linkParts(raw);
+    return parts !== undefined && this.allowsNormalized(parts);
   }
 
-  private allowsNormalized(url: string): boolean {
+  /** The policy reads the parts of the one parse linkParts made, not the normalised URL parsed again. */
+  private allowsNormalized(parts: LinkParts): boolean {
+    const url = parts.href;
     if (this.allowed.has(url)) return true;
-    if (this.policy.allows(url)) {
+    if (this.policy.allows(parts)) {
       // Every page links the same navigation: the verdict is kept, not worked out 40 times a page.
       // Bounded: a 50,000-page crawl must not keep a verdict per URL it ever saw.
       if (this.allowed.size >= 10_000) this.allowed.clear();

@@ -99,6 +99,12 @@ export function readBuiltinLinkPolicy(): LinkPolicy {
   return policy;
 }
 
+/** What the policy reads of a URL: its path and its query (`?` and the rest, or ''), as URL gives them. */
+export interface UrlPathAndQuery {
+  readonly pathname: string;
+  readonly search: string;
+}
+
 interface Parameter {
   name: string;
   value: string;
@@ -133,13 +139,16 @@ export class LinkPolicy {
     }
   }
 
-  /** Why the crawl must not follow `url`, or undefined when it may. */
-  refusal(url: string): Refusal | undefined {
-    let parsed: URL;
+  /**
+   * Why the crawl must not follow `url`, or undefined when it may. The crawl passes the path and
+   * query of a link it has already parsed and normalised (linkParts), not its text to parse again.
+   */
+  refusal(url: string | UrlPathAndQuery): Refusal | undefined {
+    let parsed: UrlPathAndQuery;
     try {
-      parsed = new URL(url);
+      parsed = typeof url === 'string' ? new URL(url) : url;
     } catch {
-      return { reason: 'not-a-url', detail: url };
+      return { reason: 'not-a-url', detail: String(url) };
     }
     const parameters = parametersOf(parsed.search);
     // One kind at a time, so the reason does not depend on the order of the parameters.
@@ -157,7 +166,7 @@ export class LinkPolicy {
     return undefined;
   }
 
-  allows(url: string): boolean {
+  allows(url: string | UrlPathAndQuery): boolean {
     return this.refusal(url) === undefined;
   }
 

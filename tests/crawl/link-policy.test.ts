@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Frontier } from '../../src/crawl/frontier.js';
 import { builtinLinkPolicy, builtinLinkPolicyFile, parseLinkPolicy } from '../../src/crawl/link-policy.js';
-import { normalizeUrl, UrlAdmission } from '../../src/crawl/normalize.js';
+import { linkParts, normalizeUrl, UrlAdmission } from '../../src/crawl/normalize.js';
 
 const origin = 'https://site.example';
 const casesFile = builtinLinkPolicyFile.replace(/\.yaml$/, '.cases.yaml');
@@ -146,3 +146,38 @@ describe('the admin-area check', () => {
   });
 });
 
+
+describe('the policy read from a parsed link', () => {
+  // The frontier hands the policy the path and query of linkParts' one parse; the verdict must be
+  // the one the normalised URL's text gets when parsed again.
+  const policy = builtinLinkPolicy();
+  const data = policy.data;
+  const words = data.actingWords.flatMap((entry) => entry.words);
+  const areaSegments = data.adminAreas.flatMap((area) => area.path.split('/').slice(1));
+  const segment = fc.oneof(
+    fc.constantFrom(...words, ...areaSegments, 'blog', 'post-1', 'en', '.', '..', '%2e%2E', 'a;b', 'x%2Fwp-admin', 'Logout.PHP', '', 'é', '%zz'),
+    fc.string({ maxLength: 6 }),
+  );
+  const name = fc.oneof(
+    fc.constantFrom(...data.tokenParameters.names, ...data.actingParameters.map((entry) => entry.name), ...words, 'page', 'q', 'a[b]', 'utm_source', 'x.y', '%74oken'),
+    fc.string({ maxLength: 5 }),
+  );
+  const value = fc.oneof(fc.constantFrom(...data.actingParameters.flatMap((entry) => entry.readOnlyValues), 'delete', '1', ''), fc.string({ maxLength: 4 }));
+  const link = fc
+    .tuple(fc.array(segment, { maxLength: 4 }), fc.array(fc.tuple(name, value), { maxLength: 3 }), fc.boolean())
+    .map(([segments, pairs, withQuery]) => `${origin}/${segments.join('/')}${withQuery ? `?${pairs.map(([key, val]) => `${key}=${val}`).join('&')}` : ''}`);
+
+  it('gives every link the verdict its normalised text gets', () => {
+    fc.assert(
+      fc.property(link, (raw) => {
+        const parts = linkParts(raw);
+        fc.pre(parts !== undefined);
+        expect(policy.refusal(parts), raw).toEqual(policy.refusal(parts.href));
+        // And the frontier, which asks with the parts, refuses exactly those.
+        const refused = frontier().offer(raw, 1) === 'refused-by-policy';
+        expect(refused, raw).toBe(policy.refusal(parts.href) !== undefined);
+      }),
+      { seed: 20261207, numRuns: 3000 },
+    );
+  });
+});
