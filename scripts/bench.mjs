@@ -132,6 +132,18 @@ function printRows(produced) {
   console.log('');
 }
 
+/**
+ * Not a target: the same run as the server saw it, between its first request and its last, and
+ * the wall time outside that span (start-up, rule loading and configuration; the report and exit).
+ */
+function spanLine(scenario, ours, reference) {
+  if (ours.serverSpanRps === undefined || reference.serverSpanRps === undefined) return [];
+  return [
+    `  (${scenario}, from the server's first request to its last: ${fmt(ours.serverSpanRps)} req/s against ffuf's ${fmt(reference.serverSpanRps)}, ${fmt(ours.serverSpanRps / reference.serverSpanRps, 2)}x; ` +
+      `outside that span ${fmt(ours.outsideSpanMs / 1000, 2)} s against ${fmt(reference.outsideSpanMs / 1000, 2)} s; not a target)`,
+  ];
+}
+
 /** The issue's targets, read off the rows: each line says the figure, the target, and whether it holds. */
 function verdicts(all) {
   const lines = [];
@@ -144,11 +156,13 @@ function verdicts(all) {
     const cpu = probe.cpuUsPerRequest / probeRef.cpuUsPerRequest;
     lines.push(`probe speed ${fmt(speed, 2)}x ffuf (target >= 0.8x): ${mark(speed >= 0.8)}; CPU/request ${fmt(cpu, 1)}x ffuf's (target <= 2x): ${mark(cpu <= 2)}`);
   }
+  if (probe && probeRef) lines.push(...spanLine('probe', probe, probeRef));
   const crawl = find('crawl', 'draftleak');
   const crawlRef = find('crawl', 'ffuf');
   if (crawl && crawlRef) {
     const speed = crawl.pagesPerSecond / crawlRef.pagesPerSecond;
     lines.push(`crawl ${fmt(speed, 2)}x ffuf's pages/s (target >= 0.5x): ${mark(speed >= 0.5)}; ${fmt(crawl.pagesCrawled)} of ${fmt(crawl.pagesOffered)} pages crawled: ${mark(crawl.pagesCrawled >= crawl.pagesOffered)}`);
+    lines.push(...spanLine('crawl', crawl, crawlRef));
   }
   const scaling = all.filter((row) => row.scenario === 'scaling');
   const at = (pages) => scaling.find((row) => row.pagesOffered === pages);

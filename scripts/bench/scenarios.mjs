@@ -26,6 +26,18 @@ async function rounds(count, once) {
   return { ...medians(all), rounds: all.length };
 }
 
+/**
+ * The run as the server saw it: from its first request to its last, the rate in between, and
+ * the wall time outside that span (the process's start, rule loading and configuration before
+ * the first request; the report and exit after the last). Printed to show where a ratio's time
+ * goes, not a target.
+ */
+function serverSpan(result, arrivals) {
+  if (arrivals.length < 2) return {};
+  const spanMs = arrivals.at(-1) - arrivals[0];
+  return { serverSpanMs: spanMs, serverSpanRps: (arrivals.length - 1) / (spanMs / 1000), outsideSpanMs: result.wallMs - spanMs };
+}
+
 function checkExit(result, what) {
   // 0 clean, 1 findings at or above --fail-on: both mean the run finished.
   if (result.code !== 0 && result.code !== 1) {
@@ -102,7 +114,7 @@ export async function probeScenario({ rounds: count, ffuf }) {
       ]);
       checkExit(result, 'draftleak scan (probes)');
       const sent = JSON.parse(result.stdout).targets?.[0]?.requestsSent ?? Number.NaN;
-      return figures(result, await server.count(), { requestsSentByDraftleak: sent });
+      return figures(result, await server.count(), { requestsSentByDraftleak: sent, ...serverSpan(result, await server.arrivals()) });
     });
     rows.push({ scenario: 'probe', tool: 'draftleak', what: `${paths.length} rule probes (${probeRules} rules x for_each ${pathsPerRule}), mostly 404, concurrency ${concurrency}, via the CLI`, ...draftleak });
     if (ffuf.path) {
@@ -110,7 +122,7 @@ export async function probeScenario({ rounds: count, ffuf }) {
         await server.reset();
         const result = await runFfuf(ffuf, ['-u', `${server.origin}/FUZZ`, '-w', wordlist, '-t', String(concurrency), '-mc', 'all', '-s']);
         if (result.code !== 0) throw new Error(`ffuf exited ${result.code}: ${result.stderr.slice(0, 500)}`);
-        return figures(result, await server.count());
+        return figures(result, await server.count(), serverSpan(result, await server.arrivals()));
       });
       rows.push({ scenario: 'probe', tool: 'ffuf', what: `the same ${paths.length} paths, -t ${concurrency} -mc all`, ...reference });
     }
@@ -139,7 +151,7 @@ async function crawlOnce(server, pages) {
   const target = JSON.parse(result.stdout).targets?.[0] ?? {};
   const crawled = target.discovery?.pagesCrawled ?? Number.NaN;
   const requests = await server.count();
-  return figures(result, requests, { pagesCrawled: crawled, pagesPerSecond: crawled / (result.wallMs / 1000), cpuMsPerPage: result.cpuMs / crawled, inventory: target.discovery?.publishedInventory ?? Number.NaN });
+  return figures(result, requests, { pagesCrawled: crawled, pagesPerSecond: crawled / (result.wallMs / 1000), cpuMsPerPage: result.cpuMs / crawled, inventory: target.discovery?.publishedInventory ?? Number.NaN, ...serverSpan(result, await server.arrivals()) });
 }
 
 export async function crawlScenario({ rounds: count, ffuf, pages = 5000 }) {
@@ -161,7 +173,7 @@ export async function crawlScenario({ rounds: count, ffuf, pages = 5000 }) {
         const result = await runFfuf(ffuf, ['-u', `${server.origin}/FUZZ`, '-w', wordlist, '-t', String(concurrency), '-mc', 'all', '-s']);
         if (result.code !== 0) throw new Error(`ffuf exited ${result.code}: ${result.stderr.slice(0, 500)}`);
         const requests = await server.count();
-        return figures(result, requests, { pagesCrawled: pages - 1, pagesPerSecond: (pages - 1) / (result.wallMs / 1000), cpuMsPerPage: result.cpuMs / (pages - 1) });
+        return figures(result, requests, { pagesCrawled: pages - 1, pagesPerSecond: (pages - 1) / (result.wallMs / 1000), cpuMsPerPage: result.cpuMs / (pages - 1), ...serverSpan(result, await server.arrivals()) });
       });
       rows.push({ scenario: 'crawl', tool: 'ffuf', what: `the same ${urls.length} URLs (pages, robots, sitemaps), -t ${concurrency} -mc all`, ...reference });
     }
