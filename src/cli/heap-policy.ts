@@ -62,6 +62,16 @@ export type HeapPolicy = 'v8-default' | 'scanner';
 /** V8's own young-generation growth factor (`node --v8-options`). */
 const defaultSemiSpaceGrowthFactor = 2;
 
+/**
+ * Puts back the flags the policy's watch may have changed during a run, to their values at its
+ * start, where V8 compares flags: a code cache made under other flags is refused
+ * (cli/bundle-loader.ts; the build writes the cache at the end of a run).
+ */
+export function restoreStartFlags(host: Pick<HeapPolicyHost, 'setFlags'> = nodeHost): void {
+  host.setFlags(`--semi-space-growth-factor=${defaultSemiSpaceGrowthFactor}`);
+  host.setFlags('--no-optimize-for-size');
+}
+
 export function applyScannerHeapPolicy(env: NodeJS.ProcessEnv = process.env, host: HeapPolicyHost = nodeHost): HeapPolicy {
   if (env.DRAFTLEAK_V8_DEFAULT_HEAP === '1') return 'v8-default';
   host.setFlags(`--heap-growing-percent=${oldGenerationGrowthPercent}`);

@@ -1,11 +1,22 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadBundle, type CodeCacheUse } from './bundle-loader.js';
 
 type Entry = typeof import('./entry.js');
 
-/** The one-file build of entry.js and everything it imports (scripts/bundle.mjs). */
-const bundleUrl = new URL('./entry.bundle.mjs', import.meta.url);
+/** The program, and how it was loaded. */
+export interface LoadedEntry {
+  entry: Entry;
+  /** 'modules' when loaded module by module; else what became of the bundle's code cache. */
+  loadedFrom: 'modules' | CodeCacheUse;
+  /** Writes the bundle's code cache (scripts/bundle.mjs's warm-up run); nothing when loaded module by module. */
+  saveCodeCache(): void;
+}
+
+/** The one-file build of entry.js and everything it imports, and V8's code cache of it (scripts/bundle.mjs). */
+const bundleUrl = new URL('./entry.bundle.cjs', import.meta.url);
+const codeCacheUrl = new URL('./entry.bundle.cache', import.meta.url);
 const entryUrl = new URL('./entry.js', import.meta.url);
 
 /** Whether this copy of draftleak is an installed package (npm install, npx, a global install). */
@@ -31,9 +42,13 @@ export function bundleIsCurrent(bundle: URL | string = bundleUrl, entry: URL | s
  * Loads the program: from its bundle when there is a current one, otherwise module by module.
  * Resolving, reading and linking some 300 modules one by one was 0.3 to 0.4 s of every scan's
  * start on a 2-core machine (BENCHMARKS.md, eighth session); one pre-linked file is read and
- * compiled once. DRAFTLEAK_NO_BUNDLE=1 loads the modules, to compare the two or to debug.
+ * compiled once, with its code cache when it has one (cli/bundle-loader.ts).
+ * DRAFTLEAK_NO_BUNDLE=1 loads the modules, to compare the two or to debug.
  */
-export async function loadEntry(): Promise<Entry> {
-  if (process.env.DRAFTLEAK_NO_BUNDLE !== '1' && bundleIsCurrent()) return (await import(bundleUrl.href)) as Entry;
-  return import('./entry.js');
+export async function loadEntry(): Promise<LoadedEntry> {
+  if (process.env.DRAFTLEAK_NO_BUNDLE !== '1' && bundleIsCurrent()) {
+    const bundle = loadBundle<Entry>(fileURLToPath(bundleUrl), fileURLToPath(codeCacheUrl));
+    return { entry: bundle.exports, loadedFrom: bundle.codeCache, saveCodeCache: bundle.saveCodeCache };
+  }
+  return { entry: await import('./entry.js'), loadedFrom: 'modules', saveCodeCache: () => undefined };
 }

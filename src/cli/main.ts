@@ -5,7 +5,7 @@
 // The first SIGINT/SIGTERM asks the scan to stop and write what it found; a second one means
 // "now": exit at once, as a user pressing Ctrl-C twice expects. (128 + signal number.)
 import { exitCodes } from './exit-code-values.js';
-import { applyScannerHeapPolicy } from './heap-policy.js';
+import { applyScannerHeapPolicy, restoreStartFlags } from './heap-policy.js';
 import { loadEntry } from './load-entry.js';
 
 applyScannerHeapPolicy();
@@ -29,7 +29,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.exit(exitCodes.clean);
 }
 
-const { runCli, processIo } = await loadEntry();
+const loaded = await loadEntry();
+const { runCli, processIo } = loaded.entry;
 const exitCode = await runCli(argv, { ...processIo, stop: stop.signal });
+// The build's warm-up run (scripts/bundle.mjs): the code cache of what this run compiled, made
+// under V8's flags as every run starts with them, since V8 refuses a cache made under others.
+if (process.env.DRAFTLEAK_WRITE_CODE_CACHE === '1') {
+  restoreStartFlags();
+  loaded.saveCodeCache();
+}
 // A signal that arrived before any scan started still ends the run with its own exit code.
 process.exitCode = stop.signal.aborted && exitCode === 0 ? exitCodeOf[stop.signal.reason as keyof typeof exitCodeOf] : exitCode;

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { applyScannerHeapPolicy, heapWatchIntervalMs, largeObjectSwitchBytes, youngGenerationCapBytes, type HeapPolicyHost, type HeapSpace } from '../../src/cli/heap-policy.js';
+import { applyScannerHeapPolicy, heapWatchIntervalMs, restoreStartFlags, largeObjectSwitchBytes, youngGenerationCapBytes, type HeapPolicyHost, type HeapSpace } from '../../src/cli/heap-policy.js';
 
 const MiB = 1024 * 1024;
 
@@ -68,6 +68,17 @@ describe('the scanner heap policy', () => {
     v8.heap(youngGenerationCapBytes, 0);
     v8.heap(youngGenerationCapBytes, largeObjectSwitchBytes * 2);
     expect(v8.flags).toEqual(['--heap-growing-percent=10', '--optimize-for-size', '--semi-space-growth-factor=1']);
+  });
+
+  it('puts back, for the code cache, every flag its watch sets during a run (not the one it starts with)', () => {
+    const v8 = fakeV8();
+    applyScannerHeapPolicy({}, v8.host);
+    v8.heap(youngGenerationCapBytes, largeObjectSwitchBytes * 2);
+    const changedDuringRun = v8.flags.slice(1).map((flag) => flag.replace(/^--(no-)?/, '').replace(/=.*$/, ''));
+    expect(changedDuringRun.sort()).toEqual(['optimize-for-size', 'semi-space-growth-factor']);
+    const restored: string[] = [];
+    restoreStartFlags({ setFlags: (flag) => restored.push(flag) });
+    expect(restored.sort()).toEqual(['--no-optimize-for-size', '--semi-space-growth-factor=2']);
   });
 
   it('DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps V8 as it is and watches nothing', () => {

@@ -30,8 +30,8 @@ async function modulesLoadedBy(env: Record<string, string>, ...args: string[]): 
 // A package from node_modules, or one the build put in one file (dist/vendor/yaml.cjs is `yaml`).
 const packageOf = (url: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? /\/dist\/vendor\/([^/]+)\.cjs$/.exec(url)?.[1];
 
-const bundle = fileURLToPath(new URL('../../dist/cli/entry.bundle.mjs', import.meta.url));
-const loadsBundle = (urls: string[]): boolean => urls.some((url) => url.endsWith('/dist/cli/entry.bundle.mjs'));
+const bundle = fileURLToPath(new URL('../../dist/cli/entry.bundle.cjs', import.meta.url));
+const loadsBundle = (urls: string[]): boolean => urls.some((url) => url.endsWith('/dist/cli/entry.bundle.cjs'));
 
 // The program runs from its one-file build (scripts/bundle.mjs) when the build made one, and module by
 // module otherwise (src/cli/load-entry.ts): both must leave the same modules unloaded. In the
@@ -84,7 +84,7 @@ describe('the bundle', () => {
   // and the recorder above could not see it (it sees files, not what a file holds).
   it('holds neither the YAML parser, graphql-js nor undici, which are loaded when used (the YAML parser from its own one-file build)', async () => {
     // The bundler's own list of what it put in (scripts/bundle.mjs).
-    const inputs = JSON.parse(await readFile(bundle.replace(/\.mjs$/, '.inputs.json'), 'utf8')) as string[];
+    const inputs = JSON.parse(await readFile(bundle.replace(/\.cjs$/, '.inputs.json'), 'utf8')) as string[];
     const packages = new Set(inputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
     expect(packages).toContain('zod');
     expect(inputs.some((input) => input.endsWith('dist/engine/run-rule.js'))).toBe(true);

@@ -37,7 +37,7 @@ describe('which build of the program is loaded', () => {
   // it. This checks that the other way of loading gives the same program, on a real scan.
   it('the bundle and the modules give the same answers', async () => {
     // Built by `npm test` (npm run build) just before: without this, both runs below could be the modules.
-    expect(bundleIsCurrent(new URL('../../dist/cli/entry.bundle.mjs', import.meta.url), new URL('../../dist/cli/entry.js', import.meta.url), false)).toBe(true);
+    expect(bundleIsCurrent(new URL('../../dist/cli/entry.bundle.cjs', import.meta.url), new URL('../../dist/cli/entry.js', import.meta.url), false)).toBe(true);
     const site = cleanup.add(
       await startLoopbackServer((req, res) => {
         if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><meta name="generator" content="WordPress 6.5"></head><body><a href="/wp-content/uploads/">uploads</a></body></html>');

@@ -34,6 +34,6 @@ describe('draftleak --version from the bin', () => {
     // Module by module, so that commander is a file of its own (the bundle holds it).
     const full = await modules({ DRAFTLEAK_NO_BUNDLE: '1' }, 'rules', '--help');
     expect(full.some((url) => url.includes('node_modules/commander/'))).toBe(true);
-    expect((await modules({}, 'rules', '--help')).some((url) => url.endsWith('/dist/cli/entry.bundle.mjs'))).toBe(true);
+    expect((await modules({}, 'rules', '--help')).some((url) => url.endsWith('/dist/cli/entry.bundle.cjs'))).toBe(true);
   });
 });

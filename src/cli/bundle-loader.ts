@@ -1,0 +1,83 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/**
+ * Loads the program's one-file build (dist/cli/entry.bundle.cjs, scripts/bundle.mjs) as a
+ * CommonJS module compiled with V8's code cache (dist/cli/entry.bundle.cache). Compiling the
+ * 1.9 MB file, and then each function as it is first called, was a fifth of a `rules list` and a
+ * sixth of a one-page scan (BENCHMARKS.md, eleventh session); with the cache V8 deserialises the
+ * functions a run of the demo compiled instead. Node compiles a required file without a cache,
+ * hence vm.Script here rather than require().
+ *
+ * The bundle's first line names its build (`// draftleak bundle <id>`), and the cache file starts
+ * with the id of the bundle it was made from: a cache is used only with its own build. V8 checks
+ * the source's length, its version and its flags, and refuses a cache that fails them (the
+ * program is then compiled as without one); a cache of another build of the same length would
+ * pass V8's check, so the id is ours to compare.
+ */
+
+export type CodeCacheUse = 'accepted' | 'rejected by V8' | 'of another build' | 'none';
+
+export interface LoadedBundle<T> {
+  exports: T;
+  /** What became of the code cache. */
+  codeCache: CodeCacheUse;
+  /** Writes the code cache of what has been compiled so far (the build's warm-up run calls it at the end). */
+  saveCodeCache(): void;
+}
+
+const idLine = /^\/\/ draftleak bundle ([0-9a-f]+)\n/;
+
+/** The build id a bundle's first line names, or undefined for a file without one. */
+export function bundleBuildId(source: string): string | undefined {
+  return idLine.exec(source)?.[1];
+}
+
+/** The cache file's bytes: the build id and a newline, then V8's data. */
+export function codeCacheFor(buildId: string, data: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`${buildId}\n`), data]);
+}
+
+/** V8's data from a cache file, when the file is that build's. */
+function cachedDataOf(cache: Buffer | undefined, buildId: string | undefined): { data?: Buffer; use: CodeCacheUse } {
+  if (cache === undefined) return { use: 'none' };
+  const newline = cache.indexOf(0x0a);
+  if (buildId === undefined || newline < 0 || cache.toString('latin1', 0, newline) !== buildId) return { use: 'of another build' };
+  return { data: cache.subarray(newline + 1), use: 'accepted' };
+}
+
+function readIfThere(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export function loadBundle<T>(bundleFile: string, cacheFile: string): LoadedBundle<T> {
+  const source = readFileSync(bundleFile, 'utf8');
+  const buildId = bundleBuildId(source);
+  const cached = cachedDataOf(readIfThere(cacheFile), buildId);
+  // The same wrapper Node puts around a CommonJS file, so the bundle sees what it would there.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundleFile,
+    ...(cached.data === undefined ? {} : { cachedData: cached.data }),
+  });
+  const codeCache: CodeCacheUse = cached.data !== undefined && script.cachedDataRejected === true ? 'rejected by V8' : cached.use;
+  const module = new Module(bundleFile);
+  module.filename = bundleFile;
+  const require = createRequire(bundleFile);
+  // In require's cache as a required file would be: a require() of the bundle gets this instance.
+  require.cache[bundleFile] = module;
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, bundleFile, path.dirname(bundleFile));
+  module.loaded = true;
+  return {
+    exports: module.exports as T,
+    codeCache,
+    saveCodeCache: () => {
+      if (buildId !== undefined) writeFileSync(cacheFile, codeCacheFor(buildId, script.createCachedData()));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { bundleBuildId, codeCacheFor, loadBundle } from '../../src/cli/bundle-loader.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const run = promisify(execFile);
+
+/** A bundle as scripts/bundle.mjs writes one: the build id line, then CommonJS. */
+const bundleText = (id: string, body: string): string => `// draftleak bundle ${id}\n${body}`;
+const body = "const path = require('node:path');\nexports.answer = () => `${path.basename(__filename)} ${typeof module.exports} ${__dirname.length > 0}`;\n";
+
+const loaderUrl = new URL('../../dist/cli/bundle-loader.js', import.meta.url).href;
+
+/** What loadBundle (the built one) makes of a bundle and its cache in a fresh process. */
+async function loadElsewhere(bundle: string, cache: string): Promise<string> {
+  const script = `const { loadBundle } = await import(${JSON.stringify(loaderUrl)}); const loaded = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(cache)}); console.log(loaded.codeCache, loaded.exports.answer());`;
+  return (await run(process.execPath, ['--input-type=module', '-e', script])).stdout.trim();
+}
+
+describe('the bundle loader', () => {
+  it('reads the build id off the first line, and nothing off a file without one', () => {
+    expect(bundleBuildId(bundleText('0123abcd', body))).toBe('0123abcd');
+    expect(bundleBuildId(body)).toBeUndefined();
+    expect(bundleBuildId(`\n${bundleText('0123abcd', body)}`)).toBeUndefined();
+  });
+
+  it('loads a bundle as a CommonJS module, with and without its code cache, and uses a cache only of its own build', async () => {
+    const dir = await tempDir('bundle');
+    const bundle = path.join(dir, 'entry.bundle.cjs');
+    const cache = path.join(dir, 'entry.bundle.cache');
+    await writeFile(bundle, bundleText('aaaa1111', body));
+
+    const first = loadBundle<{ answer: () => string }>(bundle, cache);
+    expect(first.codeCache).toBe('none');
+    expect(first.exports.answer()).toBe('entry.bundle.cjs object true');
+    // In require's cache, as a required file is.
+    expect(createRequire(bundle).cache[bundle]?.exports).toBe(first.exports);
+    first.saveCodeCache();
+    const written = await readFile(cache);
+    expect(written.subarray(0, 9).toString()).toBe('aaaa1111\n');
+    expect(written.length).toBeGreaterThan(9);
+
+    // In a process of its own: this one answers a source it compiled already from memory.
+    expect(await loadElsewhere(bundle, cache)).toBe('accepted entry.bundle.cjs object true');
+
+    // Another build of exactly the same length: V8 would take the cache; the id says no.
+    const other = bundleText('bbbb2222', body.replace('answer', 'ANSWER'));
+    expect(other.length).toBe(bundleText('aaaa1111', body).length);
+    await writeFile(bundle, other);
+    const rebuilt = loadBundle<{ ANSWER: () => string }>(bundle, cache);
+    expect(rebuilt.codeCache).toBe('of another build');
+    expect(rebuilt.exports.ANSWER()).toBe('entry.bundle.cjs object true');
+
+    // The right id with data V8 cannot use: refused by V8, and the program still loads. (A source
+    // of its own: V8 answers a source it compiled already in this process from memory.)
+    await writeFile(bundle, bundleText('cccc3333', `${body}// refused\n`));
+    await writeFile(cache, codeCacheFor('cccc3333', Buffer.from('not a code cache at all')));
+    const refused = loadBundle<{ answer: () => string }>(bundle, cache);
+    expect(refused.codeCache).toBe('rejected by V8');
+    expect(refused.exports.answer()).toBe('entry.bundle.cjs object true');
+  });
+
+  it('writes no cache for a bundle without a build id', async () => {
+    const dir = await tempDir('bundle');
+    const bundle = path.join(dir, 'entry.bundle.cjs');
+    const cache = path.join(dir, 'entry.bundle.cache');
+    await writeFile(bundle, body);
+    const loaded = loadBundle<{ answer: () => string }>(bundle, cache);
+    loaded.saveCodeCache();
+    expect(existsSync(cache)).toBe(false);
+    expect(loaded.codeCache).toBe('none');
+  });
+
+  // `npm test` builds first (npm run build): the build's cache must be one a run of the program
+  // takes, with the flags the heap policy sets at start. Were a start flag added to the policy
+  // without the build's warm-up seeing it, V8 would refuse the cache at every start, silently.
+  it('the build wrote a code cache that a start of the program accepts', async () => {
+    const dist = fileURLToPath(new URL('../../dist/cli/', import.meta.url));
+    expect(existsSync(path.join(dist, 'entry.bundle.cache'))).toBe(true);
+    const probe = `
+      const { applyScannerHeapPolicy } = await import(${JSON.stringify(new URL('../../dist/cli/heap-policy.js', import.meta.url).href)});
+      const { loadBundle } = await import(${JSON.stringify(new URL('../../dist/cli/bundle-loader.js', import.meta.url).href)});
+      applyScannerHeapPolicy();
+      const loaded = loadBundle(${JSON.stringify(path.join(dist, 'entry.bundle.cjs'))}, ${JSON.stringify(path.join(dist, 'entry.bundle.cache'))});
+      console.log(loaded.codeCache, typeof loaded.exports.runCli);
+      process.exit(0);
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe]);
+    expect(stdout.trim()).toBe('accepted function');
+  });
+});
