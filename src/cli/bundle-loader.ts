@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /**
  * Loads the program's one-file build (dist/cli/entry.bundle.cjs, scripts/bundle.mjs) as a
@@ -12,13 +13,15 @@ import vm from 'node:vm';
  * hence vm.Script here rather than require().
  *
  * The bundle's first line names its build (`// draftleak bundle <id>`), and the cache file starts
- * with the id of the bundle it was made from: a cache is used only with its own build. V8 checks
- * the source's length, its version and its flags, and refuses a cache that fails them (the
- * program is then compiled as without one); a cache of another build of the same length would
- * pass V8's check, so the id is ours to compare.
+ * with a line of the id of the bundle it was made from and the CRC-32 of V8's data: a cache is
+ * used only with its own build, and only whole. V8 checks the source's length, its own version
+ * and its flags, and refuses a cache that fails them (the program is then compiled as without
+ * one); but a cache of another build of the same length would pass, and V8 as Node ships it
+ * does not check the data's own checksum: 64 flipped bytes in the middle of the cache ended the
+ * process (SIGTRAP, then SIGSEGV) at start. The checksum is ours to compare too (1 ms for 2 MB).
  */
 
-export type CodeCacheUse = 'accepted' | 'rejected by V8' | 'of another build' | 'none';
+export type CodeCacheUse = 'accepted' | 'rejected by V8' | 'of another build' | 'damaged' | 'none';
 
 export interface LoadedBundle<T> {
   exports: T;
@@ -35,17 +38,20 @@ export function bundleBuildId(source: string): string | undefined {
   return idLine.exec(source)?.[1];
 }
 
-/** The cache file's bytes: the build id and a newline, then V8's data. */
+/** The cache file's bytes: the build id, a space, the CRC-32 of V8's data (hex) and a newline, then V8's data. */
 export function codeCacheFor(buildId: string, data: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${buildId}\n`), data]);
+  return Buffer.concat([Buffer.from(`${buildId} ${crc32(data).toString(16)}\n`), data]);
 }
 
-/** V8's data from a cache file, when the file is that build's. */
+/** V8's data from a cache file, when the file is that build's and whole. */
 function cachedDataOf(cache: Buffer | undefined, buildId: string | undefined): { data?: Buffer; use: CodeCacheUse } {
   if (cache === undefined) return { use: 'none' };
   const newline = cache.indexOf(0x0a);
-  if (buildId === undefined || newline < 0 || cache.toString('latin1', 0, newline) !== buildId) return { use: 'of another build' };
-  return { data: cache.subarray(newline + 1), use: 'accepted' };
+  const [id, checksum] = (newline < 0 ? '' : cache.toString('latin1', 0, newline)).split(' ');
+  if (buildId === undefined || id !== buildId) return { use: 'of another build' };
+  const data = cache.subarray(newline + 1);
+  if (checksum !== crc32(data).toString(16)) return { use: 'damaged' };
+  return { data, use: 'accepted' };
 }
 
 function readIfThere(file: string): Buffer | undefined {
@@ -60,7 +66,8 @@ export function loadBundle<T>(bundleFile: string, cacheFile: string): LoadedBund
   const source = readFileSync(bundleFile, 'utf8');
   const buildId = bundleBuildId(source);
   const cached = cachedDataOf(readIfThere(cacheFile), buildId);
-  // The same wrapper Node puts around a CommonJS file, so the bundle sees what it would there.
+  // The same wrapper Node puts around a CommonJS file, called as Node calls it (`this` is
+  // module.exports), so the bundle sees what it would there.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundleFile,
     ...(cached.data === undefined ? {} : { cachedData: cached.data }),
@@ -71,13 +78,17 @@ export function loadBundle<T>(bundleFile: string, cacheFile: string): LoadedBund
   const require = createRequire(bundleFile);
   // In require's cache as a required file would be: a require() of the bundle gets this instance.
   require.cache[bundleFile] = module;
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, bundleFile, path.dirname(bundleFile));
+  (script.runInThisContext() as (this: unknown, ...args: unknown[]) => void).call(module.exports, module.exports, require, module, bundleFile, path.dirname(bundleFile));
   module.loaded = true;
   return {
     exports: module.exports as T,
     codeCache,
     saveCodeCache: () => {
-      if (buildId !== undefined) writeFileSync(cacheFile, codeCacheFor(buildId, script.createCachedData()));
+      if (buildId === undefined) return;
+      // Whole or not at all: a reader never sees half a file (the checksum would refuse it anyway).
+      const partial = `${cacheFile}.${process.pid}.partial`;
+      writeFileSync(partial, codeCacheFor(buildId, script.createCachedData()));
+      renameSync(partial, cacheFile);
     },
   };
 }

@@ -36,7 +36,12 @@ const exitCode = await runCli(argv, { ...processIo, stop: stop.signal });
 // under V8's flags as every run starts with them, since V8 refuses a cache made under others.
 if (process.env.DRAFTLEAK_WRITE_CODE_CACHE === '1') {
   restoreStartFlags();
-  loaded.saveCodeCache();
+  try {
+    loaded.saveCodeCache();
+  } catch (error) {
+    // The run's own exit code stands: the cache only makes later starts faster.
+    process.stderr.write(`draftleak: the code cache was not written: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }
 // A signal that arrived before any scan started still ends the run with its own exit code.
 process.exitCode = stop.signal.aborted && exitCode === 0 ? exitCodeOf[stop.signal.reason as keyof typeof exitCodeOf] : exitCode;

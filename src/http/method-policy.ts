@@ -12,7 +12,8 @@ export function allowedMethod(request: HttpRequest, parsedUrl?: URL): HttpMethod
   // Callers in plain JS may pass "get"; compare upper-case so case cannot slip past the check.
   const method = String(request.method).toUpperCase();
   if (method === 'GET' || method === 'HEAD') {
-    // `parsedUrl` is request.url as the transport parsed it, the URL it sends.
+    // `parsedUrl`, when given, must be request.url as the transport parsed it: the URL object it
+    // sends. The check reads that, so what is checked is what goes on the wire.
     const problem = graphqlUrlProblem(parsedUrl ?? request.url);
     if (problem !== undefined) throw new ProbeError('DL_METHOD_NOT_ALLOWED', request.url, `${method} refused: ${problem}`);
     return method;
