@@ -33,9 +33,15 @@ async function rounds(count, once) {
  * goes, not a target.
  */
 function serverSpan(result, arrivals) {
-  if (arrivals.length < 2) return {};
-  const spanMs = arrivals.at(-1) - arrivals[0];
-  return { serverSpanMs: spanMs, serverSpanRps: (arrivals.length - 1) / (spanMs / 1000), outsideSpanMs: result.wallMs - spanMs };
+  const span = spanOf(arrivals);
+  return span === undefined ? {} : { serverSpanMs: span.ms, serverSpanRps: span.rate, outsideSpanMs: result.wallMs - span.ms };
+}
+
+/** From the server's first request to its last: how long, and the rate of the requests in between. */
+function spanOf(arrivals) {
+  if (arrivals.length < 2) return undefined;
+  const ms = arrivals.at(-1) - arrivals[0];
+  return { ms, rate: (arrivals.length - 1) / (ms / 1000) };
 }
 
 function checkExit(result, what) {
@@ -306,9 +312,10 @@ export async function rateLimitScenario({ rounds: count }) {
  * phases included), and the busiest and the median of the full one-second windows in between.
  */
 function arrivalRates(arrivals) {
-  if (arrivals.length < 2) return {};
+  const span = spanOf(arrivals);
+  if (span === undefined) return {};
   const first = arrivals[0];
-  const spanSeconds = (arrivals.at(-1) - first) / 1000;
+  const spanSeconds = span.ms / 1000;
   const windows = new Array(Math.floor(spanSeconds)).fill(0);
   for (const at of arrivals) {
     const second = Math.floor((at - first) / 1000);
@@ -316,7 +323,7 @@ function arrivalRates(arrivals) {
   }
   const sorted = [...windows].sort((a, b) => a - b);
   return {
-    serverRateOverall: (arrivals.length - 1) / spanSeconds,
+    serverRateOverall: span.rate,
     serverRateBusiestSecond: sorted.at(-1) ?? Number.NaN,
     serverRateMedianSecond: sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)],
     serverSeconds: windows.length,

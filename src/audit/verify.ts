@@ -95,11 +95,11 @@ export function judge(route: ItemRoute, response: HttpResponse, calibration: Hos
     return { ...base, verdict: 'not-found', detail: `${response.status}, but the host's not-found page` };
   }
   const proof = proves(route.proof, response, contentType);
+  if (!proof.held) return { ...base, verdict: 'not-found', detail: `${response.status}, ${proof.detail}` };
   // The digest of what was served: of the raw bytes when they were kept (a file), else of the
   // text a slice at a time (one `update` of a 5 MiB page would first encode it whole, 15 MiB).
-  const sha256 = (): string => (response.rawBody ? createHash('sha256').update(response.rawBody).digest('hex') : sha256OfText(response.body));
-  if (proof.held) return { ...base, sha256: sha256(), verdict: 'reachable', detail: `${response.status} ${contentType || 'no content type'}, ${response.bytes} bytes${proof.detail ? `, ${proof.detail}` : ''}` };
-  return { ...base, verdict: 'not-found', detail: `${response.status}, ${proof.detail}` };
+  const sha256 = response.rawBody ? createHash('sha256').update(response.rawBody).digest('hex') : sha256OfText(response.body);
+  return { ...base, sha256, verdict: 'reachable', detail: `${response.status} ${contentType || 'no content type'}, ${response.bytes} bytes${proof.detail ? `, ${proof.detail}` : ''}` };
 }
 
 function proves(proof: RouteProof, response: HttpResponse, contentType: string): { held: boolean; detail: string } {

@@ -1,15 +1,13 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadBundle, type CodeCacheUse } from './bundle-loader.js';
+import { loadBundle } from './bundle-loader.js';
 
 type Entry = typeof import('./entry.js');
 
-/** The program, and how it was loaded. */
+/** The program. */
 export interface LoadedEntry {
   entry: Entry;
-  /** 'modules' when loaded module by module; else what became of the bundle's code cache. */
-  loadedFrom: 'modules' | CodeCacheUse;
   /** Writes the bundle's code cache (scripts/bundle.mjs's warm-up run); nothing when loaded module by module. */
   saveCodeCache(): void;
 }
@@ -48,7 +46,7 @@ export function bundleIsCurrent(bundle: URL | string = bundleUrl, entry: URL | s
 export async function loadEntry(): Promise<LoadedEntry> {
   if (process.env.DRAFTLEAK_NO_BUNDLE !== '1' && bundleIsCurrent()) {
     const bundle = loadBundle<Entry>(fileURLToPath(bundleUrl), fileURLToPath(codeCacheUrl));
-    return { entry: bundle.exports, loadedFrom: bundle.codeCache, saveCodeCache: bundle.saveCodeCache };
+    return { entry: bundle.exports, saveCodeCache: bundle.saveCodeCache };
   }
-  return { entry: await import('./entry.js'), loadedFrom: 'modules', saveCodeCache: () => undefined };
+  return { entry: await import('./entry.js'), saveCodeCache: () => undefined };
 }

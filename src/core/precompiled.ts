@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256OfText } from './text-digest.js';
 
 /**
  * The built-in rules, fingerprints and link policy, parsed and checked once at build time (`npm run build`
@@ -34,10 +34,6 @@ function readTable(): PrecompiledTable | null {
   }
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** The table key of a file under the built-in folder, or undefined for any other file. */
 export function precompiledKey(kind: PrecompiledKind, file: string, variant = ''): string | undefined {
   const relative = path.relative(precompiledRoot, path.resolve(file));
@@ -51,7 +47,7 @@ export function precompiledValue(kind: PrecompiledKind, file: string, text: stri
   if (key === undefined) return undefined;
   table ??= readTable();
   const entry = table?.entries[key];
-  return entry !== undefined && entry.sha256 === sha256(text) ? entry.value : undefined;
+  return entry !== undefined && entry.sha256 === sha256OfText(text) ? entry.value : undefined;
 }
 
 /** For tests and the build script: use this table (null: none) instead of dist/precompiled.json. */
