@@ -80,7 +80,7 @@ await build({
 // Under the flags every run starts with: no V8 flags from NODE_OPTIONS, the scanner's heap policy.
 const { NODE_OPTIONS: _nodeOptions, DRAFTLEAK_V8_DEFAULT_HEAP: _defaultHeap, ...environment } = process.env;
 const warm = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/draftleak.js', import.meta.url)), 'demo', '--format', 'json'], {
-  env: { ...environment, DRAFTLEAK_WRITE_CODE_CACHE: '1', DRAFTLEAK_NO_BUNDLE: '0' },
+  env: { ...environment, DRAFTLEAK_WRITE_CODE_CACHE: '1', DRAFTLEAK_NO_BUNDLE: '0', DRAFTLEAK_NO_CACHE: '1' },
   stdio: ['ignore', 'ignore', 'pipe'],
   timeout: 120_000,
 });

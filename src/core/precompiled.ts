@@ -15,6 +15,11 @@ import { sha256OfText } from './text-digest.js';
  */
 export interface PrecompiledTable {
   entries: Record<string, { sha256: string; value: unknown }>;
+  /**
+   * A digest of the program that made the table (scripts/precompile.mjs: dist's code and the
+   * package's pinned dependencies): what a parse made at run time is kept under (engine/rule-cache).
+   */
+  build?: string;
 }
 
 export type PrecompiledKind = 'rule' | 'fingerprint' | 'link-policy';
@@ -48,6 +53,12 @@ export function precompiledValue(kind: PrecompiledKind, file: string, text: stri
   table ??= readTable();
   const entry = table?.entries[key];
   return entry !== undefined && entry.sha256 === sha256OfText(text) ? entry.value : undefined;
+}
+
+/** The build the table names, or undefined without a table (tests from src/, a tree built by tsc alone). */
+export function precompiledBuild(): string | undefined {
+  table ??= readTable();
+  return typeof table?.build === 'string' && table.build !== '' ? table.build : undefined;
 }
 
 /** For tests and the build script: use this table (null: none) instead of dist/precompiled.json. */

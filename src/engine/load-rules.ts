@@ -11,6 +11,7 @@ import { parseYamlSource, positionOf, positionWithin, type Position, type YamlPr
 import { parseRepairing, touchesRepair } from '../core/schema-repair.js';
 import { didYouMean } from '../core/suggest.js';
 import { rulePlaceholder, ruleBodySchema } from './rule-placeholders.js';
+import type { RuleCache } from './rule-cache.js';
 
 export interface LoadedRule {
   rule: Rule;
@@ -118,8 +119,14 @@ function toRuleError(source: YamlSource, at: (string | number)[], message: strin
  */
 export async function loadRules(
   targets: string[],
-  options: Pick<ParseRuleOptions, 'knownCms'> = {},
+  options: Pick<ParseRuleOptions, 'knownCms'> & {
+    /** Parses kept from earlier runs (engine/rule-cache); not used when knownCms is asked for. */
+    cache?: RuleCache;
+  } = {},
 ): Promise<{ rules: LoadedRule[]; errors: RuleError[]; warnings: RuleError[] }> {
+  const { cache: givenCache, ...parseOptions } = options;
+  // Validation's knownCms check is not in what the cache keeps, as it is not in the table.
+  const cache = parseOptions.knownCms === undefined ? givenCache : undefined;
   const rules: LoadedRule[] = [];
   const errors: RuleError[] = [];
   const warnings: RuleError[] = [];
@@ -141,8 +148,8 @@ export async function loadRules(
       const folderCms = folderCmsOf(file, target, files.length);
       // A built-in rule as it was parsed at build time, when its text is unchanged (core/precompiled).
       // Not when knownCms is asked for (rules validate): that check is not in the table.
-      const precompiled = options.knownCms === undefined ? precompiledValue('rule', file, text, folderCms ?? '') : undefined;
-      const result = precompiled !== undefined ? { rule: precompiled as Rule, errors: [] } : parseRuleText(file, text, { ...options, ...(folderCms === undefined ? {} : { folderCms }) });
+      const precompiled = parseOptions.knownCms === undefined ? precompiledValue('rule', file, text, folderCms ?? '') : undefined;
+      const result = precompiled !== undefined ? { rule: precompiled as Rule, errors: [] } : parseWithCache(file, text, folderCms, parseOptions, cache);
       errors.push(...result.errors);
       warnings.push(...(result.warnings ?? []));
       if (!result.rule) continue;
@@ -155,5 +162,24 @@ export async function loadRules(
       rules.push({ rule: result.rule, file });
     }
   }
+  cache?.save();
   return { rules, errors, warnings };
+}
+
+/** A user's rule: from the cache when this very text was parsed before, else parsed (and kept when clean). */
+function parseWithCache(
+  file: string,
+  text: string,
+  folderCms: string | undefined,
+  options: Pick<ParseRuleOptions, 'knownCms'>,
+  cache: RuleCache | undefined,
+): { rule?: Rule; errors: RuleError[]; warnings?: RuleError[] } {
+  const cached = cache?.get(file, text, folderCms);
+  if (cached !== undefined) return { rule: cached, errors: [] };
+  const result = parseRuleText(file, text, { ...options, ...(folderCms === undefined ? {} : { folderCms }) });
+  // Only a clean parse is kept: a file with problems is parsed each time, so they are said with their lines.
+  if (cache !== undefined && result.rule !== undefined && result.errors.length === 0 && (result.warnings ?? []).length === 0) {
+    cache.put(file, text, folderCms, result.rule);
+  }
+  return result;
 }

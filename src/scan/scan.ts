@@ -4,7 +4,7 @@ import type { TargetResult } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import { toolInfo } from '../core/version.js';
 import type { ScanConfig } from '../config/scan-config.js';
-import { builtinRulesDir, loadRules, type LoadedRule, type RuleOutcome } from '../engine/index.js';
+import { builtinRulesDir, defaultRuleCache, loadRules, type LoadedRule, type RuleCache, type RuleOutcome } from '../engine/index.js';
 import { loadFingerprints, type LoadedFingerprint } from '../fingerprint/index.js';
 import { createUndiciTransport, type UndiciTransport } from '../http/index.js';
 import { ProgressTracker, type ScanProgress } from './progress.js';
@@ -28,9 +28,12 @@ export interface ScanOutput {
   unreachable: { target: string; reason: string }[];
 }
 
-export async function loadConfiguredRules(config: Pick<ScanConfig, 'builtinRules' | 'rulePaths'>): Promise<LoadedRule[]> {
+export async function loadConfiguredRules(
+  config: Pick<ScanConfig, 'builtinRules' | 'rulePaths'>,
+  cache: RuleCache | undefined = defaultRuleCache(),
+): Promise<LoadedRule[]> {
   const paths = [...(config.builtinRules ? [builtinRulesDir] : []), ...config.rulePaths];
-  const { rules, errors } = await loadRules(paths);
+  const { rules, errors } = await loadRules(paths, cache === undefined ? {} : { cache });
   if (errors.length > 0) throw new RuleLoadError(errors);
   return rules;
 }
