@@ -157,6 +157,12 @@ function verdicts(all) {
     lines.push(`probe speed ${fmt(speed, 2)}x ffuf (target >= 0.8x): ${mark(speed >= 0.8)}; CPU/request ${fmt(cpu, 1)}x ffuf's (target <= 2x): ${mark(cpu <= 2)}`);
   }
   if (probe && probeRef) lines.push(...spanLine('probe', probe, probeRef));
+  const probeFirstStart = find('probe', 'draftleak', 'the same, every rule parsed');
+  if (probeFirstStart && probeRef) {
+    lines.push(
+      `  (probe, every rule parsed from its YAML, no rule cache: ${fmt(probeFirstStart.rps / probeRef.rps, 2)}x ffuf, CPU/request ${fmt(probeFirstStart.cpuUsPerRequest / probeRef.cpuUsPerRequest, 1)}x; not a target)`,
+    );
+  }
   const crawl = find('crawl', 'draftleak');
   const crawlRef = find('crawl', 'ffuf');
   if (crawl && crawlRef) {
