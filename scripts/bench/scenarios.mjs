@@ -116,34 +116,38 @@ export async function probeScenario({ rounds: count, ffuf }) {
   // first start, every rule parsed from its YAML.
   const cacheEnv = { DRAFTLEAK_CACHE_DIR: path.join(dir, 'rule-cache') };
   checkExit(await runDraftleak(['rules', 'list', '--no-builtin-rules', '--rules', rulesDir, '--json'], { env: cacheEnv }), 'draftleak rules list (filling the rule cache)');
-  const probeRounds = (env) =>
-    rounds(count, async () => {
-      await server.reset();
-      const result = await runDraftleak(
-        [
-          'scan', `${server.origin}/`, '--no-builtin-rules', '--rules', rulesDir, '--rate-limit', '0', '--concurrency', String(concurrency),
-          '--max-requests', String(paths.length * 2), '--format', 'json', '--fail-on', 'none',
-        ],
-        { env },
-      );
-      checkExit(result, 'draftleak scan (probes)');
-      const sent = JSON.parse(result.stdout).targets?.[0]?.requestsSent ?? Number.NaN;
-      return figures(result, await server.count(), { requestsSentByDraftleak: sent, ...serverSpan(result, await server.arrivals()) });
-    });
+  const probeOnce = async (env) => {
+    await server.reset();
+    const result = await runDraftleak(
+      [
+        'scan', `${server.origin}/`, '--no-builtin-rules', '--rules', rulesDir, '--rate-limit', '0', '--concurrency', String(concurrency),
+        '--max-requests', String(paths.length * 2), '--format', 'json', '--fail-on', 'none',
+      ],
+      { env },
+    );
+    checkExit(result, 'draftleak scan (probes)');
+    const sent = JSON.parse(result.stdout).targets?.[0]?.requestsSent ?? Number.NaN;
+    return figures(result, await server.count(), { requestsSentByDraftleak: sent, ...serverSpan(result, await server.arrivals()) });
+  };
+  const ffufOnce = async () => {
+    await server.reset();
+    const result = await runFfuf(ffuf, ['-u', `${server.origin}/FUZZ`, '-w', wordlist, '-t', String(concurrency), '-mc', 'all', '-s']);
+    if (result.code !== 0) throw new Error(`ffuf exited ${result.code}: ${result.stderr.slice(0, 500)}`);
+    return figures(result, await server.count(), serverSpan(result, await server.arrivals()));
+  };
+  // One of each per round, in turn: the machine's speed drifts over a minute, and three blocks of
+  // runs one after another measured the same build 0.4 s apart (BENCHMARKS.md, twelfth session).
+  const measured = { draftleak: [], ffuf: [], firstStart: [] };
   try {
-    const draftleak = await probeRounds(cacheEnv);
-    rows.push({ scenario: 'probe', tool: 'draftleak', what: `${paths.length} rule probes (${probeRules} rules x for_each ${pathsPerRule}), mostly 404, concurrency ${concurrency}, via the CLI`, ...draftleak });
-    if (ffuf.path) {
-      const reference = await rounds(count, async () => {
-        await server.reset();
-        const result = await runFfuf(ffuf, ['-u', `${server.origin}/FUZZ`, '-w', wordlist, '-t', String(concurrency), '-mc', 'all', '-s']);
-        if (result.code !== 0) throw new Error(`ffuf exited ${result.code}: ${result.stderr.slice(0, 500)}`);
-        return figures(result, await server.count(), serverSpan(result, await server.arrivals()));
-      });
-      rows.push({ scenario: 'probe', tool: 'ffuf', what: `the same ${paths.length} paths, -t ${concurrency} -mc all`, ...reference });
+    for (let round = 0; round < count; round += 1) {
+      measured.draftleak.push(await probeOnce(cacheEnv));
+      if (ffuf.path) measured.ffuf.push(await ffufOnce());
+      measured.firstStart.push(await probeOnce({ DRAFTLEAK_NO_CACHE: '1' }));
     }
-    const firstStart = await probeRounds({ DRAFTLEAK_NO_CACHE: '1' });
-    rows.push({ scenario: 'probe', tool: 'draftleak', what: `the same, every rule parsed from its YAML (DRAFTLEAK_NO_CACHE=1: a first start)`, ...firstStart });
+    const summary = (all) => ({ ...medians(all), rounds: all.length });
+    rows.push({ scenario: 'probe', tool: 'draftleak', what: `${paths.length} rule probes (${probeRules} rules x for_each ${pathsPerRule}), mostly 404, concurrency ${concurrency}, via the CLI`, ...summary(measured.draftleak) });
+    if (ffuf.path) rows.push({ scenario: 'probe', tool: 'ffuf', what: `the same ${paths.length} paths, -t ${concurrency} -mc all`, ...summary(measured.ffuf) });
+    rows.push({ scenario: 'probe', tool: 'draftleak', what: `the same, every rule parsed from its YAML (DRAFTLEAK_NO_CACHE=1: a first start)`, ...summary(measured.firstStart) });
   } finally {
     server.close();
   }
