@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // The default suite (npm test): everything but the real-CMS lab, which needs servers that
@@ -12,8 +9,7 @@ export default defineConfig({
     // Scans of loopback sites take well under a second on an idle machine; the margin is for a
     // loaded 2-core CI machine, not a speed budget (speed is measured by npm run bench).
     testTimeout: 30_000,
-    // The programs the tests start keep parsed rules in a cache folder of this run's, not the
-    // user's own (src/engine/rule-cache.ts).
-    env: { DRAFTLEAK_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'draftleak-test-cache-')) },
+    // The programs the tests start keep parsed rules in a folder of this run's, not the user's.
+    globalSetup: ['tests/support/test-cache-dir.ts'],
   },
 });

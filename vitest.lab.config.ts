@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The real-CMS lab suite (npm run test:lab): one file per CMS, run one after another because
@@ -12,8 +9,7 @@ export default defineConfig({
     passWithNoTests: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,
-    // The programs the tests start keep parsed rules in a cache folder of this run's, not the
-    // user's own (src/engine/rule-cache.ts).
-    env: { DRAFTLEAK_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'draftleak-test-cache-')) },
+    // The programs the tests start keep parsed rules in a folder of this run's, not the user's.
+    globalSetup: ['tests/support/test-cache-dir.ts'],
   },
 });

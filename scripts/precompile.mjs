@@ -1,7 +1,7 @@
 // Run by `npm run build` after tsc: parses the built-in rules and fingerprints once and writes
 // dist/precompiled.json, which scans read instead of parsing them on every start (see
-// src/core/precompiled.ts). Entries are keyed by each file's SHA-256, so a stale table only
-// costs speed, never correctness.
+// src/core/precompiled.ts). Entries are keyed by each file's SHA-256, and a table older than a
+// module in dist is not read, so an edited rule or a rebuild by tsc alone is parsed afresh.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,16 +13,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 
 /**
- * The build's digest: every module tsc wrote and the vendored ones, and package.json with its
- * pinned dependencies (zod and yaml shape what a rule parses to). A rule parsed at run time is
- * kept under it (src/engine/rule-cache.ts), so another build never reads it. The bundle is made
- * from these same files afterwards (scripts/bundle.mjs) and is left out.
+ * The build's digest: every module tsc wrote, and package.json with its pinned dependencies (zod,
+ * and the yaml that scripts/bundle.mjs vendors afterwards, shape what a rule parses to). A rule
+ * parsed at run time is kept under it (src/engine/rule-cache.ts), so another build never reads
+ * it. What bundle.mjs writes from these files afterwards (the bundle, dist/vendor) is left out.
  */
 function buildDigest() {
   const hash = createHash('sha256');
   const files = readdirSync(dist, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && /\.c?js$/.test(entry.name) && !entry.name.startsWith('entry.bundle.'))
-    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter((file) => !path.relative(dist, file).startsWith(`vendor${path.sep}`))
     .sort();
   for (const file of [...files, path.join(root, 'package.json')]) {
     const text = readFileSync(file);

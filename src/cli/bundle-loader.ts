@@ -1,8 +1,9 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomically } from '../core/private-file.js';
 
 /**
  * Loads the program's one-file build (dist/cli/entry.bundle.cjs, scripts/bundle.mjs) as a
@@ -86,9 +87,7 @@ export function loadBundle<T>(bundleFile: string, cacheFile: string): LoadedBund
     saveCodeCache: () => {
       if (buildId === undefined) return;
       // Whole or not at all: a reader never sees half a file (the checksum would refuse it anyway).
-      const partial = `${cacheFile}.${process.pid}.partial`;
-      writeFileSync(partial, codeCacheFor(buildId, script.createCachedData()));
-      renameSync(partial, cacheFile);
+      writeFileAtomically(cacheFile, codeCacheFor(buildId, script.createCachedData()));
     },
   };
 }

@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtAfter, installedPackage } from '../core/build-freshness.js';
 import { loadBundle } from './bundle-loader.js';
 
 type Entry = typeof import('./entry.js');
@@ -17,23 +16,14 @@ const bundleUrl = new URL('./entry.bundle.cjs', import.meta.url);
 const codeCacheUrl = new URL('./entry.bundle.cache', import.meta.url);
 const entryUrl = new URL('./entry.js', import.meta.url);
 
-/** Whether this copy of draftleak is an installed package (npm install, npx, a global install). */
-const installedPackage = fileURLToPath(import.meta.url).split(path.sep).includes('node_modules');
-
 /**
- * Whether the bundle holds the code now in dist. In a checkout, only when it was built after the
- * modules: tsc rewrites every file it emits, so a `tsc` run after the last bundle (a build that
- * stopped half-way, a watch session) makes entry.js the newer one, and the modules themselves are
- * loaded rather than a bundle of older code. In an installed package nothing rebuilds dist, and
- * the files' times are only the order npm unpacked them in, so a bundle that is there is current.
+ * Whether the bundle holds the code now in dist: in a checkout, only when it was built after the
+ * modules (a tsc run after the last bundle makes entry.js the newer one, and the modules
+ * themselves are loaded rather than a bundle of older code); in an installed package, whenever
+ * it is there (core/build-freshness).
  */
 export function bundleIsCurrent(bundle: URL | string = bundleUrl, entry: URL | string = entryUrl, installed = installedPackage): boolean {
-  try {
-    const bundleTime = statSync(bundle).mtimeMs;
-    return installed || bundleTime >= statSync(entry).mtimeMs;
-  } catch {
-    return false;
-  }
+  return builtAfter(bundle, entry, installed);
 }
 
 /**

@@ -11,7 +11,7 @@ import { parseYamlSource, positionOf, positionWithin, type Position, type YamlPr
 import { parseRepairing, touchesRepair } from '../core/schema-repair.js';
 import { didYouMean } from '../core/suggest.js';
 import { rulePlaceholder, ruleBodySchema } from './rule-placeholders.js';
-import type { RuleCache } from './rule-cache.js';
+import type { RuleCache, TargetRuleCache } from './rule-cache.js';
 
 export interface LoadedRule {
   rule: Rule;
@@ -125,7 +125,8 @@ export async function loadRules(
   } = {},
 ): Promise<{ rules: LoadedRule[]; errors: RuleError[]; warnings: RuleError[] }> {
   const { cache: givenCache, ...parseOptions } = options;
-  // Validation's knownCms check is not in what the cache keeps, as it is not in the table.
+  // Validation (rules validate, rules test) checks each cms against the known ones, which the
+  // cache's entries were not checked for: it always parses.
   const cache = parseOptions.knownCms === undefined ? givenCache : undefined;
   const rules: LoadedRule[] = [];
   const errors: RuleError[] = [];
@@ -143,13 +144,14 @@ export async function loadRules(
     // fs/promises (four thread-pool round trips each), at the start of every scan. Nothing else
     // runs while rules load. (One after another with await was slower still.)
     const texts = files.map((file) => readFileSync(file, 'utf8'));
+    const targetCache = cache?.forTarget(target);
     for (const [index, file] of files.entries()) {
       const text = texts[index] ?? '';
       const folderCms = folderCmsOf(file, target, files.length);
       // A built-in rule as it was parsed at build time, when its text is unchanged (core/precompiled).
       // Not when knownCms is asked for (rules validate): that check is not in the table.
       const precompiled = parseOptions.knownCms === undefined ? precompiledValue('rule', file, text, folderCms ?? '') : undefined;
-      const result = precompiled !== undefined ? { rule: precompiled as Rule, errors: [] } : parseWithCache(file, text, folderCms, parseOptions, cache);
+      const result = precompiled !== undefined ? { rule: precompiled as Rule, errors: [] } : parseWithCache(file, text, folderCms, parseOptions, targetCache);
       errors.push(...result.errors);
       warnings.push(...(result.warnings ?? []));
       if (!result.rule) continue;
@@ -161,8 +163,8 @@ export async function loadRules(
       seen.set(result.rule.id, file);
       rules.push({ rule: result.rule, file });
     }
+    targetCache?.save();
   }
-  cache?.save();
   return { rules, errors, warnings };
 }
 
@@ -172,8 +174,8 @@ function parseWithCache(
   text: string,
   folderCms: string | undefined,
   options: Pick<ParseRuleOptions, 'knownCms'>,
-  cache: RuleCache | undefined,
-): { rule?: Rule; errors: RuleError[]; warnings?: RuleError[] } {
+  cache: TargetRuleCache | undefined,
+): ReturnType<typeof parseRuleText> {
   const cached = cache?.get(file, text, folderCms);
   if (cached !== undefined) return { rule: cached, errors: [] };
   const result = parseRuleText(file, text, { ...options, ...(folderCms === undefined ? {} : { folderCms }) });

@@ -4,167 +4,153 @@
 // and running the YAML parser cold (BENCHMARKS.md, twelfth session); a parsed rule read back is
 // a JSON value.
 //
-// An entry is the parse of exactly one text at one path by one build: its key is the SHA-256 of
-// all three, so an edited file, a moved one or a new draftleak parses afresh and nothing stale is
-// ever used. Only a rule with neither an error nor a warning is kept, so problems are always said
-// by the parser, with their lines. The file is the user's own: one that another user owns or may
-// write, or whose digest does not match its contents, is not read.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+// One file per rules folder (or file) given, holding that folder's rules only, so a start reads
+// what it loads and no more. An entry is the parse of exactly one text at one path by one build:
+// its key is the SHA-256 of all of them, so an edited file, a moved one or a new draftleak is
+// parsed afresh. Only a rule with neither an error nor a warning is kept, so problems are always
+// said by the parser, with their lines. The files are the user's own (core/private-file): one
+// that another user owns or may write, a symlink, or one whose digest does not match is not read.
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { precompiledBuild } from '../core/precompiled.js';
+import { folderTrust, partialSuffix, readPrivateFile, writeFileAtomically } from '../core/private-file.js';
 import { sha256OfText } from '../core/text-digest.js';
 import type { Rule } from './rule-schema.js';
 
-/** Parsed rules looked up by the text they were made from. */
+/** Parsed rules by the text they were made from, one rules folder (or file) at a time. */
 export interface RuleCache {
+  forTarget(target: string): TargetRuleCache;
+}
+
+/** What one rules folder's loading reads and keeps. None of it throws: the cache only saves time. */
+export interface TargetRuleCache {
   get(file: string, text: string, folderCms: string | undefined): Rule | undefined;
   put(file: string, text: string, folderCms: string | undefined, rule: Rule): void;
-  /** Writes what this run added; never throws (the cache only makes later starts faster). */
+  /** Writes the entries this load used, when they are not what the file holds already. */
   save(): void;
 }
 
-/** Entries kept at most: those this run used, then others up to this many (about 2 KiB each). */
-export const maxRuleCacheEntries = 2000;
+/** Cache files kept at most (one per rules folder and build); the least recently written go first. */
+export const maxRuleCacheFiles = 64;
+/** A cache file larger than this is not read (200 rules are about 0.5 MiB). */
+export const maxRuleCacheFileBytes = 16 * 1024 * 1024;
+/** A write's leftover (a process killed while writing) older than this is removed. */
+const partialMaxAgeMs = 10 * 60 * 1000;
 
-const fileName = 'rules.json';
-const formatTag = 'draftleak-rule-cache-1';
+const formatTag = 'draftleak-rule-cache-2';
 
-/**
- * Where the cache lives: $DRAFTLEAK_CACHE_DIR, else $XDG_CACHE_HOME/draftleak, else
- * ~/.cache/draftleak; none when DRAFTLEAK_NO_CACHE=1 or there is no home to put it in.
- */
-export function ruleCacheDir(env: NodeJS.ProcessEnv = process.env, home: () => string = homedir): string | undefined {
-  if (env.DRAFTLEAK_NO_CACHE === '1') return undefined;
-  if (env.DRAFTLEAK_CACHE_DIR) return path.resolve(env.DRAFTLEAK_CACHE_DIR);
-  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'draftleak');
-  let userHome: string;
-  try {
-    userHome = home();
-  } catch {
-    return undefined;
-  }
-  return userHome ? path.join(userHome, '.cache', 'draftleak') : undefined;
+function lengthPrefixed(...parts: string[]): string {
+  // Each part prefixed with its length, so no two lists of parts read the same.
+  return parts.map((part) => `${part.length}:${part}`).join('');
 }
 
 function entryKey(build: string, file: string, text: string, folderCms: string | undefined): string {
-  // Each part prefixed with its length, so no two triples read the same.
-  const where = path.resolve(file);
-  const folder = folderCms ?? '';
-  return sha256OfText(`${build.length}:${build}${where.length}:${where}${folder.length}:${folder}${text}`);
+  return sha256OfText(lengthPrefixed(build, path.resolve(file), folderCms ?? '', text));
 }
 
-/** Whether another user owns `file` or may write it: then it is not trusted. */
-function othersMayWrite(file: string): boolean {
-  const stats = statSync(file);
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  return (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0;
+/** Whether a value read back can be the parse of `file`: a rule object named as the file is. */
+function plausibleRule(value: unknown, file: string): value is Rule {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { id, steps } = value as { id?: unknown; steps?: unknown };
+  return id === path.basename(file, '.yaml') && Array.isArray(steps);
 }
 
-/** Whether the cache's folder is the user's own, or not there yet (it is then made so). */
-function folderTrusted(dir: string): boolean {
+/** Whether JSON gives back exactly `rule` (no NaN, -0, undefined or cycle in it): what is read back must be the parse. */
+function survivesJson(rule: Rule): boolean {
   try {
-    return !othersMayWrite(dir);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return isDeepStrictEqual(JSON.parse(JSON.stringify(rule)), rule);
+  } catch {
+    return false;
   }
 }
 
-/** The entries of a cache file made by `build`, or none when it is absent, foreign, damaged or another build's. */
-function readEntries(file: string, build: string): Map<string, Rule> {
+/** A cache file's entries, or none when it is absent, not the user's own, damaged or another build's. */
+function readEntries(file: string, build: string): Map<string, unknown> {
+  const text = readPrivateFile(file, maxRuleCacheFileBytes);
+  if (text === undefined) return new Map();
+  const newline = text.indexOf('\n');
+  if (newline < 0) return new Map();
+  const [tag, fileBuild, digest] = text.slice(0, newline).split(' ');
+  const body = text.slice(newline + 1);
+  if (tag !== formatTag || fileBuild !== build || digest !== sha256OfText(body)) return new Map();
   try {
-    if (othersMayWrite(file)) return new Map();
-    const text = readFileSync(file, 'utf8');
-    const newline = text.indexOf('\n');
-    const [tag, fileBuild, digest] = text.slice(0, newline).split(' ');
-    const body = text.slice(newline + 1);
-    if (newline < 0 || tag !== formatTag || fileBuild !== build || digest !== sha256OfText(body)) return new Map();
     const parsed: unknown = JSON.parse(body);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return new Map();
-    return new Map(Object.entries(parsed as Record<string, Rule>));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? new Map(Object.entries(parsed)) : new Map();
   } catch {
     return new Map();
   }
 }
 
-/**
- * The cache in `dir` for rules parsed by `build` (core/precompiled's precompiledBuild: a digest
- * of the program). Read once, when first asked.
- */
-export function openRuleCache(dir: string, build: string): RuleCache {
-  const file = path.join(dir, fileName);
-  let entries: Map<string, Rule> | undefined;
-  const used = new Set<string>();
-  let added = false;
-  let trusted = false;
-  // A folder others may write is neither read nor written: what it held could be anyone's.
-  const loaded = (): Map<string, Rule> => {
-    if (entries === undefined) {
-      trusted = folderTrusted(dir);
-      entries = trusted ? readEntries(file, build) : new Map();
+/** Removes writes' leftovers, and the least recently written cache files past the most kept. */
+function sweep(dir: string, justWritten: string): void {
+  const files: { file: string; mtimeMs: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    const { mtimeMs } = statSync(file);
+    if (name.endsWith(partialSuffix)) {
+      if (Date.now() - mtimeMs > partialMaxAgeMs) rmSync(file, { force: true });
+    } else if (name.endsWith('.json') && file !== justWritten) {
+      files.push({ file, mtimeMs });
     }
-    return entries;
-  };
-  return {
-    get(ruleFile, text, folderCms) {
-      const key = entryKey(build, ruleFile, text, folderCms);
-      const rule = loaded().get(key);
-      if (rule !== undefined) used.add(key);
-      return rule;
-    },
-    put(ruleFile, text, folderCms, rule) {
-      // Kept only when JSON gives back exactly this value: what is read back must be the parse.
-      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(rule)), rule)) return;
-      const key = entryKey(build, ruleFile, text, folderCms);
-      loaded().set(key, rule);
-      used.add(key);
-      added = true;
-    },
-    save() {
-      if (!added || entries === undefined || !trusted) return;
-      const kept: Record<string, Rule> = {};
-      let count = 0;
-      for (const key of used) {
-        const rule = entries.get(key);
-        if (rule !== undefined) {
-          kept[key] = rule;
-          count += 1;
-        }
-      }
-      for (const [key, rule] of entries) {
-        if (count >= maxRuleCacheEntries) break;
-        if (used.has(key)) continue;
-        kept[key] = rule;
-        count += 1;
-      }
-      const body = JSON.stringify(kept);
-      // Written beside it and renamed over it, so a reader never sees half a file.
-      const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        writeFileSync(partial, `${formatTag} ${build} ${sha256OfText(body)}\n${body}`, { mode: 0o600, flag: 'wx' });
-        renameSync(partial, file);
-        added = false;
-      } catch {
-        try {
-          rmSync(partial, { force: true });
-        } catch {
-          // No folder to write in at all: nothing was left behind.
-        }
-      }
-    },
-  };
+  }
+  files.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { file } of files.slice(maxRuleCacheFiles - 1)) rmSync(file, { force: true });
 }
 
 /**
- * The cache a scan, an audit or `rules list` uses: in ruleCacheDir(env), for the build that
- * dist/precompiled.json names. None without that table (tests from src/, a tree built by tsc
- * alone), since nothing would then tell one build's parses from another's.
+ * The cache in `dir` for rules parsed by `build`: a digest of the program and the Node that runs
+ * it (what a schema accepts can differ between Node versions). A folder that is a symlink, or
+ * another user's, or writable by others, is neither read nor written.
  */
-export function defaultRuleCache(env: NodeJS.ProcessEnv = process.env): RuleCache | undefined {
-  const build = precompiledBuild();
-  const dir = ruleCacheDir(env);
-  return build === undefined || dir === undefined ? undefined : openRuleCache(dir, build);
+export function openRuleCache(dir: string, build: string): RuleCache {
+  let trust: ReturnType<typeof folderTrust> | undefined;
+  const trusted = (): boolean => (trust ??= folderTrust(dir)) !== 'refused';
+  return {
+    forTarget(target) {
+      const file = path.join(dir, `${sha256OfText(lengthPrefixed(build, path.resolve(target))).slice(0, 40)}.json`);
+      let stored: Map<string, unknown> | undefined;
+      const used = new Map<string, Rule>();
+      let changed = false;
+      const entries = (): Map<string, unknown> => (stored ??= trusted() ? readEntries(file, build) : new Map());
+      return {
+        get(ruleFile, text, folderCms) {
+          try {
+            const key = entryKey(build, ruleFile, text, folderCms);
+            const value = entries().get(key);
+            if (value === undefined || !plausibleRule(value, ruleFile)) return undefined;
+            used.set(key, value);
+            return value;
+          } catch {
+            return undefined;
+          }
+        },
+        put(ruleFile, text, folderCms, rule) {
+          try {
+            if (!survivesJson(rule)) return;
+            used.set(entryKey(build, ruleFile, text, folderCms), rule);
+            changed = true;
+          } catch {
+            // Not kept: parsed again next time.
+          }
+        },
+        save() {
+          // Only this load's entries are written: a rule since removed or edited leaves the file.
+          if (!trusted() || (!changed && used.size === entries().size)) return;
+          try {
+            const body = JSON.stringify(Object.fromEntries(used));
+            if (trust === 'absent') {
+              mkdirSync(dir, { recursive: true, mode: 0o700 });
+              // Looked at again: another process may have made it first, and not as ours.
+              trust = folderTrust(dir);
+              if (trust !== 'own') return;
+            }
+            writeFileAtomically(file, `${formatTag} ${build} ${sha256OfText(body)}\n${body}`, 0o600);
+            sweep(dir, file);
+          } catch {
+            // Not written: the next start parses these rules again.
+          }
+        },
+      };
+    },
+  };
 }

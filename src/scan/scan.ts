@@ -4,7 +4,7 @@ import type { TargetResult } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import { toolInfo } from '../core/version.js';
 import type { ScanConfig } from '../config/scan-config.js';
-import { builtinRulesDir, defaultRuleCache, loadRules, type LoadedRule, type RuleCache, type RuleOutcome } from '../engine/index.js';
+import { builtinRulesDir, loadRules, type LoadedRule, type RuleCache, type RuleOutcome } from '../engine/index.js';
 import { loadFingerprints, type LoadedFingerprint } from '../fingerprint/index.js';
 import { createUndiciTransport, type UndiciTransport } from '../http/index.js';
 import { ProgressTracker, type ScanProgress } from './progress.js';
@@ -28,10 +28,8 @@ export interface ScanOutput {
   unreachable: { target: string; reason: string }[];
 }
 
-export async function loadConfiguredRules(
-  config: Pick<ScanConfig, 'builtinRules' | 'rulePaths'>,
-  cache: RuleCache | undefined = defaultRuleCache(),
-): Promise<LoadedRule[]> {
+/** The rules a scan runs; `cache` keeps the user's parsed rules between starts (engine/rule-cache). */
+export async function loadConfiguredRules(config: Pick<ScanConfig, 'builtinRules' | 'rulePaths'>, cache?: RuleCache): Promise<LoadedRule[]> {
   const paths = [...(config.builtinRules ? [builtinRulesDir] : []), ...config.rulePaths];
   const { rules, errors } = await loadRules(paths, cache === undefined ? {} : { cache });
   if (errors.length > 0) throw new RuleLoadError(errors);
@@ -82,6 +80,8 @@ export interface ScanControl {
   watch?: (read: () => ScanProgress | undefined) => void;
   /** Keep the rules' traces in `outcomes` (--explain prints them); default true. */
   keepTraces?: boolean;
+  /** The user's parsed rules kept between starts (engine/rule-cache); none: every rule file is parsed. */
+  ruleCache?: RuleCache;
 }
 
 /**
@@ -90,7 +90,7 @@ export interface ScanControl {
  * --max-target-duration stops one target and moves on to the next.
  */
 export async function scan(config: ScanConfig, logger: Logger, commandLine: string, control: ScanControl = {}): Promise<ScanOutput> {
-  const rules = await loadConfiguredRules(config);
+  const rules = await loadConfiguredRules(config, control.ruleCache);
   const fingerprints = await loadBuiltinFingerprints();
   const choice: RuleChoice = {
     allRules: config.allRules,

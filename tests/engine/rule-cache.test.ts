@@ -1,20 +1,22 @@
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256OfText } from '../../src/core/text-digest.js';
-import { builtinRulesDir, loadRules, maxRuleCacheEntries, openRuleCache, ruleCacheDir, type Rule } from '../../src/engine/index.js';
+import { builtinRulesDir, loadRules, openRuleCache, type Rule } from '../../src/engine/index.js';
+import { maxRuleCacheFiles } from '../../src/engine/rule-cache.js';
 import { tempDir } from '../support/temp-dir.js';
 
 // A user's rule files are parsed once and read back from a cache on later starts (engine/rule-cache).
 // What comes back must be exactly the parse of that very text at that path by that build, and a
-// cache that is damaged, foreign or another build's must never be read.
+// cache that is damaged, foreign, a symlink or another build's must never be read.
 
-function ruleText(id: string): string {
+function ruleText(id: string, cms = 'generic'): string {
   return `id: ${id}
 name: Rule ${id}
 severity: high
 confidence: high
-cms: [generic]
+cms: [${cms}]
 description: A rule written for the rule cache test.
 remediation: Nothing to fix.
 references: [https://example.org/doc]
@@ -33,28 +35,39 @@ async function rulesFolder(rules: Record<string, string>): Promise<string> {
   return dir;
 }
 
-/** The cache file's entries, as the test reads them (header line, then JSON). */
-function readCacheFile(dir: string): { header: string[]; entries: Record<string, Rule> } {
-  const text = readFileSync(path.join(dir, 'rules.json'), 'utf8');
+/** The cache's files (one per rules folder loaded), without writes' leftovers. */
+function cacheFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => path.join(dir, name));
+}
+
+/** The one cache file in `dir`, as the test reads it (header line, then JSON). */
+function readCacheFile(dir: string): { file: string; header: string[]; entries: Record<string, Rule> } {
+  const [file, ...others] = cacheFiles(dir);
+  expect(others).toEqual([]);
+  const text = readFileSync(file as string, 'utf8');
   const newline = text.indexOf('\n');
-  return { header: text.slice(0, newline).split(' '), entries: JSON.parse(text.slice(newline + 1)) as Record<string, Rule> };
+  return { file: file as string, header: text.slice(0, newline).split(' '), entries: JSON.parse(text.slice(newline + 1)) as Record<string, Rule> };
 }
 
 /** Rewrites the cache file with its entries changed by `change`, with a matching digest unless `keepDigest`. */
-function rewriteCacheFile(dir: string, change: (entries: Record<string, Rule>) => void, options: { build?: string; keepDigest?: boolean } = {}): void {
-  const { header, entries } = readCacheFile(dir);
+function rewriteCacheFile(dir: string, change: (entries: Record<string, unknown>) => void, options: { keepDigest?: boolean } = {}): void {
+  const { file, header, entries } = readCacheFile(dir);
   change(entries);
   const body = JSON.stringify(entries);
-  const digest = options.keepDigest ? header[2] : sha256OfText(body);
-  writeFileSync(path.join(dir, 'rules.json'), `${header[0]} ${options.build ?? header[1]} ${digest}\n${body}`, { mode: 0o600 });
+  writeFileSync(file, `${header[0]} ${header[1]} ${options.keepDigest ? header[2] : sha256OfText(body)}\n${body}`, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
-function markAll(entries: Record<string, Rule>): void {
-  for (const rule of Object.values(entries)) rule.name = 'from the cache';
+function markAll(entries: Record<string, unknown>): void {
+  for (const rule of Object.values(entries)) (rule as Rule).name = 'from the cache';
 }
 
-async function load(rulesDir: string, cacheDir: string, build = 'build-1', options: { knownCms?: ReadonlySet<string> } = {}) {
-  return loadRules([rulesDir], { ...options, cache: openRuleCache(cacheDir, build) });
+const names = (result: Awaited<ReturnType<typeof loadRules>>) => result.rules.map(({ rule }) => rule.name);
+
+async function load(targets: string | string[], cacheDir: string, build = 'build-1', options: { knownCms?: ReadonlySet<string> } = {}) {
+  return loadRules(typeof targets === 'string' ? [targets] : targets, { ...options, cache: openRuleCache(cacheDir, build) });
 }
 
 describe('the rule cache', () => {
@@ -64,17 +77,15 @@ describe('the rule cache', () => {
     const parsed = await loadRules([rulesDir]);
     const first = await load(rulesDir, cacheDir);
     expect(first.errors).toEqual([]);
-    expect(first.rules).toEqual(parsed.rules);
+    expect(first.rules).toStrictEqual(parsed.rules);
     // Made for its owner only.
     expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
-    expect(statSync(path.join(cacheDir, 'rules.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(readCacheFile(cacheDir).file).mode & 0o777).toBe(0o600);
     expect(Object.keys(readCacheFile(cacheDir).entries)).toHaveLength(2);
-    const second = await load(rulesDir, cacheDir);
-    expect(second.rules).toEqual(parsed.rules);
+    expect((await load(rulesDir, cacheDir)).rules).toStrictEqual(parsed.rules);
     // Marked in the file (with a digest that matches): what loads is the file's, so it was read, not parsed.
     rewriteCacheFile(cacheDir, markAll);
-    const marked = await load(rulesDir, cacheDir);
-    expect(marked.rules.map(({ rule }) => rule.name)).toEqual(['from the cache', 'from the cache']);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['from the cache', 'from the cache']);
   });
 
   it('never serves an entry for another text, another path or another build', async () => {
@@ -84,16 +95,35 @@ describe('the rule cache', () => {
     rewriteCacheFile(cacheDir, markAll);
     // An edited file is parsed afresh; the other still comes from the cache.
     writeFileSync(path.join(rulesDir, 'rule-a.yaml'), `${ruleText('rule-a')}# edited\n`);
-    const edited = await load(rulesDir, cacheDir);
-    expect(edited.rules.map(({ rule }) => [rule.id, rule.name])).toEqual([
-      ['rule-a', 'Rule rule-a'],
-      ['rule-b', 'from the cache'],
-    ]);
-    // The same text in another folder: parsed.
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a', 'from the cache']);
+    // The same text in another folder: parsed (and that folder has a cache file of its own).
     const copy = await rulesFolder({ 'rule-b': ruleText('rule-b') });
-    expect((await load(copy, cacheDir)).rules.map(({ rule }) => rule.name)).toEqual(['Rule rule-b']);
+    expect(names(await load(copy, cacheDir))).toEqual(['Rule rule-b']);
+    expect(cacheFiles(cacheDir)).toHaveLength(2);
     // Another build: nothing of this one's is read.
-    expect((await load(rulesDir, cacheDir, 'build-2')).rules.map(({ rule }) => rule.name)).toEqual(['Rule rule-a', 'Rule rule-b']);
+    expect(names(await load(rulesDir, cacheDir, 'build-2'))).toEqual(['Rule rule-a', 'Rule rule-b']);
+  });
+
+  it('keys an entry by the folder its rule was loaded as part of: a file given alone is checked otherwise', async () => {
+    // Given alone, a rule is not filed under its folder's CMS; loaded with its folder, it must name it.
+    const root = await tempDir('rules');
+    mkdirSync(path.join(root, 'strapi'));
+    const file = path.join(root, 'strapi', 'rule-a.yaml');
+    writeFileSync(file, ruleText('rule-a', 'generic'));
+    const cacheDir = await tempDir('cache');
+    expect((await load(file, cacheDir)).errors).toEqual([]);
+    const asFolder = await load(root, cacheDir);
+    expect(asFolder.errors.map((error) => error.message)).toEqual([expect.stringMatching(/cms must include "strapi"/)]);
+    expect(asFolder.rules).toEqual([]);
+  });
+
+  it('drops the entries of rules no longer there', async () => {
+    const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a'), 'rule-b': ruleText('rule-b') });
+    const cacheDir = await tempDir('cache');
+    await load(rulesDir, cacheDir);
+    unlinkSync(path.join(rulesDir, 'rule-b.yaml'));
+    await load(rulesDir, cacheDir);
+    expect(Object.values(readCacheFile(cacheDir).entries).map((rule) => rule.id)).toEqual(['rule-a']);
   });
 
   it('does not read a damaged file, and writes a sound one in its place', async () => {
@@ -101,35 +131,106 @@ describe('the rule cache', () => {
     const cacheDir = await tempDir('cache');
     await load(rulesDir, cacheDir);
     rewriteCacheFile(cacheDir, markAll, { keepDigest: true });
-    expect((await load(rulesDir, cacheDir)).rules.map(({ rule }) => rule.name)).toEqual(['Rule rule-a']);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a']);
     // That load parsed and wrote the cache again, with a digest of what it holds.
-    const { header, entries } = readCacheFile(cacheDir);
+    const { file, header, entries } = readCacheFile(cacheDir);
     expect(header[2]).toBe(sha256OfText(JSON.stringify(entries)));
     expect(Object.values(entries).map((rule) => rule.name)).toEqual(['Rule rule-a']);
     // Not JSON at all, or empty: parsed, no error.
-    for (const junk of ['', 'draftleak-rule-cache-1 build-1\n{', '\u0000\u0001garbage']) {
-      writeFileSync(path.join(cacheDir, 'rules.json'), junk);
+    for (const junk of ['', 'draftleak-rule-cache-2 build-1\n{', '\u0000\u0001garbage']) {
+      writeFileSync(file, junk);
       const result = await load(rulesDir, cacheDir);
       expect(result.errors).toEqual([]);
-      expect(result.rules.map(({ rule }) => rule.name)).toEqual(['Rule rule-a']);
+      expect(names(result)).toEqual(['Rule rule-a']);
     }
   });
 
-  it('does not read a file that others may write', async () => {
+  it('does not take an entry that is not a rule of that file: the rule is parsed, never lost', async () => {
+    const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
+    const cacheDir = await tempDir('cache');
+    await load(rulesDir, cacheDir);
+    for (const value of [null, 0, '', 'a string', [], { id: 'another-rule', steps: [] }, { id: 'rule-a' }]) {
+      rewriteCacheFile(cacheDir, (entries) => {
+        for (const key of Object.keys(entries)) entries[key] = value;
+      });
+      const result = await load(rulesDir, cacheDir);
+      expect(result.errors).toEqual([]);
+      expect(result.rules.map(({ rule }) => [rule.id, rule.name])).toEqual([['rule-a', 'Rule rule-a']]);
+    }
+  });
+
+  it('keeps no rule that JSON would not give back as it is (a cycle, NaN), and loading it does not fail', async () => {
+    const withVariables = (id: string, variables: string) =>
+      ruleText(id).replace('    request: { path: /api/' + id + ' }', `    request:\n      method: POST\n      path: /graphql\n      graphql:\n        query: "query Q { items { id } }"\n        variables: ${variables}`);
+    const rulesDir = await rulesFolder({
+      'rule-cycle': withVariables('rule-cycle', '&v { self: *v }'),
+      'rule-nan': withVariables('rule-nan', '{ n: .nan }'),
+      'rule-ok': ruleText('rule-ok'),
+    });
+    const cacheDir = await tempDir('cache');
+    for (let run = 0; run < 2; run += 1) {
+      const result = await load(rulesDir, cacheDir);
+      expect(result.errors).toEqual([]);
+      expect(result.rules.map(({ rule }) => rule.id)).toEqual(['rule-cycle', 'rule-nan', 'rule-ok']);
+    }
+    expect(Object.values(readCacheFile(cacheDir).entries).map((rule) => rule.id)).toEqual(['rule-ok']);
+  });
+
+  it('does not read a file that others may write, nor one in a folder others may write, which it does not write either', async () => {
     const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
     const cacheDir = await tempDir('cache');
     await load(rulesDir, cacheDir);
     rewriteCacheFile(cacheDir, markAll);
-    chmodSync(path.join(cacheDir, 'rules.json'), 0o666);
-    expect((await load(rulesDir, cacheDir)).rules.map(({ rule }) => rule.name)).toEqual(['Rule rule-a']);
+    chmodSync(readCacheFile(cacheDir).file, 0o666);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a']);
     // That load wrote the file afresh, for its owner only.
-    expect(statSync(path.join(cacheDir, 'rules.json')).mode & 0o777).toBe(0o600);
-    // Nor one in a folder others may write, which is not written either.
+    expect(statSync(readCacheFile(cacheDir).file).mode & 0o777).toBe(0o600);
     rewriteCacheFile(cacheDir, markAll);
     chmodSync(cacheDir, 0o777);
-    expect((await load(rulesDir, cacheDir)).rules.map(({ rule }) => rule.name)).toEqual(['Rule rule-a']);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a']);
     chmodSync(cacheDir, 0o700);
-    expect((await load(rulesDir, cacheDir)).rules.map(({ rule }) => rule.name)).toEqual(['from the cache']);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['from the cache']);
+  });
+
+  it.runIf(process.getuid?.() === 0)('does not read a file another user owns', async () => {
+    const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
+    const cacheDir = await tempDir('cache');
+    await load(rulesDir, cacheDir);
+    rewriteCacheFile(cacheDir, markAll);
+    chownSync(readCacheFile(cacheDir).file, 65534, 65534);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a']);
+  });
+
+  it('follows no symlink: neither a linked folder nor a linked file is read or written', async () => {
+    const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
+    const realDir = await tempDir('cache');
+    await load(rulesDir, realDir);
+    rewriteCacheFile(realDir, markAll);
+    const before = readFileSync(readCacheFile(realDir).file, 'utf8');
+    const linkedDir = path.join(await tempDir('cache-link'), 'draftleak');
+    symlinkSync(realDir, linkedDir);
+    expect(names(await load(rulesDir, linkedDir))).toEqual(['Rule rule-a']);
+    writeFileSync(path.join(rulesDir, 'rule-b.yaml'), ruleText('rule-b'));
+    await load(rulesDir, linkedDir);
+    expect(readFileSync(readCacheFile(realDir).file, 'utf8')).toBe(before);
+    // A cache file that is a link to the user's own sound file: not read either.
+    unlinkSync(path.join(rulesDir, 'rule-b.yaml'));
+    const otherDir = await tempDir('cache');
+    await load(rulesDir, otherDir);
+    const ownFile = readCacheFile(otherDir).file;
+    rmSync(ownFile);
+    symlinkSync(readCacheFile(realDir).file, ownFile);
+    expect(names(await load(rulesDir, otherDir))).toEqual(['Rule rule-a']);
+  });
+
+  it('does not wait on a FIFO where its file would be', async () => {
+    const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
+    const cacheDir = await tempDir('cache');
+    await load(rulesDir, cacheDir);
+    const { file } = readCacheFile(cacheDir);
+    rmSync(file);
+    execFileSync('mkfifo', ['-m', '600', file]);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a']);
   });
 
   it('keeps no rule with an error or a warning: its problems are said each time, with their lines', async () => {
@@ -146,34 +247,48 @@ describe('the rule cache', () => {
     expect(Object.values(readCacheFile(cacheDir).entries).map((rule) => rule.id)).toEqual(['rule-ok']);
   });
 
-  it('is not used when rules are validated against the known CMSs', async () => {
+  it('is neither read nor written when rules are validated against the known CMSs', async () => {
     const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
     const cacheDir = await tempDir('cache');
     await load(rulesDir, cacheDir, 'build-1', { knownCms: new Set(['generic']) });
     expect(readdirSync(cacheDir)).toEqual([]);
+    await load(rulesDir, cacheDir);
+    rewriteCacheFile(cacheDir, markAll);
+    expect(names(await load(rulesDir, cacheDir, 'build-1', { knownCms: new Set(['generic']) }))).toEqual(['Rule rule-a']);
   });
 
   it('costs nothing but speed when it cannot be written', async () => {
     const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
     const notAFolder = path.join(await tempDir('cache'), 'file');
     writeFileSync(notAFolder, 'a file where the cache folder would be');
-    const result = await load(rulesDir, path.join(notAFolder, 'draftleak'));
-    expect(result.errors).toEqual([]);
-    expect(result.rules.map(({ rule }) => rule.id)).toEqual(['rule-a']);
+    for (const cacheDir of [path.join(notAFolder, 'draftleak'), notAFolder]) {
+      const result = await load(rulesDir, cacheDir);
+      expect(result.errors).toEqual([]);
+      expect(result.rules.map(({ rule }) => rule.id)).toEqual(['rule-a']);
+    }
   });
 
-  it(`keeps at most ${maxRuleCacheEntries} entries, and always those a run used`, async () => {
+  it(`keeps at most ${maxRuleCacheFiles} files, the most recently written, and removes writes' old leftovers`, async () => {
     const cacheDir = await tempDir('cache');
-    const filler = openRuleCache(cacheDir, 'build-1');
-    const template = (await loadRules([await rulesFolder({ 'rule-x': ruleText('rule-x') })])).rules[0]?.rule as Rule;
-    for (let index = 0; index < maxRuleCacheEntries; index += 1) filler.put(`/virtual/rule-${index}.yaml`, `text ${index}`, undefined, template);
-    filler.save();
-    expect(Object.keys(readCacheFile(cacheDir).entries)).toHaveLength(maxRuleCacheEntries);
-    const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a') });
-    await load(rulesDir, cacheDir);
-    const { entries } = readCacheFile(cacheDir);
-    expect(Object.keys(entries)).toHaveLength(maxRuleCacheEntries);
-    expect(Object.values(entries).filter((rule) => rule.id === 'rule-a')).toHaveLength(1);
+    const folders = await Promise.all(Array.from({ length: maxRuleCacheFiles + 3 }, (_, index) => rulesFolder({ [`rule-${index}`]: ruleText(`rule-${index}`) })));
+    const oldLeftover = path.join(cacheDir, 'x.json.1.abcd.partial');
+    const newLeftover = path.join(cacheDir, 'y.json.2.abcd.partial');
+    writeFileSync(oldLeftover, '');
+    writeFileSync(newLeftover, '');
+    utimesSync(oldLeftover, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const start = Date.now() - 3_600_000;
+    for (const [index, folder] of folders.entries()) {
+      await load(folder, cacheDir);
+      // Written one after another: each file's time a second after the last, whatever the clock's grain.
+      const written = cacheFiles(cacheDir).find((file) => readFileSync(file, 'utf8').includes(`"rule-${index}"`));
+      utimesSync(written as string, new Date(start + 1000 * index), new Date(start + 1000 * index));
+    }
+    expect(cacheFiles(cacheDir)).toHaveLength(maxRuleCacheFiles);
+    const kept = cacheFiles(cacheDir).map((file) => readFileSync(file, 'utf8'));
+    expect(kept.some((text) => text.includes('"rule-0"'))).toBe(false);
+    expect(kept.some((text) => text.includes(`"rule-${folders.length - 1}"`))).toBe(true);
+    expect(readdirSync(cacheDir)).not.toContain(path.basename(oldLeftover));
+    expect(readdirSync(cacheDir)).toContain(path.basename(newLeftover));
   });
 
   it('holds every built-in rule exactly as parsed, through its file format', async () => {
@@ -190,29 +305,9 @@ describe('the rule cache', () => {
     await load(copy, cacheDir);
     expect(Object.keys(readCacheFile(cacheDir).entries)).toHaveLength(fresh.rules.length);
     const fromCache = await load(copy, cacheDir);
-    expect(fromCache.rules).toEqual(fresh.rules);
-    expect(fromCache.rules.map(({ rule }) => rule)).toEqual(parsed.rules.map(({ rule }) => rule));
-  });
-});
-
-describe('where the rule cache lives', () => {
-  const home = () => '/home/someone';
-  it.each([
-    [{}, '/home/someone/.cache/draftleak'],
-    [{ XDG_CACHE_HOME: '/var/cache/me' }, '/var/cache/me/draftleak'],
-    [{ XDG_CACHE_HOME: 'relative/path' }, '/home/someone/.cache/draftleak'],
-    [{ DRAFTLEAK_CACHE_DIR: '/srv/dl-cache', XDG_CACHE_HOME: '/var/cache/me' }, '/srv/dl-cache'],
-    [{ DRAFTLEAK_NO_CACHE: '1', DRAFTLEAK_CACHE_DIR: '/srv/dl-cache' }, undefined],
-  ])('%j: %s', (env, expected) => {
-    expect(ruleCacheDir(env as NodeJS.ProcessEnv, home)).toBe(expected);
-  });
-
-  it('none without a home', () => {
-    expect(ruleCacheDir({}, () => '')).toBeUndefined();
-    expect(
-      ruleCacheDir({}, () => {
-        throw new Error('no home');
-      }),
-    ).toBeUndefined();
+    expect(fromCache.rules).toStrictEqual(fresh.rules);
+    // And they were read from the file: each marked entry comes back marked.
+    rewriteCacheFile(cacheDir, markAll);
+    expect(new Set(names(await load(copy, cacheDir)))).toEqual(new Set(['from the cache']));
   });
 });

@@ -11,6 +11,7 @@ import { explicitOptions, resolveScanPlan } from '../scan-plan.js';
 import { redactedCommandLine } from '../scan-options.js';
 import { safeLine, safeUrl } from '../safe-text.js';
 import { addScanOptions, toScanConfig, type ScanFlags } from './scan.js';
+import { commandRuleCache } from '../rule-cache-dir.js';
 
 // Its -o is the one baseline file, not the report list of scan's -o.
 interface BaselineFlags extends Omit<ScanFlags, 'output'> {
@@ -80,7 +81,8 @@ export function baselineCommand(io: CliIo, argv: readonly string[], setExitCode:
     } else {
       const plan = await resolveScanPlan(urls, flags, io, { useBaseline: false });
       const config = toScanConfig(plan.targets, flags, plan.fileInput);
-      const output = await scan(config, createLogger(flags.logLevel), redactedCommandLine(argv), io.stop ? { signal: io.stop } : {});
+      const ruleCache = commandRuleCache();
+      const output = await scan(config, createLogger(flags.logLevel), redactedCommandLine(argv), { ...(io.stop ? { signal: io.stop } : {}), ...(ruleCache ? { ruleCache } : {}) });
       for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${safeUrl(target)}: ${safeLine(reason)}\n`);
       findings = output.result.targets.flatMap((target) => target.findings);
       complete = output.result.stopped === undefined && output.result.targets.every((target) => target.executionSuccessful);

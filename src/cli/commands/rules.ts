@@ -12,6 +12,7 @@ import { renderExplain } from '../explain.js';
 import type { CliIo } from '../io.js';
 import { collect } from '../scan-options.js';
 import { rulesRecordCommand } from './rules-record.js';
+import { commandRuleCache } from '../rule-cache-dir.js';
 
 function pathsOrBuiltin(paths: string[]): string[] {
   return paths.length > 0 ? paths : [builtinRulesDir];
@@ -31,7 +32,7 @@ export function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--rules <path>', 'include rules from this file or folder (repeatable)', collect)
     .option('--no-builtin-rules', 'list only the rules given with --rules')
     .action(async (flags: { json?: boolean; rules?: string[]; builtinRules: boolean }) => {
-      const loaded = await loadConfiguredRules({ builtinRules: flags.builtinRules, rulePaths: flags.rules ?? [] });
+      const loaded = await loadConfiguredRules({ builtinRules: flags.builtinRules, rulePaths: flags.rules ?? [] }, commandRuleCache());
       if (flags.json) {
         const summary = loaded.map(({ rule, file }) => ({
           id: rule.id,

@@ -24,6 +24,7 @@ import {
   writeReports,
   type OutputFlags,
 } from '../scan-options.js';
+import { commandRuleCache } from '../rule-cache-dir.js';
 
 export interface ScanFlags extends OutputFlags, PlanFlags {
   failOn?: ScanConfig['failOn'];
@@ -137,7 +138,8 @@ export async function runScanAndReport(
   const watch = wantsProgressLine(io, flags.logLevel) ? (read: () => ScanProgress | undefined): void => void (line = startProgressLine(io, read)) : undefined;
   let output: ScanOutput;
   try {
-    output = await scan(config, logger, commandLine, { ...(io.stop ? { signal: io.stop } : {}), ...(watch ? { watch } : {}), keepTraces: flags.explain === true });
+    const ruleCache = commandRuleCache();
+    output = await scan(config, logger, commandLine, { ...(io.stop ? { signal: io.stop } : {}), ...(watch ? { watch } : {}), ...(ruleCache ? { ruleCache } : {}), keepTraces: flags.explain === true });
   } finally {
     line?.stop();
   }

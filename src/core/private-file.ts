@@ -1,0 +1,79 @@
+// Files the program keeps for its user alone (the rule cache): read only when they are plainly
+// the user's own, written so that a reader never sees half of one.
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+
+/** Whether a folder is the user's own, not there yet, or refused (a symlink, another user's, writable by others). */
+export type FolderTrust = 'own' | 'absent' | 'refused';
+
+const currentUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
+
+/** Owned by the user running us and writable by nobody else. */
+function ownAndPrivate(stats: Stats): boolean {
+  const uid = currentUid();
+  return (uid === undefined || stats.uid === uid) && (stats.mode & 0o022) === 0;
+}
+
+/**
+ * The folder itself, not what a symlink points at: a link planted where the folder would be
+ * could make us read another's files, or write over them. On Windows, Node reports every
+ * writable file as writable by all (its modes do not say who may write), so nothing there is
+ * the user's own by this test.
+ */
+export function folderTrust(dir: string): FolderTrust {
+  if (process.platform === 'win32') return 'refused';
+  let stats: Stats;
+  try {
+    stats = lstatSync(dir);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'refused';
+  }
+  return stats.isDirectory() && ownAndPrivate(stats) ? 'own' : 'refused';
+}
+
+/**
+ * The text of `file` when it is a regular file (not a symlink, a FIFO or a device), the user's
+ * own, writable by nobody else and at most `maxBytes`; otherwise undefined. What is checked is
+ * the file that was opened, so nothing can be swapped in between.
+ */
+export function readPrivateFile(file: string, maxBytes: number): string | undefined {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || !ownAndPrivate(stats) || stats.size > maxBytes) return undefined;
+    return readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The suffix of the files writeFileAtomically writes before renaming them. */
+export const partialSuffix = '.partial';
+
+/**
+ * Writes `data` to a new file beside `file` and renames it over `file`, so a reader sees the
+ * old file or the new one, never half of either. The file is new (`wx`), made with `mode`; on
+ * failure it is removed and the error thrown.
+ */
+export function writeFileAtomically(file: string, data: string | Uint8Array, mode = 0o644): void {
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${partialSuffix}`;
+  try {
+    writeFileSync(partial, data, { mode, flag: 'wx' });
+    renameSync(partial, file);
+  } catch (error) {
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // No folder to write in at all: nothing was left behind.
+    }
+    throw error;
+  }
+}
