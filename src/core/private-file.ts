@@ -1,6 +1,5 @@
 // Files the program keeps for its user alone (the rule cache): read only when they are plainly
 // the user's own, written so that a reader never sees half of one.
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 
 /** Whether a folder is the user's own, not there yet, or refused (a symlink, another user's, writable by others). */
@@ -58,13 +57,17 @@ export function readPrivateFile(file: string, maxBytes: number): string | undefi
 /** The suffix of the files writeFileAtomically writes before renaming them. */
 export const partialSuffix = '.partial';
 
+/** This process's writes so far: with its pid and the time, a name no other write uses (and `wx` refuses one that is taken). */
+let writes = 0;
+
 /**
  * Writes `data` to a new file beside `file` and renames it over `file`, so a reader sees the
  * old file or the new one, never half of either. The file is new (`wx`), made with `mode`; on
  * failure it is removed and the error thrown.
  */
 export function writeFileAtomically(file: string, data: string | Uint8Array, mode = 0o644): void {
-  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${partialSuffix}`;
+  writes += 1;
+  const partial = `${file}.${process.pid}.${Date.now()}.${writes}${partialSuffix}`;
   try {
     writeFileSync(partial, data, { mode, flag: 'wx' });
     renameSync(partial, file);
