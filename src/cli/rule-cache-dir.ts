@@ -49,5 +49,7 @@ export function ruleCacheDir(env: NodeJS.ProcessEnv = process.env, lookup: HomeL
 export function commandRuleCache(env: NodeJS.ProcessEnv = process.env): RuleCache | undefined {
   const build = precompiledBuild();
   const dir = ruleCacheDir(env);
-  return build === undefined || dir === undefined ? undefined : openRuleCache(dir, `${build}-node${process.versions.node}`);
+  // A folder of its own inside it: the cache removes old files of its own, and a folder the user
+  // named may hold theirs.
+  return build === undefined || dir === undefined ? undefined : openRuleCache(path.join(dir, 'rules'), `${build}-node${process.versions.node}`);
 }

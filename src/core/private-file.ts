@@ -54,9 +54,6 @@ export function readPrivateFile(file: string, maxBytes: number): string | undefi
   }
 }
 
-/** The suffix of the files writeFileAtomically writes before renaming them. */
-export const partialSuffix = '.partial';
-
 /** This process's writes so far: with its pid and the time, a name no other write uses (and `wx` refuses one that is taken). */
 let writes = 0;
 
@@ -67,7 +64,7 @@ let writes = 0;
  */
 export function writeFileAtomically(file: string, data: string | Uint8Array, mode = 0o644): void {
   writes += 1;
-  const partial = `${file}.${process.pid}.${Date.now()}.${writes}${partialSuffix}`;
+  const partial = `${file}.${process.pid}.${Date.now()}.${writes}.partial`;
   try {
     writeFileSync(partial, data, { mode, flag: 'wx' });
     renameSync(partial, file);

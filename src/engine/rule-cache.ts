@@ -13,7 +13,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { folderTrust, partialSuffix, readPrivateFile, writeFileAtomically } from '../core/private-file.js';
+import { folderTrust, readPrivateFile, writeFileAtomically } from '../core/private-file.js';
 import { sha256OfText } from '../core/text-digest.js';
 import type { Rule } from './rule-schema.js';
 
@@ -81,15 +81,24 @@ function readEntries(file: string, build: string): Map<string, unknown> {
   }
 }
 
+/**
+ * A cache file's name, and a write's leftover of one (core/private-file names it by pid, time and
+ * count): nothing else in the folder is ever removed.
+ */
+const cacheFileName = /^[0-9a-f]{40}\.json$/;
+const leftoverName = /^[0-9a-f]{40}\.json\.\d+\.\d+\.\d+\.partial$/;
+
 /** Removes writes' leftovers, and the least recently written cache files past the most kept. */
 function sweep(dir: string, justWritten: string): void {
   const files: { file: string; mtimeMs: number }[] = [];
   for (const name of readdirSync(dir)) {
+    const leftover = leftoverName.test(name);
+    if (!leftover && !cacheFileName.test(name)) continue;
     const file = path.join(dir, name);
     const { mtimeMs } = statSync(file);
-    if (name.endsWith(partialSuffix)) {
+    if (leftover) {
       if (Date.now() - mtimeMs > partialMaxAgeMs) rmSync(file, { force: true });
-    } else if (name.endsWith('.json') && file !== justWritten) {
+    } else if (file !== justWritten) {
       files.push({ file, mtimeMs });
     }
   }

@@ -62,9 +62,11 @@ describe('the rule cache, through the CLI', () => {
     expect(uncached.findings).toEqual([`api-draft-items ${site.origin}/api/items`]);
     expect(uncached.rulesRun).toEqual(['api-draft-items']);
     const first = await scan({ DRAFTLEAK_CACHE_DIR: cacheDir });
-    const cacheFiles = readdirSync(cacheDir);
+    // In a folder of its own inside the one named.
+    expect(readdirSync(cacheDir)).toEqual(['rules']);
+    const cacheFiles = readdirSync(path.join(cacheDir, 'rules'));
     expect(cacheFiles).toEqual([expect.stringMatching(/^[0-9a-f]{40}\.json$/)]);
-    const cacheFile = path.join(cacheDir, cacheFiles[0] as string);
+    const cacheFile = path.join(cacheDir, 'rules', cacheFiles[0] as string);
     expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
     const second = await scan({ DRAFTLEAK_CACHE_DIR: cacheDir });
     // What the scans found does not depend on where their rules came from.

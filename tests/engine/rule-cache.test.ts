@@ -38,7 +38,7 @@ async function rulesFolder(rules: Record<string, string>): Promise<string> {
 /** The cache's files (one per rules folder loaded), without writes' leftovers. */
 function cacheFiles(dir: string): string[] {
   return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
+    .filter((name) => /^[0-9a-f]{40}\.json$/.test(name))
     .map((name) => path.join(dir, name));
 }
 
@@ -271,11 +271,12 @@ describe('the rule cache', () => {
   it(`keeps at most ${maxRuleCacheFiles} files, the most recently written, and removes writes' old leftovers`, async () => {
     const cacheDir = await tempDir('cache');
     const folders = await Promise.all(Array.from({ length: maxRuleCacheFiles + 3 }, (_, index) => rulesFolder({ [`rule-${index}`]: ruleText(`rule-${index}`) })));
-    const oldLeftover = path.join(cacheDir, 'x.json.1.abcd.partial');
-    const newLeftover = path.join(cacheDir, 'y.json.2.abcd.partial');
-    writeFileSync(oldLeftover, '');
-    writeFileSync(newLeftover, '');
-    utimesSync(oldLeftover, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    // Leftovers named as a write names them (core/private-file), and files that are none of the cache's.
+    const oldLeftover = path.join(cacheDir, `${'a'.repeat(40)}.json.123.1700000000000.1.partial`);
+    const newLeftover = path.join(cacheDir, `${'b'.repeat(40)}.json.123.1700000000000.2.partial`);
+    const notOurs = ['package.json', 'notes.partial', `${'c'.repeat(40)}.json.old`];
+    for (const file of [oldLeftover, newLeftover, ...notOurs.map((name) => path.join(cacheDir, name))]) writeFileSync(file, '');
+    for (const file of [oldLeftover, ...notOurs.map((name) => path.join(cacheDir, name))]) utimesSync(file, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     const start = Date.now() - 3_600_000;
     for (const [index, folder] of folders.entries()) {
       await load(folder, cacheDir);
@@ -289,6 +290,8 @@ describe('the rule cache', () => {
     expect(kept.some((text) => text.includes(`"rule-${folders.length - 1}"`))).toBe(true);
     expect(readdirSync(cacheDir)).not.toContain(path.basename(oldLeftover));
     expect(readdirSync(cacheDir)).toContain(path.basename(newLeftover));
+    // Old as they are, files the cache did not write are never removed.
+    expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(notOurs));
   });
 
   it('holds every built-in rule exactly as parsed, through its file format', async () => {
