@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { precompiledKey, precompiledRoot, type PrecompiledTable } from '../core/precompiled.js';
 import { sha256OfText } from '../core/text-digest.js';
 import { folderCmsOf, listRuleFiles, parseRuleText } from '../engine/load-rules.js';
@@ -34,4 +37,25 @@ export async function precompileBuiltin(root: string = precompiledRoot): Promise
     if (policy !== undefined && policyErrors.length === 0) entries[policyKey] = { sha256: sha256OfText(policyText), value: policy };
   }
   return { entries };
+}
+
+/**
+ * The build's digest, written into the table as its `build`: every module tsc wrote under
+ * `dist`, and `packageJson` with its pinned dependencies (zod, and the yaml that
+ * scripts/bundle.mjs vendors afterwards, shape what a rule parses to). A rule parsed at run time
+ * is kept under it (engine/rule-cache), so another build never reads it. What bundle.mjs writes
+ * from these files afterwards (the bundle, dist/vendor) is left out.
+ */
+export function buildDigest(dist: string, packageJson: string): string {
+  const hash = createHash('sha256');
+  const modules = readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.c?js$/.test(entry.name))
+    .map((entry) => path.relative(dist, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .filter((relative) => !relative.startsWith('vendor/') && !relative.startsWith('cli/entry.bundle.'))
+    .sort();
+  for (const [name, file] of [...modules.map((relative) => [relative, path.join(dist, relative)]), ['package.json', packageJson]] as const) {
+    const bytes = readFileSync(file);
+    hash.update(`${name}\0${bytes.length}\0`).update(bytes);
+  }
+  return hash.digest('hex').slice(0, 32);
 }

@@ -1,10 +1,12 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { precompiledValue, usePrecompiledTable } from '../../src/core/precompiled.js';
 import { builtinRulesDir, loadRules } from '../../src/engine/index.js';
 import { loadFingerprints } from '../../src/fingerprint/load-fingerprints.js';
-import { precompileBuiltin } from '../../src/scan/precompile.js';
+import { buildDigest, precompileBuiltin } from '../../src/scan/precompile.js';
+import { tempDir } from '../support/temp-dir.js';
 import { builtinLinkPolicyFile, parseLinkPolicyData, readBuiltinLinkPolicy } from '../../src/crawl/link-policy.js';
 
 // Scans read the built-in rules from dist/precompiled.json (made by npm run build): what they
@@ -63,4 +65,36 @@ describe('precompiled built-in rules and fingerprints', () => {
     expect(precompiledValue('rule', ruleFile as string, ruleText, 'ghost')).toBeUndefined();
   });
 
+});
+
+describe("the build's digest, which the rule cache's entries are kept under", () => {
+  it('changes with any module and with package.json, not with what the build writes after the table', async () => {
+    const root = await tempDir('digest');
+    const dist = path.join(root, 'dist');
+    for (const folder of ['engine', 'cli', 'vendor']) mkdirSync(path.join(dist, folder), { recursive: true });
+    const write = (relative: string, text: string) => writeFileSync(path.join(root, relative), text);
+    write('dist/engine/rule-schema.js', 'export const a = 1;');
+    write('dist/cli/entry.js', 'export {};');
+    write('package.json', '{"dependencies":{"zod":"4.0.0"}}');
+    const packageJson = path.join(root, 'package.json');
+    const first = buildDigest(dist, packageJson);
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    expect(buildDigest(dist, packageJson)).toBe(first);
+    // What bundle.mjs writes after the table, and what is not a module, leave it as it is.
+    write('dist/vendor/yaml.cjs', 'module.exports = {};');
+    write('dist/cli/entry.bundle.cjs', '// draftleak bundle x');
+    write('dist/precompiled.json', '{}');
+    expect(buildDigest(dist, packageJson)).toBe(first);
+    write('dist/engine/rule-schema.js', 'export const a = 2;');
+    const edited = buildDigest(dist, packageJson);
+    expect(edited).not.toBe(first);
+    write('package.json', '{"dependencies":{"zod":"4.0.1"}}');
+    expect(buildDigest(dist, packageJson)).not.toBe(edited);
+    // A module's name counts too: the same text moved is another build.
+    write('package.json', '{"dependencies":{"zod":"4.0.0"}}');
+    write('dist/engine/rule-schema.js', 'export const a = 1;');
+    expect(buildDigest(dist, packageJson)).toBe(first);
+    write('dist/engine/extra.js', '');
+    expect(buildDigest(dist, packageJson)).not.toBe(first);
+  });
 });
