@@ -13,4 +13,4 @@ const dist = path.join(root, 'dist');
 
 usePrecompiledTable(null); // parse everything afresh, whatever an earlier build wrote
 const table = await precompileBuiltin();
-writeFileSync(path.join(dist, 'precompiled.json'), JSON.stringify({ build: buildDigest(dist, path.join(root, 'package.json')), ...table }));
+writeFileSync(path.join(dist, 'precompiled.json'), JSON.stringify({ build: buildDigest(dist, root), ...table }));

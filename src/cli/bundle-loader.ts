@@ -87,7 +87,7 @@ export function loadBundle<T>(bundleFile: string, cacheFile: string): LoadedBund
     saveCodeCache: () => {
       if (buildId === undefined) return;
       // Whole or not at all: a reader never sees half a file (the checksum would refuse it anyway).
-      writeFileAtomically(cacheFile, codeCacheFor(buildId, script.createCachedData()));
+      writeFileAtomically(cacheFile, codeCacheFor(buildId, script.createCachedData()), 0o644);
     },
   };
 }

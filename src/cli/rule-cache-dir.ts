@@ -25,13 +25,15 @@ const nodeHome: HomeLookup = {
 };
 
 /**
- * $DRAFTLEAK_CACHE_DIR, else $XDG_CACHE_HOME/draftleak, else ~/.cache/draftleak; none when
- * DRAFTLEAK_NO_CACHE=1. Not a home that is another user's (`sudo` keeping the caller's HOME):
+ * $DRAFTLEAK_CACHE_DIR (a whole path; none for a relative one), else $XDG_CACHE_HOME/draftleak,
+ * else ~/.cache/draftleak; none when DRAFTLEAK_NO_CACHE=1. Not a home that is another user's (`sudo` keeping the caller's HOME):
  * the folders made there would be root's, in someone else's home.
  */
 export function ruleCacheDir(env: NodeJS.ProcessEnv = process.env, lookup: HomeLookup = nodeHome): string | undefined {
   if (env.DRAFTLEAK_NO_CACHE === '1') return undefined;
-  if (env.DRAFTLEAK_CACHE_DIR) return path.resolve(env.DRAFTLEAK_CACHE_DIR);
+  // Only a whole path: a relative one would put the cache in whatever folder the scan runs from
+  // (a CI `env:` block passes "~/.cache" as it is, not expanded).
+  if (env.DRAFTLEAK_CACHE_DIR) return path.isAbsolute(env.DRAFTLEAK_CACHE_DIR) ? env.DRAFTLEAK_CACHE_DIR : undefined;
   if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'draftleak');
   let home: string;
   try {
@@ -49,7 +51,7 @@ export function ruleCacheDir(env: NodeJS.ProcessEnv = process.env, lookup: HomeL
 export function commandRuleCache(env: NodeJS.ProcessEnv = process.env): RuleCache | undefined {
   const build = precompiledBuild();
   const dir = ruleCacheDir(env);
-  // A folder of its own inside it: the cache removes old files of its own, and a folder the user
-  // named may hold theirs.
-  return build === undefined || dir === undefined ? undefined : openRuleCache(path.join(dir, 'rules'), `${build}-node${process.versions.node}`);
+  // Node's major version: its URL parser, which the schema's URL checks use, changes with it.
+  const node = process.versions.node.split('.')[0] ?? process.versions.node;
+  return build === undefined || dir === undefined ? undefined : openRuleCache(dir, `${build}-node${node}`);
 }

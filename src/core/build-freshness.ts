@@ -10,6 +10,19 @@ import { fileURLToPath } from 'node:url';
 /** Whether this copy of draftleak is an installed package (npm install, npx, a global install). */
 export const installedPackage = fileURLToPath(import.meta.url).split(path.sep).includes('node_modules');
 
+/** A JavaScript module under dist (its path relative to dist, with / between folders). */
+export function isCompiledModule(relative: string): boolean {
+  return /\.c?js$/.test(relative);
+}
+
+/**
+ * The modules the build writes from the others after compiling them (scripts/bundle.mjs): the
+ * bundle and the vendored YAML parser. They come after the precompiled table.
+ */
+export function writtenAfterCompiling(relative: string): boolean {
+  return relative.startsWith('vendor/') || relative.startsWith('cli/entry.bundle.');
+}
+
 /** Whether `file` was written at or after `reference` (or this is an installed package). */
 export function builtAfter(file: URL | string, reference: URL | string, installed = installedPackage): boolean {
   try {
@@ -35,7 +48,7 @@ export function builtAfterEveryModule(file: string, dist: string, ignored: (rela
   }
   try {
     for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !/\.c?js$/.test(entry.name)) continue;
+      if (!entry.isFile() || !isCompiledModule(entry.name)) continue;
       const full = path.join(entry.parentPath, entry.name);
       if (ignored(path.relative(dist, full).split(path.sep).join('/'))) continue;
       if (statSync(full).mtimeMs > fileTime) return false;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtAfterEveryModule } from './build-freshness.js';
+import { builtAfterEveryModule, writtenAfterCompiling } from './build-freshness.js';
 import { sha256OfText } from './text-digest.js';
 
 /**
@@ -30,15 +30,18 @@ export type PrecompiledKind = 'rule' | 'fingerprint' | 'link-policy';
 export const precompiledRoot = fileURLToPath(new URL('../../rules/', import.meta.url));
 const tableFile = fileURLToPath(new URL('../precompiled.json', import.meta.url));
 
+/** The table once read: null when there is none, or it is stale (remembered too: a stale table is not looked at again). */
 let table: PrecompiledTable | null | undefined;
 
-/** What the build writes after the table (scripts/bundle.mjs): the bundle and the vendored parser. */
-const writtenAfterTable = (relative: string): boolean => relative.startsWith('vendor/') || relative.startsWith('cli/entry.bundle.');
+function currentTable(): PrecompiledTable | null {
+  if (table === undefined) table = readTable();
+  return table;
+}
 
 function readTable(): PrecompiledTable | null {
   // A table older than a module was made by other code: after a `tsc` without the rest of the
   // build, a schema's new default would not be in it. Every file is then parsed, as without one.
-  if (!builtAfterEveryModule(tableFile, path.dirname(tableFile), writtenAfterTable)) return null;
+  if (!builtAfterEveryModule(tableFile, path.dirname(tableFile), writtenAfterCompiling)) return null;
   try {
     const parsed = JSON.parse(readFileSync(tableFile, 'utf8')) as PrecompiledTable;
     return parsed !== null && typeof parsed === 'object' && typeof parsed.entries === 'object' ? parsed : null;
@@ -58,15 +61,14 @@ export function precompiledKey(kind: PrecompiledKind, file: string, variant = ''
 export function precompiledValue(kind: PrecompiledKind, file: string, text: string, variant = ''): unknown {
   const key = precompiledKey(kind, file, variant);
   if (key === undefined) return undefined;
-  table ??= readTable();
-  const entry = table?.entries[key];
+  const entry = currentTable()?.entries[key];
   return entry !== undefined && entry.sha256 === sha256OfText(text) ? entry.value : undefined;
 }
 
 /** The build the table names, or undefined without a table (tests from src/, a tree built by tsc alone). */
 export function precompiledBuild(): string | undefined {
-  table ??= readTable();
-  return typeof table?.build === 'string' && table.build !== '' ? table.build : undefined;
+  const build = currentTable()?.build;
+  return typeof build === 'string' && build !== '' ? build : undefined;
 }
 
 /** For tests and the build script: use this table (null: none) instead of dist/precompiled.json. */

@@ -1,6 +1,7 @@
 // Files the program keeps for its user alone (the rule cache): read only when they are plainly
 // the user's own, written so that a reader never sees half of one.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import path from 'node:path';
 
 /** Whether a folder is the user's own, not there yet, or refused (a symlink, another user's, writable by others). */
 export type FolderTrust = 'own' | 'absent' | 'refused';
@@ -28,6 +29,28 @@ export function folderTrust(dir: string): FolderTrust {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'refused';
   }
   return stats.isDirectory() && ownAndPrivate(stats) ? 'own' : 'refused';
+}
+
+/**
+ * Whether folders made down to `dir` would be the user's to keep: the nearest folder that
+ * exists on the way is the user's own, or root's with the sticky bit (/tmp), where no one else
+ * can remove or replace what the user makes. Not so where root, keeping another user's HOME or
+ * XDG_CACHE_HOME under sudo, would make root's folders in that user's home.
+ */
+export function mayMakeFolder(dir: string): boolean {
+  if (process.platform === 'win32') return false;
+  const uid = currentUid();
+  for (let at = path.dirname(path.resolve(dir)); ; at = path.dirname(at)) {
+    let stats: Stats;
+    try {
+      stats = statSync(at);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && at !== path.dirname(at)) continue;
+      return false;
+    }
+    if (!stats.isDirectory()) return false;
+    return uid === undefined || stats.uid === uid || (stats.uid === 0 && (stats.mode & 0o1000) !== 0);
+  }
 }
 
 /**
@@ -59,10 +82,10 @@ let writes = 0;
 
 /**
  * Writes `data` to a new file beside `file` and renames it over `file`, so a reader sees the
- * old file or the new one, never half of either. The file is new (`wx`), made with `mode`; on
- * failure it is removed and the error thrown.
+ * old file or the new one, never half of either. The file is new (`wx`), made with `mode` (as
+ * the umask leaves it); on failure it is removed and the error thrown.
  */
-export function writeFileAtomically(file: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileAtomically(file: string, data: string | Uint8Array, mode: number): void {
   writes += 1;
   const partial = `${file}.${process.pid}.${Date.now()}.${writes}.partial`;
   try {

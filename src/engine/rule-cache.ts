@@ -10,10 +10,10 @@
 // parsed afresh. Only a rule with neither an error nor a warning is kept, so problems are always
 // said by the parser, with their lines. The files are the user's own (core/private-file): one
 // that another user owns or may write, a symlink, or one whose digest does not match is not read.
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { folderTrust, readPrivateFile, writeFileAtomically } from '../core/private-file.js';
+import { folderTrust, mayMakeFolder, readPrivateFile, writeFileAtomically, type FolderTrust } from '../core/private-file.js';
 import { sha256OfText } from '../core/text-digest.js';
 import type { Rule } from './rule-schema.js';
 
@@ -30,8 +30,11 @@ export interface TargetRuleCache {
   save(): void;
 }
 
-/** Cache files kept at most (one per rules folder and build); the least recently written go first. */
-export const maxRuleCacheFiles = 64;
+/**
+ * Cache files kept at most (one per rules folder and build); the least recently written go
+ * first, never one the running process uses.
+ */
+export const maxRuleCacheFiles = 256;
 /** A cache file larger than this is not read (200 rules are about 0.5 MiB). */
 export const maxRuleCacheFileBytes = 16 * 1024 * 1024;
 /** A write's leftover (a process killed while writing) older than this is removed. */
@@ -88,39 +91,70 @@ function readEntries(file: string, build: string): Map<string, unknown> {
 const cacheFileName = /^[0-9a-f]{40}\.json$/;
 const leftoverName = /^[0-9a-f]{40}\.json\.\d+\.\d+\.\d+\.partial$/;
 
-/** Removes writes' leftovers, and the least recently written cache files past the most kept. */
-function sweep(dir: string, justWritten: string): void {
+/** Removes writes' leftovers, and the least recently written cache files past the most kept, but those this process uses. */
+function sweep(dir: string, usedHere: ReadonlySet<string>): void {
   const files: { file: string; mtimeMs: number }[] = [];
   for (const name of readdirSync(dir)) {
     const leftover = leftoverName.test(name);
     if (!leftover && !cacheFileName.test(name)) continue;
     const file = path.join(dir, name);
-    const { mtimeMs } = statSync(file);
-    if (leftover) {
-      if (Date.now() - mtimeMs > partialMaxAgeMs) rmSync(file, { force: true });
-    } else if (file !== justWritten) {
-      files.push({ file, mtimeMs });
+    try {
+      const stats = lstatSync(file);
+      if (!stats.isFile()) continue;
+      if (leftover) {
+        if (Date.now() - stats.mtimeMs > partialMaxAgeMs) rmSync(file, { force: true });
+      } else if (!usedHere.has(file)) {
+        files.push({ file, mtimeMs: stats.mtimeMs });
+      }
+    } catch {
+      // Gone already, or not ours to remove: the next sweep looks again.
     }
   }
   files.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const { file } of files.slice(maxRuleCacheFiles - 1)) rmSync(file, { force: true });
+  for (const { file } of files.slice(Math.max(0, maxRuleCacheFiles - usedHere.size))) {
+    try {
+      rmSync(file, { force: true });
+    } catch {
+      // As above.
+    }
+  }
 }
 
 /**
- * The cache in `dir` for rules parsed by `build`: a digest of the program and the Node that runs
- * it (what a schema accepts can differ between Node versions). A folder that is a symlink, or
- * another user's, or writable by others, is neither read nor written.
+ * The cache for rules parsed by `build` (a digest of the program and the Node that runs it:
+ * what a schema accepts can differ between Node versions), in a `rules` folder of its own inside
+ * `dir`, since it removes old files of its own and a folder the user named may hold theirs. A
+ * folder (`dir` or its `rules`) that is a symlink, another user's or writable by others is
+ * neither read nor written, and one is made only where the user may make it theirs.
  */
 export function openRuleCache(dir: string, build: string): RuleCache {
-  let trust: ReturnType<typeof folderTrust> | undefined;
-  const trusted = (): boolean => (trust ??= folderTrust(dir)) !== 'refused';
+  const cacheDir = path.join(dir, 'rules');
+  let trust: FolderTrust | undefined;
+  const folder = (): FolderTrust => {
+    if (trust === undefined) {
+      const outer = folderTrust(dir);
+      trust = outer === 'refused' ? 'refused' : outer === 'absent' ? 'absent' : folderTrust(cacheDir);
+    }
+    return trust;
+  };
+  /**
+   * The cache files this process read from or wrote: never the ones a sweep removes, so a scan of
+   * more rules folders than are kept does not throw out, folder by folder, what it just read.
+   */
+  const usedHere = new Set<string>();
   return {
     forTarget(target) {
-      const file = path.join(dir, `${sha256OfText(lengthPrefixed(build, path.resolve(target))).slice(0, 40)}.json`);
+      const file = path.join(cacheDir, `${sha256OfText(lengthPrefixed(build, path.resolve(target))).slice(0, 40)}.json`);
       let stored: Map<string, unknown> | undefined;
       const used = new Map<string, Rule>();
       let changed = false;
-      const entries = (): Map<string, unknown> => (stored ??= trusted() ? readEntries(file, build) : new Map());
+      const entries = (): Map<string, unknown> => {
+        if (stored === undefined) {
+          stored = folder() === 'own' ? readEntries(file, build) : new Map();
+          if (stored.size > 0) usedHere.add(file);
+        }
+        return stored;
+      };
       return {
         get(ruleFile, text, folderCms) {
           try {
@@ -144,17 +178,21 @@ export function openRuleCache(dir: string, build: string): RuleCache {
         },
         save() {
           // Only this load's entries are written: a rule since removed or edited leaves the file.
-          if (!trusted() || (!changed && used.size === entries().size)) return;
+          if (folder() === 'refused' || (!changed && used.size === entries().size)) return;
           try {
             const body = JSON.stringify(Object.fromEntries(used));
+            // What a start would refuse to read is not written.
+            if (Buffer.byteLength(body) > maxRuleCacheFileBytes - 256) return;
             if (trust === 'absent') {
-              mkdirSync(dir, { recursive: true, mode: 0o700 });
-              // Looked at again: another process may have made it first, and not as ours.
-              trust = folderTrust(dir);
-              if (trust !== 'own') return;
+              if (!mayMakeFolder(cacheDir)) return;
+              mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+              // Looked at again: another process may have made them first, and not as ours.
+              trust = undefined;
+              if (folder() !== 'own') return;
             }
             writeFileAtomically(file, `${formatTag} ${build} ${sha256OfText(body)}\n${body}`, 0o600);
-            sweep(dir, file);
+            usedHere.add(file);
+            sweep(cacheDir, usedHere);
           } catch {
             // Not written: the next start parses these rules again.
           }

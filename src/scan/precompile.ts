@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { isCompiledModule, writtenAfterCompiling } from '../core/build-freshness.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { precompiledKey, precompiledRoot, type PrecompiledTable } from '../core/precompiled.js';
@@ -41,21 +42,33 @@ export async function precompileBuiltin(root: string = precompiledRoot): Promise
 
 /**
  * The build's digest, written into the table as its `build`: every module tsc wrote under
- * `dist`, and `packageJson` with its pinned dependencies (zod, and the yaml that
- * scripts/bundle.mjs vendors afterwards, shape what a rule parses to). A rule parsed at run time
- * is kept under it (engine/rule-cache), so another build never reads it. What bundle.mjs writes
- * from these files afterwards (the bundle, dist/vendor) is left out.
+ * `dist`, and the files that say which packages shape what a rule parses to (zod, and the yaml
+ * that scripts/bundle.mjs vendors afterwards): package.json, the lock file, and each of those
+ * packages' own package.json as installed. A rule parsed at run time is kept under it
+ * (engine/rule-cache), so another build never reads it. What bundle.mjs writes afterwards is
+ * left out. `root` holds package.json, package-lock.json and node_modules; absent ones count as absent.
  */
-export function buildDigest(dist: string, packageJson: string): string {
+export function buildDigest(dist: string, root: string): string {
   const hash = createHash('sha256');
   const modules = readdirSync(dist, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.c?js$/.test(entry.name))
+    .filter((entry) => entry.isFile() && isCompiledModule(entry.name))
     .map((entry) => path.relative(dist, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .filter((relative) => !relative.startsWith('vendor/') && !relative.startsWith('cli/entry.bundle.'))
+    .filter((relative) => !writtenAfterCompiling(relative))
     .sort();
-  for (const [name, file] of [...modules.map((relative) => [relative, path.join(dist, relative)]), ['package.json', packageJson]] as const) {
-    const bytes = readFileSync(file);
+  const described = ['package.json', 'package-lock.json', ...parsingPackages.map((name) => `node_modules/${name}/package.json`)];
+  const files = [...modules.map((relative) => [`dist/${relative}`, path.join(dist, relative)]), ...described.map((relative) => [relative, path.join(root, relative)])];
+  for (const [name, file] of files as [string, string][]) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      hash.update(`${name}\0absent\0`);
+      continue;
+    }
     hash.update(`${name}\0${bytes.length}\0`).update(bytes);
   }
   return hash.digest('hex').slice(0, 32);
 }
+
+/** The packages whose code decides what a rule file parses to. */
+const parsingPackages = ['zod', 'yaml', 're2js', '@jmespath-community/jmespath'];

@@ -15,6 +15,9 @@ describe('where the rule cache lives', () => {
     [{ XDG_CACHE_HOME: 'relative/path' }, '/home/someone/.cache/draftleak'],
     [{ DRAFTLEAK_CACHE_DIR: '/srv/dl-cache', XDG_CACHE_HOME: '/var/cache/me' }, '/srv/dl-cache'],
     [{ DRAFTLEAK_NO_CACHE: '1', DRAFTLEAK_CACHE_DIR: '/srv/dl-cache' }, undefined],
+    // A relative folder (a CI env: block passes "~" as it is) would land in the scan's working folder.
+    [{ DRAFTLEAK_CACHE_DIR: '~/.cache/dl' }, undefined],
+    [{ DRAFTLEAK_CACHE_DIR: 'cache' }, undefined],
   ])('%j: %s', (env, expected) => {
     expect(ruleCacheDir(env as NodeJS.ProcessEnv, someonesHome(true))).toBe(expected);
   });

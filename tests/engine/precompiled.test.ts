@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ describe('precompiled built-in rules and fingerprints', () => {
 });
 
 describe("the build's digest, which the rule cache's entries are kept under", () => {
-  it('changes with any module and with package.json, not with what the build writes after the table', async () => {
+  it('changes with any module, package.json, the lock file and an installed parsing package, not with what the build writes after the table', async () => {
     const root = await tempDir('digest');
     const dist = path.join(root, 'dist');
     for (const folder of ['engine', 'cli', 'vendor']) mkdirSync(path.join(dist, folder), { recursive: true });
@@ -76,25 +76,36 @@ describe("the build's digest, which the rule cache's entries are kept under", ()
     write('dist/engine/rule-schema.js', 'export const a = 1;');
     write('dist/cli/entry.js', 'export {};');
     write('package.json', '{"dependencies":{"zod":"4.0.0"}}');
-    const packageJson = path.join(root, 'package.json');
-    const first = buildDigest(dist, packageJson);
+    const first = buildDigest(dist, root);
     expect(first).toMatch(/^[0-9a-f]{32}$/);
-    expect(buildDigest(dist, packageJson)).toBe(first);
+    expect(buildDigest(dist, root)).toBe(first);
     // What bundle.mjs writes after the table, and what is not a module, leave it as it is.
     write('dist/vendor/yaml.cjs', 'module.exports = {};');
     write('dist/cli/entry.bundle.cjs', '// draftleak bundle x');
     write('dist/precompiled.json', '{}');
-    expect(buildDigest(dist, packageJson)).toBe(first);
+    expect(buildDigest(dist, root)).toBe(first);
     write('dist/engine/rule-schema.js', 'export const a = 2;');
-    const edited = buildDigest(dist, packageJson);
+    const edited = buildDigest(dist, root);
     expect(edited).not.toBe(first);
     write('package.json', '{"dependencies":{"zod":"4.0.1"}}');
-    expect(buildDigest(dist, packageJson)).not.toBe(edited);
+    expect(buildDigest(dist, root)).not.toBe(edited);
+    write('package.json', '{"dependencies":{"zod":"4.0.0"}}');
+    expect(buildDigest(dist, root)).toBe(edited);
+    mkdirSync(path.join(root, 'node_modules', 'zod'), { recursive: true });
+    write('node_modules/zod/package.json', '{"version":"4.0.0"}');
+    const installed = buildDigest(dist, root);
+    expect(installed).not.toBe(edited);
+    write('node_modules/zod/package.json', '{"version":"4.0.2"}');
+    expect(buildDigest(dist, root)).not.toBe(installed);
+    write('package-lock.json', '{}');
+    expect(buildDigest(dist, root)).not.toBe(installed);
+    rmSync(path.join(root, 'node_modules'), { recursive: true });
+    rmSync(path.join(root, 'package-lock.json'));
     // A module's name counts too: the same text moved is another build.
     write('package.json', '{"dependencies":{"zod":"4.0.0"}}');
     write('dist/engine/rule-schema.js', 'export const a = 1;');
-    expect(buildDigest(dist, packageJson)).toBe(first);
+    expect(buildDigest(dist, root)).toBe(first);
     write('dist/engine/extra.js', '');
-    expect(buildDigest(dist, packageJson)).not.toBe(first);
+    expect(buildDigest(dist, root)).not.toBe(first);
   });
 });

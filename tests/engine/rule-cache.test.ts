@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256OfText } from '../../src/core/text-digest.js';
@@ -35,11 +35,12 @@ async function rulesFolder(rules: Record<string, string>): Promise<string> {
   return dir;
 }
 
-/** The cache's files (one per rules folder loaded), without writes' leftovers. */
+/** The cache's files (one per rules folder loaded, in its `rules` folder), without writes' leftovers. */
 function cacheFiles(dir: string): string[] {
-  return readdirSync(dir)
+  return readdirSync(path.join(dir, 'rules'))
     .filter((name) => /^[0-9a-f]{40}\.json$/.test(name))
-    .map((name) => path.join(dir, name));
+    .map((name) => path.join(dir, 'rules', name))
+    .filter((file) => lstatSync(file).isFile());
 }
 
 /** The one cache file in `dir`, as the test reads it (header line, then JSON). */
@@ -80,6 +81,7 @@ describe('the rule cache', () => {
     expect(first.rules).toStrictEqual(parsed.rules);
     // Made for its owner only.
     expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(cacheDir, 'rules')).mode & 0o777).toBe(0o700);
     expect(statSync(readCacheFile(cacheDir).file).mode & 0o777).toBe(0o600);
     expect(Object.keys(readCacheFile(cacheDir).entries)).toHaveLength(2);
     expect((await load(rulesDir, cacheDir)).rules).toStrictEqual(parsed.rules);
@@ -102,6 +104,34 @@ describe('the rule cache', () => {
     expect(cacheFiles(cacheDir)).toHaveLength(2);
     // Another build: nothing of this one's is read.
     expect(names(await load(rulesDir, cacheDir, 'build-2'))).toEqual(['Rule rule-a', 'Rule rule-b']);
+  });
+
+  it('finds an entry only for the same file, text, folder CMS and build, whichever file holds it', async () => {
+    const cacheDir = await tempDir('cache');
+    const rule = (await loadRules([await rulesFolder({ 'rule-a': ruleText('rule-a') })])).rules[0]?.rule as Rule;
+    const file = '/virtual/rules/rule-a.yaml';
+    const writer = openRuleCache(cacheDir, 'build-1').forTarget('/virtual/rules');
+    writer.put(file, 'text', 'strapi', rule);
+    writer.save();
+    const reader = openRuleCache(cacheDir, 'build-1').forTarget('/virtual/rules');
+    expect(reader.get(file, 'text', 'strapi')).toStrictEqual(rule);
+    expect(reader.get(file, 'text', 'ghost')).toBeUndefined();
+    expect(reader.get(file, 'text', undefined)).toBeUndefined();
+    expect(reader.get(file, 'other text', 'strapi')).toBeUndefined();
+    expect(reader.get('/virtual/elsewhere/rule-a.yaml', 'text', 'strapi')).toBeUndefined();
+    expect(openRuleCache(cacheDir, 'build-2').forTarget('/virtual/rules').get(file, 'text', 'strapi')).toBeUndefined();
+  });
+
+  it('does not write its file again when a start read everything from it', async () => {
+    const rulesDir = await rulesFolder({ 'rule-a': ruleText('rule-a'), 'rule-b': ruleText('rule-b') });
+    const cacheDir = await tempDir('cache');
+    await load(rulesDir, cacheDir);
+    const { file } = readCacheFile(cacheDir);
+    utimesSync(file, new Date(1_000_000), new Date(1_000_000));
+    const before = statSync(file);
+    await load(rulesDir, cacheDir);
+    const after = statSync(file);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
   it('keys an entry by the folder its rule was loaded as part of: a file given alone is checked otherwise', async () => {
@@ -190,6 +220,8 @@ describe('the rule cache', () => {
     expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a']);
     chmodSync(cacheDir, 0o700);
     expect(names(await load(rulesDir, cacheDir))).toEqual(['from the cache']);
+    chmodSync(path.join(cacheDir, 'rules'), 0o770);
+    expect(names(await load(rulesDir, cacheDir))).toEqual(['Rule rule-a']);
   });
 
   it.runIf(process.getuid?.() === 0)('does not read a file another user owns', async () => {
@@ -272,11 +304,17 @@ describe('the rule cache', () => {
     const cacheDir = await tempDir('cache');
     const folders = await Promise.all(Array.from({ length: maxRuleCacheFiles + 3 }, (_, index) => rulesFolder({ [`rule-${index}`]: ruleText(`rule-${index}`) })));
     // Leftovers named as a write names them (core/private-file), and files that are none of the cache's.
-    const oldLeftover = path.join(cacheDir, `${'a'.repeat(40)}.json.123.1700000000000.1.partial`);
-    const newLeftover = path.join(cacheDir, `${'b'.repeat(40)}.json.123.1700000000000.2.partial`);
+    const rulesFolderOfCache = path.join(cacheDir, 'rules');
+    mkdirSync(rulesFolderOfCache, { mode: 0o700 });
+    const oldLeftover = path.join(rulesFolderOfCache, `${'a'.repeat(40)}.json.123.1700000000000.1.partial`);
+    const newLeftover = path.join(rulesFolderOfCache, `${'b'.repeat(40)}.json.123.1700000000000.2.partial`);
     const notOurs = ['package.json', 'notes.partial', `${'c'.repeat(40)}.json.old`];
-    for (const file of [oldLeftover, newLeftover, ...notOurs.map((name) => path.join(cacheDir, name))]) writeFileSync(file, '');
-    for (const file of [oldLeftover, ...notOurs.map((name) => path.join(cacheDir, name))]) utimesSync(file, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    // A folder with a cache file's name, and a link with one: not files the sweep removes, nor a reason to stop.
+    mkdirSync(path.join(rulesFolderOfCache, `${'d'.repeat(40)}.json`));
+    symlinkSync('/nonexistent', path.join(rulesFolderOfCache, `${'e'.repeat(40)}.json`));
+    const oldFiles = [oldLeftover, ...notOurs.map((name) => path.join(rulesFolderOfCache, name)), ...notOurs.map((name) => path.join(cacheDir, name))];
+    for (const file of [newLeftover, ...oldFiles]) writeFileSync(file, '');
+    for (const file of oldFiles) utimesSync(file, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     const start = Date.now() - 3_600_000;
     for (const [index, folder] of folders.entries()) {
       await load(folder, cacheDir);
@@ -288,10 +326,15 @@ describe('the rule cache', () => {
     const kept = cacheFiles(cacheDir).map((file) => readFileSync(file, 'utf8'));
     expect(kept.some((text) => text.includes('"rule-0"'))).toBe(false);
     expect(kept.some((text) => text.includes(`"rule-${folders.length - 1}"`))).toBe(true);
-    expect(readdirSync(cacheDir)).not.toContain(path.basename(oldLeftover));
-    expect(readdirSync(cacheDir)).toContain(path.basename(newLeftover));
-    // Old as they are, files the cache did not write are never removed.
+    expect(readdirSync(rulesFolderOfCache)).not.toContain(path.basename(oldLeftover));
+    expect(readdirSync(rulesFolderOfCache)).toContain(path.basename(newLeftover));
+    // Old as they are, files the cache did not write are never removed, in its folder or beside it.
+    expect(readdirSync(rulesFolderOfCache)).toEqual(expect.arrayContaining([...notOurs, `${'d'.repeat(40)}.json`, `${'e'.repeat(40)}.json`]));
     expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(notOurs));
+    // One start loading more folders than are kept removes none of those it reads or writes.
+    const all = await loadRules(folders, { cache: openRuleCache(cacheDir, 'build-1') });
+    expect(all.rules).toHaveLength(folders.length);
+    expect(cacheFiles(cacheDir)).toHaveLength(folders.length);
   });
 
   it('holds every built-in rule exactly as parsed, through its file format', async () => {

@@ -82,7 +82,7 @@ export function baselineCommand(io: CliIo, argv: readonly string[], setExitCode:
       const plan = await resolveScanPlan(urls, flags, io, { useBaseline: false });
       const config = toScanConfig(plan.targets, flags, plan.fileInput);
       const ruleCache = commandRuleCache();
-      const output = await scan(config, createLogger(flags.logLevel), redactedCommandLine(argv), { ...(io.stop ? { signal: io.stop } : {}), ...(ruleCache ? { ruleCache } : {}) });
+      const output = await scan(config, createLogger(flags.logLevel), redactedCommandLine(argv), { ...(io.stop ? { signal: io.stop } : {}), ruleCache });
       for (const { target, reason } of output.unreachable) io.stderr(`draftleak: cannot scan ${safeUrl(target)}: ${safeLine(reason)}\n`);
       findings = output.result.targets.flatMap((target) => target.findings);
       complete = output.result.stopped === undefined && output.result.targets.every((target) => target.executionSuccessful);

@@ -139,7 +139,7 @@ export async function runScanAndReport(
   let output: ScanOutput;
   try {
     const ruleCache = commandRuleCache();
-    output = await scan(config, logger, commandLine, { ...(io.stop ? { signal: io.stop } : {}), ...(watch ? { watch } : {}), ...(ruleCache ? { ruleCache } : {}), keepTraces: flags.explain === true });
+    output = await scan(config, logger, commandLine, { ...(io.stop ? { signal: io.stop } : {}), ...(watch ? { watch } : {}), ruleCache, keepTraces: flags.explain === true });
   } finally {
     line?.stop();
   }
