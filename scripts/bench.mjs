@@ -10,11 +10,11 @@
 // Scenarios: probe, crawl, scaling, full-scan, startup, rate-limit, ceiling (default); micro, hostile (opt-in).
 // Traffic goes to 127.0.0.1 only.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from './bench/measure.mjs';
+import { repoRoot, tempDir } from './bench/measure.mjs';
 import { ceilingScenario, concurrency, crawlScenario, findFfuf, fullScanScenario, probeScenario, rateLimitScenario, scalingScenario, startupScenario } from './bench/scenarios.mjs';
 
 const defaults = ['probe', 'crawl', 'scaling', 'full-scan', 'startup', 'rate-limit', 'ceiling'];
@@ -27,6 +27,11 @@ const { values } = parseArgs({
   },
 });
 const chosen = values.only ? values.only.split(',').map((name) => name.trim()) : defaults;
+// The runs keep the generated rules' parses in a folder of this run's (src/engine/rule-cache.ts),
+// not in the user's own cache; the probe scenario sets one of its own.
+const ruleCacheDir = tempDir('draftleak-bench-cache-');
+process.env.DRAFTLEAK_CACHE_DIR = ruleCacheDir;
+process.on('exit', () => rmSync(ruleCacheDir, { recursive: true, force: true }));
 const rounds = Number(values.rounds);
 const sizes = values.sizes.split(',').map(Number);
 
