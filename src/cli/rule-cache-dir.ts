@@ -1,9 +1,9 @@
 // Where the rule cache (engine/rule-cache) lives, from the environment, and the cache a command
 // uses: none when it is turned off, or nothing tells one build's parses from another's.
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { precompiledBuild } from '../core/precompiled.js';
+import { ownedByUser } from '../core/private-file.js';
 import { openRuleCache, type RuleCache } from '../engine/index.js';
 
 /** The home folder, and whether it is the user's own; tests give their own. */
@@ -12,22 +12,12 @@ export interface HomeLookup {
   ownedByUser(folder: string): boolean;
 }
 
-const nodeHome: HomeLookup = {
-  home: homedir,
-  ownedByUser(folder) {
-    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    try {
-      return uid === undefined || statSync(folder).uid === uid;
-    } catch {
-      return false;
-    }
-  },
-};
+const nodeHome: HomeLookup = { home: homedir, ownedByUser };
 
 /**
  * $DRAFTLEAK_CACHE_DIR (a whole path; none for a relative one), else $XDG_CACHE_HOME/draftleak,
- * else ~/.cache/draftleak; none when DRAFTLEAK_NO_CACHE=1. Not a home that is another user's (`sudo` keeping the caller's HOME):
- * the folders made there would be root's, in someone else's home.
+ * else ~/.cache/draftleak; none when DRAFTLEAK_NO_CACHE=1. Not in a home that is another user's
+ * (`sudo` keeping the caller's HOME): the folders made there would be root's, in their home.
  */
 export function ruleCacheDir(env: NodeJS.ProcessEnv = process.env, lookup: HomeLookup = nodeHome): string | undefined {
   if (env.DRAFTLEAK_NO_CACHE === '1') return undefined;

@@ -10,17 +10,25 @@ import { fileURLToPath } from 'node:url';
 /** Whether this copy of draftleak is an installed package (npm install, npx, a global install). */
 export const installedPackage = fileURLToPath(import.meta.url).split(path.sep).includes('node_modules');
 
-/** A JavaScript module under dist (its path relative to dist, with / between folders). */
-export function isCompiledModule(relative: string): boolean {
-  return /\.c?js$/.test(relative);
-}
-
 /**
  * The modules the build writes from the others after compiling them (scripts/bundle.mjs): the
  * bundle and the vendored YAML parser. They come after the precompiled table.
  */
-export function writtenAfterCompiling(relative: string): boolean {
+function writtenAfterCompiling(relative: string): boolean {
   return relative.startsWith('vendor/') || relative.startsWith('cli/entry.bundle.');
+}
+
+/**
+ * The JavaScript modules tsc wrote under `dist`, as paths relative to it with / between folders,
+ * sorted: not those the build writes from them afterwards. Both the table's freshness and the
+ * build's digest (scan/precompile) are of these.
+ */
+export function compiledModules(dist: string): string[] {
+  return readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.c?js$/.test(entry.name))
+    .map((entry) => path.relative(dist, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .filter((relative) => !writtenAfterCompiling(relative))
+    .sort();
 }
 
 /** Whether `file` was written at or after `reference` (or this is an installed package). */
@@ -34,27 +42,15 @@ export function builtAfter(file: URL | string, reference: URL | string, installe
 }
 
 /**
- * Whether `file` was written at or after every JavaScript module under `dist` (a watch session
- * rewrites only the modules whose sources changed) but those `ignored` says were written after
- * it by the build itself (their paths relative to `dist`, with / between folders).
+ * Whether `file` was written at or after every module tsc wrote under `dist` (a watch session
+ * rewrites only the modules whose sources changed), or this is an installed package.
  */
-export function builtAfterEveryModule(file: string, dist: string, ignored: (relative: string) => boolean = () => false, installed = installedPackage): boolean {
+export function builtAfterEveryModule(file: string, dist: string, installed = installedPackage): boolean {
   if (installed) return true;
-  let fileTime: number;
   try {
-    fileTime = statSync(file).mtimeMs;
+    const fileTime = statSync(file).mtimeMs;
+    return compiledModules(dist).every((relative) => statSync(path.join(dist, relative)).mtimeMs <= fileTime);
   } catch {
     return false;
   }
-  try {
-    for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !isCompiledModule(entry.name)) continue;
-      const full = path.join(entry.parentPath, entry.name);
-      if (ignored(path.relative(dist, full).split(path.sep).join('/'))) continue;
-      if (statSync(full).mtimeMs > fileTime) return false;
-    }
-  } catch {
-    return false;
-  }
-  return true;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtAfterEveryModule, writtenAfterCompiling } from './build-freshness.js';
+import { builtAfterEveryModule } from './build-freshness.js';
 import { sha256OfText } from './text-digest.js';
 
 /**
@@ -18,8 +18,8 @@ import { sha256OfText } from './text-digest.js';
 export interface PrecompiledTable {
   entries: Record<string, { sha256: string; value: unknown }>;
   /**
-   * A digest of the program that made the table (scripts/precompile.mjs: dist's code and the
-   * package's pinned dependencies): what a parse made at run time is kept under (engine/rule-cache).
+   * A digest of the program that made the table (scan/precompile's buildDigest: dist's modules
+   * and the parsing packages): what a parse made at run time is kept under (engine/rule-cache).
    */
   build?: string;
 }
@@ -41,7 +41,7 @@ function currentTable(): PrecompiledTable | null {
 function readTable(): PrecompiledTable | null {
   // A table older than a module was made by other code: after a `tsc` without the rest of the
   // build, a schema's new default would not be in it. Every file is then parsed, as without one.
-  if (!builtAfterEveryModule(tableFile, path.dirname(tableFile), writtenAfterCompiling)) return null;
+  if (!builtAfterEveryModule(tableFile, path.dirname(tableFile))) return null;
   try {
     const parsed = JSON.parse(readFileSync(tableFile, 'utf8')) as PrecompiledTable;
     return parsed !== null && typeof parsed === 'object' && typeof parsed.entries === 'object' ? parsed : null;

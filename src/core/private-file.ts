@@ -8,10 +8,24 @@ export type FolderTrust = 'own' | 'absent' | 'refused';
 
 const currentUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
 
+/** Owned by the user running us (anything is, where there are no user ids). */
+const ownedByUs = (stats: Stats): boolean => {
+  const uid = currentUid();
+  return uid === undefined || stats.uid === uid;
+};
+
 /** Owned by the user running us and writable by nobody else. */
 function ownAndPrivate(stats: Stats): boolean {
-  const uid = currentUid();
-  return (uid === undefined || stats.uid === uid) && (stats.mode & 0o022) === 0;
+  return ownedByUs(stats) && (stats.mode & 0o022) === 0;
+}
+
+/** Whether `folder` exists and is the user's own (a home folder, say), whoever else may write it. */
+export function ownedByUser(folder: string): boolean {
+  try {
+    return ownedByUs(statSync(folder));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -39,7 +53,6 @@ export function folderTrust(dir: string): FolderTrust {
  */
 export function mayMakeFolder(dir: string): boolean {
   if (process.platform === 'win32') return false;
-  const uid = currentUid();
   for (let at = path.dirname(path.resolve(dir)); ; at = path.dirname(at)) {
     let stats: Stats;
     try {
@@ -49,7 +62,7 @@ export function mayMakeFolder(dir: string): boolean {
       return false;
     }
     if (!stats.isDirectory()) return false;
-    return uid === undefined || stats.uid === uid || (stats.uid === 0 && (stats.mode & 0o1000) !== 0);
+    return ownedByUs(stats) || (stats.uid === 0 && (stats.mode & 0o1000) !== 0);
   }
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { isCompiledModule, writtenAfterCompiling } from '../core/build-freshness.js';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compiledModules } from '../core/build-freshness.js';
 import { precompiledKey, precompiledRoot, type PrecompiledTable } from '../core/precompiled.js';
 import { sha256OfText } from '../core/text-digest.js';
 import { folderCmsOf, listRuleFiles, parseRuleText } from '../engine/load-rules.js';
@@ -50,11 +50,7 @@ export async function precompileBuiltin(root: string = precompiledRoot): Promise
  */
 export function buildDigest(dist: string, root: string): string {
   const hash = createHash('sha256');
-  const modules = readdirSync(dist, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && isCompiledModule(entry.name))
-    .map((entry) => path.relative(dist, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .filter((relative) => !writtenAfterCompiling(relative))
-    .sort();
+  const modules = compiledModules(dist);
   const described = ['package.json', 'package-lock.json', ...parsingPackages.map((name) => `node_modules/${name}/package.json`)];
   const files = [...modules.map((relative) => [`dist/${relative}`, path.join(dist, relative)]), ...described.map((relative) => [relative, path.join(root, relative)])];
   for (const [name, file] of files as [string, string][]) {

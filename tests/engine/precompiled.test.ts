@@ -96,9 +96,10 @@ describe("the build's digest, which the rule cache's entries are kept under", ()
     const installed = buildDigest(dist, root);
     expect(installed).not.toBe(edited);
     write('node_modules/zod/package.json', '{"version":"4.0.2"}');
-    expect(buildDigest(dist, root)).not.toBe(installed);
+    const upgraded = buildDigest(dist, root);
+    expect(upgraded).not.toBe(installed);
     write('package-lock.json', '{}');
-    expect(buildDigest(dist, root)).not.toBe(installed);
+    expect(buildDigest(dist, root)).not.toBe(upgraded);
     rmSync(path.join(root, 'node_modules'), { recursive: true });
     rmSync(path.join(root, 'package-lock.json'));
     // A module's name counts too: the same text moved is another build.
