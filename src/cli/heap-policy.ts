@@ -24,6 +24,17 @@
 // large strings while it is read, and a crawl of 20 KB pages is what the lighter policy is for.
 // Set at run time, --optimize-for-size does not cap the young generation itself: the cap stays.
 //
+// One more flag is about the compiler's memory, not the heap's: undici parses HTTP with llhttp, a
+// WebAssembly module, which V8 compiles with its baseline compiler (Liftoff) and then, once a
+// function of it is hot, again with TurboFan, on a background thread. llhttp's parser is one huge
+// state machine, and that compile held 26-33 MiB of the compiler's working memory: a one-page scan
+// peaked at 115 MiB of RSS with it and 82 without, 20,000 probes at 119 and 98, a 5,000-page crawl
+// at 123 and 105; and a short scan's end waited 70-100 ms for it, since Node finishes V8's
+// background jobs before it exits. Liftoff's code served as well: the same CPU time, within the
+// noise, on the probes and on the crawl (BENCHMARKS.md, thirteenth session). So llhttp keeps its
+// baseline code (--no-wasm-dynamic-tiering and --no-wasm-tier-up; V8 11 tiers up hot functions
+// when only the second is given). Set before the first request, which is when undici compiles it.
+//
 // DRAFTLEAK_V8_DEFAULT_HEAP=1 keeps V8's defaults (for comparing, or where memory is plentiful).
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
@@ -33,6 +44,8 @@ export const oldGenerationGrowthPercent = 10;
 export const youngGenerationCapBytes = 8 * 1024 * 1024;
 /** Large-object spaces past which --optimize-for-size joins the policy for the rest of the run. */
 export const largeObjectSwitchBytes = 16 * 1024 * 1024;
+/** WebAssembly (undici's llhttp) keeps the code of V8's baseline compiler: no TurboFan tier-up. */
+export const baselineWasmFlags = ['--no-wasm-dynamic-tiering', '--no-wasm-tier-up'] as const;
 /** How often the heap's spaces are looked at, for the whole run (one look costs microseconds). */
 export const heapWatchIntervalMs = 50;
 
@@ -75,6 +88,7 @@ export function restoreStartFlags(host: Pick<HeapPolicyHost, 'setFlags'> = nodeH
 export function applyScannerHeapPolicy(env: NodeJS.ProcessEnv = process.env, host: HeapPolicyHost = nodeHost): HeapPolicy {
   if (env.DRAFTLEAK_V8_DEFAULT_HEAP === '1') return 'v8-default';
   host.setFlags(`--heap-growing-percent=${oldGenerationGrowthPercent}`);
+  for (const flag of baselineWasmFlags) host.setFlags(flag);
   let growthFactor = defaultSemiSpaceGrowthFactor;
   let forSize = false;
   host.every(heapWatchIntervalMs, () => {
