@@ -51,7 +51,13 @@ const maxOutOfScopeRecorded = 10;
 
 const gzipMagic = Buffer.from([0x1f, 0x8b]);
 
-export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], limits: SitemapReadLimits): Promise<SitemapReadResult> {
+/**
+ * `onEntry`, when given, receives the entries of each sitemap once that sitemap has parsed whole,
+ * and `entries` stays empty: the crawl's inventory takes them sitemap by sitemap instead of the
+ * entries of every sitemap held until the last was read. A malformed sitemap gives none of its
+ * entries, even those before the fault: what a broken file lists is not taken as published.
+ */
+export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], limits: SitemapReadLimits, onEntry?: (entry: SitemapEntry) => void): Promise<SitemapReadResult> {
   const maxNesting = limits.maxNesting ?? 3;
   const maxEntries = limits.maxEntries ?? maxSitemapEntries;
   const visited = new Set<string>();
@@ -81,6 +87,8 @@ export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], 
   for (const seed of seeds) enqueue(seed, 0);
 
   const result: SitemapReadResult = { sitemaps: [], entries: [] };
+  const take = onEntry ?? ((entry: SitemapEntry): void => void result.entries.push(entry));
+  let kept = 0;
   for (let item = queue[head]; item !== undefined; item = queue[++head]) {
     if (fetcher.exhausted) break;
     if (fetched >= limits.maxSitemaps) break;
@@ -88,7 +96,7 @@ export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], 
     const text = await fetchSitemapText(fetcher, item.url, item.declared);
     if (text === undefined) continue;
     try {
-      const document = parseSitemap(text, { maxEntries: maxEntries - result.entries.length });
+      const document = parseSitemap(text, { maxEntries: maxEntries - kept });
       result.sitemaps.push(item.url);
       if (document.kind === 'index') {
         for (const child of document.sitemaps) {
@@ -96,8 +104,9 @@ export async function readSitemaps(fetcher: CrawlFetcher, seeds: SitemapSeed[], 
           enqueue({ url: child.loc, declared: true }, item.nesting + 1);
         }
       } else {
+        kept += document.entries.length;
         // One by one: spreading a huge array into push() overflows the call stack.
-        for (const entry of document.entries) result.entries.push(entry);
+        for (const entry of document.entries) take(entry);
         if (document.truncated) {
           result.entryCap = { cap: maxEntries, sitemap: item.url };
           break;

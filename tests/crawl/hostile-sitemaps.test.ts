@@ -104,6 +104,31 @@ describe('a sitemap of a million entries', () => {
     expect(transport.sent).toEqual([`GET ${site.origin}/sitemap_index.xml`, `GET ${site.origin}/a.xml`]);
   });
 
+  it('hands each sitemap\'s entries to a sink once it parsed, keeps none, and still caps them over all sitemaps', async () => {
+    const site = await startSite({
+      '/sitemap_index.xml': (_path, origin) => ({
+        type: 'application/xml',
+        body: `<sitemapindex><sitemap><loc>${origin}/a.xml</loc></sitemap><sitemap><loc>${origin}/b.xml</loc></sitemap><sitemap><loc>${origin}/c.xml</loc></sitemap></sitemapindex>`,
+      }),
+      '/a.xml': (_path, origin) => ({ type: 'application/xml', body: millionEntrySitemap(origin, 12) }),
+      '/b.xml': (_path, origin) => ({ type: 'application/xml', body: millionEntrySitemap(`${origin}/b`, 12) }),
+      '/c.xml': (_path, origin) => ({ type: 'application/xml', body: millionEntrySitemap(`${origin}/c`, 12) }),
+    });
+    cleanup.add(site);
+    const transport = new FetchTransport(site.origin);
+    const fetcher = new CrawlFetcher(transport, site.origin, { maxPages: 10, maxFiles: 10, maxBytes: 1024 * 1024 });
+    const seen: string[] = [];
+    const result = await readSitemaps(fetcher, [{ url: `${site.origin}/sitemap_index.xml`, declared: true }], { maxSitemaps: 5, maxEntries: 20 }, (entry) => seen.push(entry.loc));
+
+    expect(result.entries).toEqual([]);
+    expect(seen).toHaveLength(20);
+    expect(seen[11]).toBe(`${site.origin}/p/11`);
+    expect(seen[12]).toBe(`${site.origin}/b/p/0`);
+    expect(seen.at(-1)).toBe(`${site.origin}/b/p/7`);
+    expect(result.entryCap).toEqual({ cap: 20, sitemap: `${site.origin}/b.xml` });
+    expect(transport.sent).toEqual([`GET ${site.origin}/sitemap_index.xml`, `GET ${site.origin}/a.xml`, `GET ${site.origin}/b.xml`]);
+  });
+
   it('reports no cap when the last entry exactly fills it', () => {
     const document = parseSitemap(millionEntrySitemap('https://example.com', 3), { maxEntries: 3 });
     expect(document).toMatchObject({ kind: 'urlset', truncated: false });
