@@ -31,6 +31,21 @@ describe('PublishedInventory', () => {
     expect(inventory.get('https://h.example/post-5/?p=5')?.sources).toEqual(['link', 'feed']);
   });
 
+  it('keeps every entry\'s own date, shared or not: repeated dates, more distinct ones than are shared, and one filled in later', () => {
+    const inventory = new PublishedInventory();
+    const dateOf = (n: number): string => (n % 3 === 0 ? '2026-01-01' : `2026-01-01T00:00:${String(n % 60).padStart(2, '0')}.${String(n).padStart(6, '0')}Z`);
+    for (let n = 0; n < 6000; n++) inventory.add({ url: `https://h.example/p-${n}/`, source: 'sitemap', lastmod: dateOf(n), ...(n % 5 === 0 ? { date: dateOf(n + 1) } : {}) });
+    inventory.add({ url: 'https://h.example/late/', source: 'link' });
+    inventory.add({ url: 'https://h.example/late/', source: 'feed', date: '2026-02-03', lastmod: '2026-01-01' });
+    const entries = inventory.toJSON().entries;
+    expect(entries).toHaveLength(6001);
+    for (let n = 0; n < 6000; n++) {
+      expect(entries[n]?.lastmod).toBe(dateOf(n));
+      expect(entries[n]?.date).toBe(n % 5 === 0 ? dateOf(n + 1) : undefined);
+    }
+    expect(inventory.get('https://h.example/late/')).toStrictEqual({ url: 'https://h.example/late/', source: 'link', sources: ['link', 'feed'], lastmod: '2026-01-01', date: '2026-02-03' });
+  });
+
   it('lists the sources of a URL once each, in the order they listed it', () => {
     const inventory = new PublishedInventory();
     for (const source of ['jsonld', 'feed', 'jsonld', 'sitemap', 'feed', 'link', 'sitemap'] as const) inventory.add({ url: 'https://h.example/a/', source });
