@@ -205,15 +205,18 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const apiHostDetails = discoveries.apiHosts;
   const scriptUrlList = discoveries.scriptUrls.toArray();
   const externalLinks = discoveries.externalLinks.toArray();
-  const pages = fetcher.pages;
   const previewLinks = new Set(inventory.previewLinks());
-  for (const url of [...robotsUrls, ...pages.map((page) => page.url), ...scriptUrlList, ...externalLinks]) {
+  for (const url of [...robotsUrls, ...fetcher.pageUrls(), ...scriptUrlList, ...externalLinks]) {
     const normalized = isPreviewUrl(url) ? normalizeUrl(url) : undefined;
     if (normalized !== undefined && previewLinks.size < 500) previewLinks.add(normalized);
   }
   return {
     target,
-    pages,
+    // Made when read: no part of a scan reads the page records, and 50,000 of them as objects
+    // were 3.6 MB held to its end (crawl/page-records.ts).
+    get pages() {
+      return fetcher.pages;
+    },
     responses: fetcher.responses,
     robots,
     robotsUrls,

@@ -4,6 +4,7 @@ import type { ProbeFailure } from '../core/finding.js';
 import type { HttpResponse } from '../core/http-types.js';
 import type { Logger } from '../core/logger.js';
 import { originOf } from './normalize.js';
+import { PageRecords } from './page-records.js';
 import type { CrawlBudgetName, CrawledPage, FetchKind, RawCapableTransport, RawHttpResponse } from './types.js';
 
 /**
@@ -56,8 +57,8 @@ export const fingerprintedPages = 200;
 
 /**
  * A request whose responses are kept (every kind but pages past `fingerprintedPages`). The
- * other requests' places in `slots` hold their page record itself, or nothing until it comes:
- * a wrapper object each was 2.8 MB at 50,000 pages.
+ * other requests' places in `slots` hold their page record's row in `rows` (page-records.ts), or
+ * nothing until it comes: a wrapper object each was 2.8 MB at 50,000 pages.
  */
 interface KeptSlot {
   page?: CrawledPage;
@@ -67,8 +68,11 @@ interface KeptSlot {
 /** Distinct Content-Type values shared between page records; past this many, not shared. */
 const maxSharedContentTypes = 256;
 
-function isKept(slot: KeptSlot | CrawledPage | undefined): slot is KeptSlot {
-  return slot !== undefined && 'responses' in slot;
+/** A slot: a kept request, a page record's row, or nothing yet. */
+type Slot = KeptSlot | number | undefined;
+
+function isKept(slot: Slot): slot is KeptSlot {
+  return typeof slot === 'object';
 }
 
 export class CrawlFetcher {
@@ -77,7 +81,8 @@ export class CrawlFetcher {
    * One slot per request, in the order requests were reserved (not the order answers arrived),
    * so that pages and responses come out in the same order on every run.
    */
-  private readonly slots: Array<KeptSlot | CrawledPage | undefined> = [];
+  private readonly slots: Slot[] = [];
+  private readonly rows = new PageRecords();
   /** The slots whose responses are kept, by URL, for replaceBody and recordRaw. */
   private readonly slotByUrl = new Map<string, KeptSlot>();
   /**
@@ -115,8 +120,14 @@ export class CrawlFetcher {
     this.onKept = onKept;
   }
 
+  /** Every request's page record, made now: read it once (the crawl's result reads it only when asked). */
   get pages(): CrawledPage[] {
-    return this.slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page] : []) : [slot]));
+    return this.slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page] : []) : [this.rows.page(slot)]));
+  }
+
+  /** The URLs of `pages`, in the same order, without making the records. */
+  pageUrls(): string[] {
+    return this.slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page.url] : []) : [this.rows.url(slot)]));
   }
 
   get responses(): HttpResponse[] {
@@ -179,7 +190,7 @@ export class CrawlFetcher {
       if (response.truncated && kind !== 'sitemap') {
         this.recordFailure({ url, code: 'DL_BODY_TRUNCATED', message: `the ${kind} body was cut at ${response.bytes} bytes; only that much was read for discovery` });
       }
-      this.recordPage(index, this.pageRecord(url, response.url, kind, response.status, response.headers['content-type'], depth, response.bytes));
+      this.recordPage(index, url, response.url, kind, response.status, response.headers['content-type'], depth, response.bytes);
       this.logger?.debug({ url, kind, status: response.status, bytes: response.bytes }, 'crawl fetch');
       return response;
     } catch (error) {
@@ -200,7 +211,7 @@ export class CrawlFetcher {
     try {
       const response = await sendRaw.call(this.transport, { method: 'GET', url, purpose: 'crawl', allowRedirect: this.allows, ...(headers ? { headers } : {}) });
       this.bytes += response.body.length;
-      this.recordPage(index, this.pageRecord(url, response.url ?? url, kind, response.status, response.headers['content-type'], 0, response.body.length));
+      this.recordPage(index, url, response.url ?? url, kind, response.status, response.headers['content-type'], 0, response.body.length);
       this.logger?.debug({ url, kind, status: response.status, bytes: response.body.length }, 'crawl fetch (raw)');
       return response;
     } catch (error) {
@@ -287,10 +298,12 @@ export class CrawlFetcher {
     return isKept(slot) ? slot : undefined;
   }
 
-  private recordPage(index: number, page: CrawledPage): void {
+  /** A request's page record: an object in a kept slot, a row otherwise (only HTML pages past the fingerprinted ones are not kept). */
+  private recordPage(index: number, url: string, finalUrl: string, kind: FetchKind, status: number, contentType: string | undefined, depth: number, bytes: number): void {
     const kept = this.keptAt(index);
-    if (kept) kept.page = page;
-    else this.slots[index] = page;
+    if (kept) kept.page = this.pageRecord(url, finalUrl, kind, status, contentType, depth, bytes);
+    // reserve() gives every kind but a page past the fingerprinted ones a kept slot.
+    else this.slots[index] = this.rows.add(url, finalUrl, status, this.sharedContentType(contentType ?? ''), depth, bytes);
   }
 
   /** The request's place in `slots`, or -1 when it may not be sent (origin, budgets). */

@@ -28,6 +28,7 @@ describe('the crawl fetcher keeps one record per request, in the order they were
     const pages = fetcher.pages;
     expect(pages.map((page) => page.url)).toEqual([`${origin}/robots.txt`, ...urls.filter((url) => !url.endsWith('/fail'))]);
     expect(pages.at(-1)).toEqual({ url: urls.at(-1), kind: 'page', status: 200, contentType: 'text/html', depth: (count - 1) % 3, bytes: 20 });
+    expect(fetcher.pageUrls()).toEqual(pages.map((page) => page.url));
     // Kept for fingerprinting: robots and the first fingerprintedPages pages, not the ones after.
     expect(fetcher.responses.map((response) => response.url)).toEqual([`${origin}/robots.txt`, ...urls.slice(0, fingerprintedPages)]);
     expect(fetcher.failures.map((failure) => failure.url)).toEqual([`${origin}/fail`]);
