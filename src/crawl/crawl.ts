@@ -15,7 +15,7 @@ import { isPreviewUrl } from './preview-links.js';
 import { emptyRobots, looksLikeHtml, parseRobots, robotsRuleToUrl, type RobotsInfo } from './robots.js';
 import { decodeDataUrl, scanScriptText, scanSourceMap, SourceMapError } from './script-scan.js';
 import { guessedSitemapPaths, readSitemaps, type SitemapReadLimits, type SitemapReadResult, type SitemapSeed } from './sitemap-fetch.js';
-import type { CrawlOptions, CrawlResult } from './types.js';
+import type { CrawledPage, CrawlOptions, CrawlResult } from './types.js';
 
 /**
  * The discovery pass: robots.txt, then sitemaps, then a breadth-first walk over the target's
@@ -210,13 +210,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     const normalized = isPreviewUrl(url) ? normalizeUrl(url) : undefined;
     if (normalized !== undefined && previewLinks.size < 500) previewLinks.add(normalized);
   }
-  return {
+  return withPagesWhenRead(fetcher.pageReader(), {
     target,
-    // Made when read: no part of a scan reads the page records, and 50,000 of them as objects
-    // were 3.6 MB held to its end (crawl/page-records.ts).
-    get pages() {
-      return fetcher.pages;
-    },
     responses: fetcher.responses,
     robots,
     robotsUrls,
@@ -247,7 +242,17 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
       skippedByDepth: frontier.skippedByDepth,
       skippedByPolicy: frontier.skippedByPolicy,
     },
-  };
+  });
+}
+
+/**
+ * The crawl's result with its page list made when read: no part of a scan reads the page records,
+ * and 50,000 of them as objects were 3.6 MB held to its end (crawl/page-records.ts). Defined here,
+ * not inside crawl(): a getter made there would share crawl()'s closure scope, and with it keep the
+ * frontier, the admission sets and the fetcher alive for as long as the result.
+ */
+function withPagesWhenRead(readPages: () => CrawledPage[], rest: Omit<CrawlResult, 'pages'>): CrawlResult {
+  return Object.defineProperty(rest, 'pages', { get: readPages, enumerable: true }) as CrawlResult;
 }
 
 /**

@@ -68,6 +68,10 @@ interface KeptSlot {
 /** Distinct Content-Type values shared between page records; past this many, not shared. */
 const maxSharedContentTypes = 256;
 
+function pagesOf(slots: readonly Slot[], rows: PageRecords): CrawledPage[] {
+  return slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page] : []) : [rows.page(slot)]));
+}
+
 /** A slot: a kept request, a page record's row, or nothing yet. */
 type Slot = KeptSlot | number | undefined;
 
@@ -120,9 +124,19 @@ export class CrawlFetcher {
     this.onKept = onKept;
   }
 
-  /** Every request's page record, made now: read it once (the crawl's result reads it only when asked). */
+  /** Every request's page record, made now from the kept slots and the rows. */
   get pages(): CrawledPage[] {
-    return this.slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page] : []) : [this.rows.page(slot)]));
+    return pagesOf(this.slots, this.rows);
+  }
+
+  /**
+   * A function that makes `pages` when called, holding only the slots and the rows: the crawl's
+   * result keeps it in place of the list, and it must not keep the fetcher (whose link policy
+   * holds the crawl's frontier and admission sets) alive through the rules that run after.
+   */
+  pageReader(): () => CrawledPage[] {
+    const { slots, rows } = this;
+    return () => pagesOf(slots, rows);
   }
 
   /** The URLs of `pages`, in the same order, without making the records. */
@@ -303,7 +317,7 @@ export class CrawlFetcher {
     const kept = this.keptAt(index);
     if (kept) kept.page = this.pageRecord(url, finalUrl, kind, status, contentType, depth, bytes);
     // reserve() gives every kind but a page past the fingerprinted ones a kept slot.
-    else this.slots[index] = this.rows.add(url, finalUrl, status, this.sharedContentType(contentType ?? ''), depth, bytes);
+    else this.slots[index] = this.rows.add(url, finalUrl, status, contentType ?? '', depth, bytes);
   }
 
   /** The request's place in `slots`, or -1 when it may not be sent (origin, budgets). */

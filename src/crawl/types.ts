@@ -112,7 +112,8 @@ export interface CrawlBudgetReport {
 
 export interface CrawlResult {
   target: string;
-  pages: CrawledPage[];
+  /** Made when read, each time (crawl.ts): read it once. */
+  readonly pages: readonly CrawledPage[];
   /** The responses kept for passive fingerprinting: every non-page one and the first pages (fetcher.fingerprintedPages), bodies capped. */
   responses: HttpResponse[];
   robots: RobotsInfo;
