@@ -65,11 +65,13 @@ interface KeptSlot {
   responses: HttpResponse[];
 }
 
-/** Distinct Content-Type values shared between page records; past this many, not shared. */
-const maxSharedContentTypes = 256;
+/** Something of every request's page record, in the slots' order: of a kept slot's record, or of a row. */
+function ofEachPage<T>(slots: readonly Slot[], ofKept: (page: CrawledPage) => T, ofRow: (row: number) => T): T[] {
+  return slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [ofKept(slot.page)] : []) : [ofRow(slot)]));
+}
 
 function pagesOf(slots: readonly Slot[], rows: PageRecords): CrawledPage[] {
-  return slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page] : []) : [rows.page(slot)]));
+  return ofEachPage(slots, (page) => page, (row) => rows.page(row));
 }
 
 /** A slot: a kept request, a page record's row, or nothing yet. */
@@ -89,11 +91,6 @@ export class CrawlFetcher {
   private readonly rows = new PageRecords();
   /** The slots whose responses are kept, by URL, for replaceBody and recordRaw. */
   private readonly slotByUrl = new Map<string, KeptSlot>();
-  /**
-   * Each page record would otherwise hold its own copy of "text/html; charset=utf-8": 50,000
-   * of them at 50,000 pages.
-   */
-  private readonly contentTypes = new Map<string, string>();
   pagesFetched = 0;
   files = 0;
   bytes = 0;
@@ -141,7 +138,7 @@ export class CrawlFetcher {
 
   /** The URLs of `pages`, in the same order, without making the records. */
   pageUrls(): string[] {
-    return this.slots.flatMap((slot) => (slot === undefined ? [] : isKept(slot) ? (slot.page ? [slot.page.url] : []) : [this.rows.url(slot)]));
+    return ofEachPage(this.slots, (page) => page.url, (row) => this.rows.url(row));
   }
 
   get responses(): HttpResponse[] {
@@ -275,19 +272,12 @@ export class CrawlFetcher {
   }
 
   /**
-   * A page's record, one per request for the whole crawl: one object shape (no optional key
-   * spread in, which gave each record a separate property store) and a shared Content-Type.
+   * A kept request's page record: one object shape (no optional key spread in). Its Content-Type
+   * is the kept response's own string; the rows (page-records.ts) share theirs.
    */
   private pageRecord(url: string, finalUrl: string, kind: FetchKind, status: number, contentType: string | undefined, depth: number, bytes: number): CrawledPage {
-    const type = this.sharedContentType(contentType ?? '');
+    const type = contentType ?? '';
     return finalUrl === url ? { url, kind, status, contentType: type, depth, bytes } : { url, finalUrl, kind, status, contentType: type, depth, bytes };
-  }
-
-  private sharedContentType(value: string): string {
-    const shared = this.contentTypes.get(value);
-    if (shared !== undefined) return shared;
-    if (this.contentTypes.size < maxSharedContentTypes) this.contentTypes.set(value, value);
-    return value;
   }
 
   /** The copy of a response kept for fingerprinting: the head of its body, no raw bytes. */

@@ -25,10 +25,6 @@ export class PageRecords {
   private readonly typeIndex = new Map<string, number>();
   private readonly unsharedTypes = new Map<number, string>();
 
-  get size(): number {
-    return this.urls.length;
-  }
-
   /** Stores one page's record; its row number. */
   add(url: string, finalUrl: string, status: number, contentType: string, depth: number, bytes: number): number {
     const row = this.urls.length;
@@ -72,17 +68,16 @@ export class PageRecords {
 
   private grow(): void {
     const capacity = this.statuses.length * 2;
-    const statuses = new Uint16Array(capacity);
-    statuses.set(this.statuses);
-    this.statuses = statuses;
-    const depths = new Uint32Array(capacity);
-    depths.set(this.depths);
-    this.depths = depths;
-    const sizes = new Float64Array(capacity);
-    sizes.set(this.sizes);
-    this.sizes = sizes;
-    const typeIndexes = new Uint16Array(capacity);
-    typeIndexes.set(this.typeIndexes);
-    this.typeIndexes = typeIndexes;
+    this.statuses = grown(this.statuses, capacity);
+    this.depths = grown(this.depths, capacity);
+    this.sizes = grown(this.sizes, capacity);
+    this.typeIndexes = grown(this.typeIndexes, capacity);
   }
+}
+
+/** A copy of `column` with room for `capacity` values. */
+function grown<T extends Uint16Array | Uint32Array | Float64Array>(column: T, capacity: number): T {
+  const bigger = new (column.constructor as new (length: number) => T)(capacity);
+  bigger.set(column);
+  return bigger;
 }

@@ -16,7 +16,6 @@ describe('page records kept column by column', () => {
     }));
     const rows = stored.map((page) => records.add(page.url, page.finalUrl, page.status, page.contentType, page.depth, page.bytes));
     expect(rows).toEqual(stored.map((_, index) => index));
-    expect(records.size).toBe(3000);
     stored.forEach((page, row) => {
       const { finalUrl, ...rest } = page;
       expect(records.page(row)).toStrictEqual(finalUrl === page.url ? { url: page.url, kind: 'page', status: rest.status, contentType: rest.contentType, depth: rest.depth, bytes: rest.bytes } : { url: page.url, finalUrl, kind: 'page', status: rest.status, contentType: rest.contentType, depth: rest.depth, bytes: rest.bytes });

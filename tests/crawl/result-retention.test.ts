@@ -5,52 +5,87 @@ import { describe, expect, it } from 'vitest';
 // The built modules, as the program runs them (npm test builds first, as for tests/cli/bundle-loader).
 const crawlUrl = new URL('../../dist/crawl/crawl.js', import.meta.url).href;
 const transportUrl = new URL('../../dist/http/undici-transport.js', import.meta.url).href;
+const inventoryUrl = new URL('../../dist/crawl/inventory.js', import.meta.url).href;
 
 /**
- * A crawl of 300 linked pages on 127.0.0.1 in a process of its own (--expose-gc), then a full
- * collection with only the crawl's result held, and the classes still alive in a heap snapshot.
+ * Runs `body` in a process of its own (--expose-gc, an ES module), after which a full collection
+ * runs and a heap snapshot is read: `counted(type, name)` says which nodes are counted, by name.
+ * `body` leaves what it keeps in `kept`, which is printed with the counts.
  */
-const script = `
-  import { createServer } from 'node:http';
-  import { readFileSync, rmSync } from 'node:fs';
-  import v8 from 'node:v8';
-  const { crawl } = await import(${JSON.stringify(crawlUrl)});
-  const { createUndiciTransport } = await import(${JSON.stringify(transportUrl)});
-  const server = createServer((request, response) => {
-    const n = Number(/\\/p-(\\d+)\\//.exec(request.url)?.[1] ?? 0);
-    const links = [1, 2, 3].map((step) => '<a href="/p-' + ((n * 3 + step) % 300) + '/">next</a>').join('');
-    response.writeHead(request.url === '/robots.txt' || request.url.includes('sitemap') ? 404 : 200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>' + links + '</body></html>');
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const target = 'http://127.0.0.1:' + server.address().port + '/';
-  const transport = createUndiciTransport({ target, rateLimitPerHost: 0 });
-  const result = await crawl({ target, transport, maxPages: 300, maxDepth: 10 });
-  await transport.close();
-  server.close();
-  globalThis.gc();
-  globalThis.gc();
-  const file = v8.writeHeapSnapshot();
-  const snapshot = JSON.parse(readFileSync(file, 'utf8'));
-  rmSync(file);
-  const meta = snapshot.snapshot.meta;
-  const width = meta.node_fields.length;
-  const nameAt = meta.node_fields.indexOf('name');
-  const typeAt = meta.node_fields.indexOf('type');
-  const live = {};
-  for (let i = 0; i < snapshot.nodes.length; i += width) {
-    if (meta.node_types[0][snapshot.nodes[i + typeAt]] !== 'object') continue;
-    const name = snapshot.strings[snapshot.nodes[i + nameAt]];
-    if (['CrawlFetcher', 'Frontier', 'UrlAdmission', 'PageRecords', 'PublishedInventory'].includes(name)) live[name] = (live[name] ?? 0) + 1;
-  }
-  console.log(JSON.stringify({ pages: result.pages.length, rowsRead: result.pages.filter((page) => page.kind === 'page').length, live }));
-`;
+async function afterCollection(body: string, counted: string): Promise<{ kept: Record<string, unknown>; counts: Record<string, number> }> {
+  const code = `
+    import { readFileSync, rmSync } from 'node:fs';
+    import v8 from 'node:v8';
+    let kept = {};
+    ${body}
+    globalThis.gc();
+    globalThis.gc();
+    const file = v8.writeHeapSnapshot();
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    rmSync(file);
+    const meta = snapshot.snapshot.meta;
+    const width = meta.node_fields.length;
+    const nameAt = meta.node_fields.indexOf('name');
+    const typeAt = meta.node_fields.indexOf('type');
+    const counted = ${counted};
+    const counts = {};
+    for (let i = 0; i < snapshot.nodes.length; i += width) {
+      const name = snapshot.strings[snapshot.nodes[i + nameAt]];
+      if (counted(meta.node_types[0][snapshot.nodes[i + typeAt]], name)) counts[name] = (counts[name] ?? 0) + 1;
+    }
+    console.log(JSON.stringify({ kept, counts }));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--input-type=module', '-e', code], { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { kept: Record<string, unknown>; counts: Record<string, number> };
+}
 
 describe('what a crawl\'s result keeps alive', () => {
   it('its page records and inventory, not the fetcher, the frontier or the admission sets the crawl worked with', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 });
-    const seen = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { pages: number; rowsRead: number; live: Record<string, number> };
-    // Past the 200 fingerprinted pages, so the rows are in use and are read back.
-    expect(seen.rowsRead).toBe(300);
-    expect(seen.live).toEqual({ PageRecords: 1, PublishedInventory: 1 });
+    // 300 linked pages on 127.0.0.1, past the 200 fingerprinted ones, so the rows are in use.
+    const { kept, counts } = await afterCollection(
+      `
+      import { createServer } from 'node:http';
+      const { crawl } = await import(${JSON.stringify(crawlUrl)});
+      const { createUndiciTransport } = await import(${JSON.stringify(transportUrl)});
+      const server = createServer((request, response) => {
+        const n = Number(/\\/p-(\\d+)\\//.exec(request.url)?.[1] ?? 0);
+        const links = [1, 2, 3].map((step) => '<a href="/p-' + ((n * 3 + step) % 300) + '/">next</a>').join('');
+        response.writeHead(request.url === '/robots.txt' || request.url.includes('sitemap') ? 404 : 200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>' + links + '</body></html>');
+      });
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const target = 'http://127.0.0.1:' + server.address().port + '/';
+      const transport = createUndiciTransport({ target, rateLimitPerHost: 0 });
+      const result = await crawl({ target, transport, maxPages: 300, maxDepth: 10 });
+      await transport.close();
+      server.close();
+      kept = { result, rowsRead: result.pages.filter((page) => page.kind === 'page').length };
+      `,
+      "(type, name) => type === 'object' && ['CrawlFetcher', 'Frontier', 'UrlAdmission', 'PageRecords', 'PublishedInventory'].includes(name)",
+    );
+    expect(kept.rowsRead).toBe(300);
+    expect(counts).toEqual({ PageRecords: 1, PublishedInventory: 1 });
+  });
+});
+
+describe('what the published inventory keeps of its dates', () => {
+  // Each date is cut from a text of its own, as a sitemap's are, so each is a string of its own
+  // until the inventory shares it; the snapshot counts the strings of that value left alive.
+  it('one string for a date 5,000 entries give', async () => {
+    const { kept, counts } = await afterCollection(
+      `
+      const { PublishedInventory } = await import(${JSON.stringify(inventoryUrl)});
+      const inventory = new PublishedInventory();
+      for (let n = 0; n < 5000; n++) {
+        const text = '<lastmod>' + '2026-01-0' + '1</lastmod><!-- ' + n + ' -->';
+        inventory.add({ url: 'https://h.example/p-' + n + '/', source: 'sitemap', lastmod: text.slice(9, 19) });
+      }
+      kept = { inventory, entries: inventory.toJSON().entries.length, last: inventory.get('https://h.example/p-4999/').lastmod };
+      `,
+      "(type, name) => /string/.test(type) && name === '2026-01-01'",
+    );
+    expect(kept.entries).toBe(5000);
+    expect(kept.last).toBe('2026-01-01');
+    // One shared copy and what the last moments left uncollected; 5,001 before the sharing.
+    expect(counts['2026-01-01']).toBeLessThanOrEqual(10);
   });
 });
