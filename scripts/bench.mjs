@@ -7,7 +7,7 @@
 //   npm run bench -- --sizes 1000,5000              scaling sizes (default 1000,5000,20000,50000)
 //   npm run bench -- --only micro | hostile         the in-process and hostile-site figures
 //
-// Scenarios: probe, crawl, scaling, full-scan, startup, rate-limit, ceiling (default); micro, hostile (opt-in).
+// Scenarios: probe, crawl, scaling, broken-links, full-scan, startup, rate-limit, ceiling (default); micro, hostile (opt-in).
 // Traffic goes to 127.0.0.1 only.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, tempDir } from './bench/measure.mjs';
-import { ceilingScenario, concurrency, crawlScenario, findFfuf, fullScanScenario, probeScenario, rateLimitScenario, scalingScenario, startupScenario } from './bench/scenarios.mjs';
+import { ceilingScenario, concurrency, crawlScenario, findFfuf, fullScanScenario, probeScenario, rateLimitScenario, scalingScenario, brokenLinksScenario, startupScenario } from './bench/scenarios.mjs';
 
-const defaults = ['probe', 'crawl', 'scaling', 'full-scan', 'startup', 'rate-limit', 'ceiling'];
+const defaults = ['probe', 'crawl', 'scaling', 'broken-links', 'full-scan', 'startup', 'rate-limit', 'ceiling'];
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -71,6 +71,7 @@ const runScenario = async (name, run) => {
 await runScenario('probe', () => probeScenario({ rounds, ffuf }));
 await runScenario('crawl', () => crawlScenario({ rounds, ffuf }));
 await runScenario('scaling', () => scalingScenario({ rounds, sizes, reuse: rows }));
+await runScenario('broken-links', () => brokenLinksScenario({ rounds }));
 await runScenario('full-scan', () => fullScanScenario({ rounds }));
 await runScenario('startup', () => startupScenario({ rounds }));
 await runScenario('rate-limit', () => rateLimitScenario({ rounds }));

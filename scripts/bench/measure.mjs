@@ -18,8 +18,8 @@ export function tempDir(prefix = 'draftleak-bench-') {
 }
 
 /** Starts a fixture (scripts/bench/fixture-server.mjs) in its own process. */
-export async function startFixture(mode, size) {
-  const child = fork(here('./fixture-server.mjs'), [mode, ...(size === undefined ? [] : [String(size)])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export async function startFixture(mode, size, ...more) {
+  const child = fork(here('./fixture-server.mjs'), [mode, ...(size === undefined ? [] : [String(size)]), ...more.map(String)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const ready = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('error', reject);

@@ -238,6 +238,22 @@ export async function scalingScenario({ rounds: count, sizes, reuse }) {
   return rows;
 }
 
+/**
+ * Link rot: `pages` live pages whose first ones link `gone` deleted posts (404, 4 a page) that the
+ * sitemaps still list. Every such 404 takes its URL back out of the published inventory (a link to a
+ * draft does not make it published); each withdrawal once read every URL held, which made this
+ * crawl quadratic.
+ */
+export async function brokenLinksScenario({ rounds: count, pages = 20_000, gone = 5_000 }) {
+  const server = await startFixture('site', pages, gone);
+  try {
+    const measured = await rounds(count, () => crawlOnce(server, pages + gone));
+    return [{ scenario: 'broken-links', tool: 'draftleak', what: `crawl of ${pages} pages linking ${gone} deleted posts (404, 4 a page) that the sitemaps still list`, pagesOffered: pages, gone, ...measured }];
+  } finally {
+    server.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. Full scan of the demo
 

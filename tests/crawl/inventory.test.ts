@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crawl } from '../../src/crawl/crawl.js';
 import { idsFromUrl, PublishedInventory, slugOf } from '../../src/crawl/inventory.js';
@@ -214,5 +215,57 @@ describe('links the site refuses to visitors', () => {
     expect(inventory.hasId(12)).toBe(true);
     expect(inventory.hasSlug('launch')).toBe(true);
     expect(inventory.has('https://h/?p=12')).toBe(false);
+  });
+
+  it('withdrawals settled on the next read answer as if each were settled at once, whatever comes between', () => {
+    // The model settles each withdrawal on the spot, as the inventory once did (a pass over every
+    // URL held per withdrawal); the inventory settles them on the next read.
+    const urls = ['https://h/launch/', 'https://h/old/launch/', 'https://h/launch.html', 'https://h/?p=1', 'https://h/a/?p=1', 'https://h/node/2', 'https://h/b/?p=2'];
+    const slugsAsked = ['launch', 'launch.html', 'a', 'b', '2'];
+    const idsAsked = ['1', '2', '3'];
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), url: fc.constantFrom(...urls) }),
+      fc.record({ kind: fc.constant('withdraw' as const), url: fc.constantFrom(...urls) }),
+      fc.record({ kind: fc.constant('addId' as const), id: fc.constantFrom(...idsAsked) }),
+      fc.record({ kind: fc.constant('read' as const) }),
+    );
+    const slugsOf = (url: string): string[] => {
+      const slug = slugOf(url);
+      return slug === undefined ? [] : [...new Set([slug, slug.replace(/\.html$/, '')])];
+    };
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 40 }), (operations) => {
+        const inventory = new PublishedInventory();
+        const held = new Set<string>();
+        const slugs = new Set<string>();
+        const ids = new Set<string>();
+        const expectSame = (): void => {
+          for (const slug of slugsAsked) expect(inventory.hasSlug(slug), `slug ${slug}`).toBe(slugs.has(slug));
+          for (const id of idsAsked) expect(inventory.hasId(id), `id ${id}`).toBe(ids.has(id));
+        };
+        for (const operation of operations) {
+          if (operation.kind === 'add') {
+            inventory.add({ url: operation.url, source: 'link' });
+            held.add(operation.url);
+            for (const slug of slugsOf(operation.url)) slugs.add(slug);
+            for (const id of idsFromUrl(operation.url)) ids.add(id);
+          } else if (operation.kind === 'withdraw') {
+            inventory.withdraw(operation.url);
+            if (!held.delete(operation.url)) continue;
+            for (const slug of slugsOf(operation.url)) if (![...held].some((other) => slugsOf(other).includes(slug))) slugs.delete(slug);
+            for (const id of idsFromUrl(operation.url)) if (![...held].some((other) => idsFromUrl(other).includes(id))) ids.delete(id);
+          } else if (operation.kind === 'addId') {
+            inventory.addId(operation.id);
+            ids.add(operation.id);
+          } else {
+            expectSame();
+          }
+        }
+        expectSame();
+        expect(inventory.listed(100).slugs).toEqual([...slugs].sort());
+        expect(inventory.listed(100).ids).toEqual([...ids].sort());
+      }),
+      { numRuns: 300 },
+    );
   });
 });
