@@ -56,3 +56,32 @@ describe('what the published inventory keeps of its dates', () => {
     expect(counts['2026-01-01']).toBeLessThanOrEqual(10);
   });
 });
+
+describe('what the published inventory keeps of its URLs', () => {
+  // The crawl queues a sitemap's URLs again as it meets their links; sharedUrl gives the queue the
+  // inventory's copy instead of a second one (2.8 MB at 50,000 pages).
+  it('one string for a URL the inventory holds and the queue asks for again', async () => {
+    const { kept, counts } = await afterCollection(
+      `
+      const { PublishedInventory } = await import(${JSON.stringify(inventoryUrl)});
+      const inventory = new PublishedInventory();
+      for (let n = 0; n < 5000; n++) inventory.add({ url: 'https://h.example/p-' + n + '/', source: 'sitemap' });
+      inventory.withdraw('https://h.example/p-7/');
+      // Fresh copies, as a page's links are: built, not the literals above.
+      const queued = [];
+      for (let n = 0; n < 5000; n++) queued.push(inventory.sharedUrl(['https:', '', 'h.example', 'p-' + n, ''].join('/')));
+      // Past the 2,048 links normalize.ts remembers, which hold copies of their own.
+      for (let n = 0; n < 2100; n++) inventory.has('https://other.example/x-' + n + '/');
+      kept = { inventory, queued, same: queued[4321] === 'https://h.example/p-4321/' };
+      `,
+      "(type, name) => /string/.test(type) && (name === 'https://h.example/p-4321/' || name === 'https://h.example/p-7/')",
+    );
+    expect(kept.same).toBe(true);
+    expect((kept.queued as string[]).length).toBe(5000);
+    // Each count includes the literal in this test's source: 2 is one copy for the inventory and
+    // the queue together (3 when the queue keeps its own).
+    expect(counts['https://h.example/p-4321/']).toBe(2);
+    // Withdrawn: the queue's own copy, the inventory's let go.
+    expect(counts['https://h.example/p-7/']).toBe(2);
+  });
+});
