@@ -25,14 +25,26 @@ interface Detail {
   items: number;
   /** Finding rows per target. */
   rows: number;
+  /** Failed-probe rows per target (the rest counted by code). */
+  failures: number;
 }
 
+// A scan of a struggling site fails thousands of probes: 2,000 rows alone were 157,000
+// characters, so failures shorten with the rest.
 const levels: readonly Detail[] = [
-  { items: 25, rows: Number.POSITIVE_INFINITY },
-  { items: 0, rows: Number.POSITIVE_INFINITY },
-  { items: 0, rows: 50 },
-  { items: 0, rows: 10 },
+  { items: 25, rows: Number.POSITIVE_INFINITY, failures: Number.POSITIVE_INFINITY },
+  { items: 0, rows: Number.POSITIVE_INFINITY, failures: 100 },
+  { items: 0, rows: 50, failures: 25 },
+  { items: 0, rows: 10, failures: 10 },
 ];
+
+/**
+ * Appends `more` to `lines` one by one: push(...more) passes every element as an argument, and a
+ * target's 150,000 failed probes overflowed the call stack.
+ */
+function append(lines: string[], more: readonly string[]): void {
+  for (const line of more) lines.push(line);
+}
 
 const severityLabel: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
 
@@ -62,17 +74,31 @@ function itemsBlock(finding: Finding, rules: RuleIndex, shown: number): string[]
   return lines;
 }
 
-function failuresBlock(failures: readonly ProbeFailure[]): string[] {
+function failuresBlock(failures: readonly ProbeFailure[], shown: number): string[] {
   if (failures.length === 0) return [];
   const lines = [`<details><summary>${escapeHtml(`Failed probes (${failures.length})`)}</summary>`, '', row(['Code', 'URL', 'Rule', 'Message']), row(['---', '---', '---', '---'])];
-  for (const failure of sortFailures(failures)) {
+  const sorted = sortFailures(failures);
+  for (const failure of sorted.slice(0, shown)) {
     lines.push(row([markdownCode(failure.code, true), markdownCode(failure.url, true), failure.ruleId === undefined ? '' : markdownCode(failure.ruleId, true), markdownText(failure.message)]));
   }
-  lines.push('', '</details>', '');
+  lines.push('');
+  const hidden = sorted.slice(shown);
+  if (hidden.length > 0) lines.push(`… and ${plural(hidden.length, 'more failed probe')} (${countsByCode(hidden)}) in the SARIF, JSON or HTML report.`, '');
+  lines.push('</details>', '');
   return lines;
 }
 
-function targetBlock(target: TargetResult, rules: RuleIndex, detail: Detail): { lines: string[]; rowsLeftOut: number; itemsLeftOut: boolean } {
+/** "`DL_BODY_TIMEOUT` 1200, `DL_CONNECT_TIMEOUT` 3": the most frequent code first. */
+function countsByCode(failures: readonly ProbeFailure[]): string {
+  const counts = new Map<string, number>();
+  for (const failure of failures) counts.set(failure.code, (counts.get(failure.code) ?? 0) + 1);
+  return [...counts]
+    .sort(([codeA, countA], [codeB, countB]) => countB - countA || (codeA < codeB ? -1 : 1))
+    .map(([code, count]) => `${markdownCode(code)} ${count}`)
+    .join(', ');
+}
+
+function targetBlock(target: TargetResult, rules: RuleIndex, detail: Detail): { lines: string[]; rowsLeftOut: number; itemsLeftOut: boolean; failuresLeftOut: boolean } {
   const lines = [`### Target ${markdownCode(target.target)}`, ''];
   const discovery = target.discovery;
   const facts = [
@@ -105,11 +131,11 @@ function targetBlock(target: TargetResult, rules: RuleIndex, detail: Detail): { 
     if (rowsLeftOut > 0) lines.push(`… and ${plural(rowsLeftOut, 'more finding')} in the SARIF, JSON or HTML report.`, '');
     for (const finding of shown) {
       if (finding.items.length > 0 && detail.items === 0) itemsLeftOut = true;
-      lines.push(...itemsBlock(finding, rules, detail.items));
+      append(lines, itemsBlock(finding, rules, detail.items));
     }
   }
-  lines.push(...failuresBlock(target.failures));
-  return { lines, rowsLeftOut, itemsLeftOut };
+  append(lines, failuresBlock(target.failures, detail.failures));
+  return { lines, rowsLeftOut, itemsLeftOut, failuresLeftOut: target.failures.length > detail.failures };
 }
 
 function remediationBlock(result: ScanResult): string[] {
@@ -138,11 +164,15 @@ function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
   lines.push(...severityTable(findings), '');
   const blocks = scan.targets.map((target) => targetBlock(target, rules, detail));
   if (shortened) {
-    const why = [blocks.some((block) => block.itemsLeftOut) ? 'exposed items left out' : '', blocks.some((block) => block.rowsLeftOut > 0) ? `at most ${detail.rows} findings per target` : ''].filter((part) => part !== '');
+    const why = [
+      blocks.some((block) => block.itemsLeftOut) ? 'exposed items left out' : '',
+      blocks.some((block) => block.rowsLeftOut > 0) ? `at most ${detail.rows} findings per target` : '',
+      blocks.some((block) => block.failuresLeftOut) ? `at most ${detail.failures} failed probes per target` : '',
+    ].filter((part) => part !== '');
     lines.push(`> [!NOTE]`, `> Shortened to fit a pull-request comment (${why.join(', ')}); the SARIF, JSON or HTML report of this scan has everything.`, '');
   }
-  for (const block of blocks) lines.push(...block.lines);
-  lines.push(...remediationBlock(scan));
+  for (const block of blocks) append(lines, block.lines);
+  append(lines, remediationBlock(scan));
   lines.push(`<sub>${escapeHtml(`${scan.tool.name} ${scan.tool.version}`)}</sub>`, '');
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/finding.js';
+import type { Finding, TargetResult } from '../../src/core/finding.js';
 import { markdownCommentLimit, renderMarkdown } from '../../src/report/markdown.js';
 import { cleanTarget, leakyTarget, scanResult } from './fixtures.js';
 import { hostile, hostileScan } from './hostile-fixture.js';
@@ -120,5 +120,27 @@ describe('renderMarkdown size', () => {
     expect(huge).toContain('… and 1950 more findings in the SARIF, JSON or HTML report.');
     const small = renderMarkdown(scanResult());
     expect(small).not.toContain('Shortened');
+  });
+
+  it('fits a struggling site\'s thousands of failed probes, counting the rows left out by code', () => {
+    const failures = (count: number): TargetResult['failures'] =>
+      Array.from({ length: count }, (_, i) => ({ url: `https://clean.example.org/p/${i}`, code: i % 10 === 0 ? 'DL_CONNECT_TIMEOUT' : 'DL_BODY_TIMEOUT', message: 'no answer in time' }));
+    const some = renderMarkdown(scanResult([{ ...cleanTarget, failures: failures(2000) }]));
+    expect(some.length).toBeLessThanOrEqual(markdownCommentLimit);
+    expect(some).toContain('at most 100 failed probes per target');
+    const $ = asGitHub(some);
+    const rows = $('summary').filter((_, summary) => $(summary).text() === 'Failed probes (2000)').parent().find('table tbody tr');
+    expect(rows).toHaveLength(100);
+    // The rows left out, counted by code: of 1,800 body timeouts and 200 connect timeouts.
+    const shownConnect = rows.filter((_, tr) => $(tr).find('td').first().text() === 'DL_CONNECT_TIMEOUT').length;
+    expect(some).toContain(`… and 1900 more failed probes (\`DL_BODY_TIMEOUT\` ${1800 - (100 - shownConnect)}, \`DL_CONNECT_TIMEOUT\` ${200 - shownConnect}) in the SARIF, JSON or HTML report.`);
+    // 150,000 rows once overflowed the call stack (lines.push(...rows)).
+    const flood = renderMarkdown(scanResult([{ ...cleanTarget, failures: failures(150_000) }]));
+    expect(flood.length).toBeLessThanOrEqual(markdownCommentLimit);
+    expect(flood).toContain('Failed probes (150000)');
+    // A few failures are all listed, with no note.
+    const few = renderMarkdown(scanResult([{ ...cleanTarget, failures: failures(30) }]));
+    expect(few).not.toContain('more failed probe');
+    expect(few).not.toContain('Shortened');
   });
 });
