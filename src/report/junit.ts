@@ -53,20 +53,27 @@ function testCase(target: TargetResult, ruleId: string, rules: RuleIndex, findin
   return children.length === 0 ? `${open}/>` : `${open}>${children.join('')}</testcase>`;
 }
 
+function groupBy<T>(list: readonly T[], keyOf: (item: T) => string | undefined): Map<string | undefined, T[]> {
+  const groups = new Map<string | undefined, T[]>();
+  for (const item of list) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
 function suite(target: TargetResult, rules: RuleIndex, index: number): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
   const findings = sortFindings(target.findings);
   const failures = sortFailures(target.failures);
   // Every rule that ran, plus any rule that reported without being listed (a hand-built result).
   const ruleIds = [...new Set([...target.rulesRun, ...findings.map((finding) => finding.ruleId)])].sort();
-  const cases = ruleIds.map((ruleId) =>
-    testCase(
-      target,
-      ruleId,
-      rules,
-      findings.filter((finding) => finding.ruleId === ruleId),
-      failures.filter((failure) => failure.ruleId === ruleId),
-    ),
-  );
+  const ran = new Set(ruleIds);
+  // Grouped in one pass each, in their sorted order: a filter per rule was rules x results.
+  const findingsOf = groupBy(findings, (finding) => finding.ruleId);
+  const failuresOf = groupBy(failures, (failure) => failure.ruleId);
+  const cases = ruleIds.map((ruleId) => testCase(target, ruleId, rules, findingsOf.get(ruleId) ?? [], failuresOf.get(ruleId) ?? []));
   const skipped = target.discovery?.skippedRules ?? [];
   for (const skip of skipped) {
     cases.push(`<testcase classname="draftleak.skipped" name="${attr(skip.ruleId)}" file="${attr(target.target)}" time="0"><skipped message="${attr(skip.reason)}"/></testcase>`);
@@ -76,11 +83,11 @@ function suite(target: TargetResult, rules: RuleIndex, index: number): { xml: st
     const why = target.incomplete ?? 'the scan of this target did not complete';
     cases.unshift(`<testcase classname="draftleak.scan" name="scan completed" file="${attr(target.target)}" time="0"><error type="DL_SCAN_INCOMPLETE" message="${attr(why)}">${escapeXml(why)}</error></testcase>`);
   }
-  const runtimeErrors = new Set(failures.filter((failure) => failure.code === 'DL_RULE_RUNTIME' && failure.ruleId !== undefined && ruleIds.includes(failure.ruleId)).map((failure) => failure.ruleId)).size;
+  const runtimeErrors = new Set(failures.filter((failure) => failure.code === 'DL_RULE_RUNTIME' && failure.ruleId !== undefined && ran.has(failure.ruleId)).map((failure) => failure.ruleId)).size;
   const errors = runtimeErrors + (incomplete ? 1 : 0);
   const failedCases = new Set(findings.map((finding) => finding.ruleId)).size;
   const tests = cases.length;
-  const orphanFailures = failures.filter((failure) => failure.ruleId === undefined || !ruleIds.includes(failure.ruleId));
+  const orphanFailures = failures.filter((failure) => failure.ruleId === undefined || !ran.has(failure.ruleId));
   const systemErr = orphanFailures.length === 0 ? '' : `<system-err>${escapeXml(orphanFailures.map(failureLine).join('\n'))}</system-err>`;
   const xml =
     `<testsuite name="${attr(target.target)}" id="${index}" tests="${tests}" failures="${failedCases}" errors="${errors}" skipped="${skipped.length}" time="${seconds(target.startedAt, target.endedAt)}" timestamp="${attr(target.startedAt.replace(/Z$/, ''))}">` +

