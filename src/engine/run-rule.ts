@@ -158,6 +158,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
   const verifyCalls = new Map<string, Promise<HttpResponse>>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
   const stepReads = stepReadsOf(rule);
+  const proof = { stepId: rule.steps.filter((step) => step.request?.verify !== true).at(-1)?.id, reject: rejectProof };
 
   for (const [index, step] of rule.steps.entries()) {
     const source = stepSource?.(index);
@@ -169,7 +170,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         trace.push({ step: step.id, stopped: 'not sent: verifying a token with its vendor needs --verify-tokens' });
         branches = branches.map((branch) => ({ ...branch, verification: 'not-asked' }));
       } else {
-        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads };
+        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads, proof };
         branches = await Promise.all(branches.map((branch) => verifyBranch(step, branch, context)));
       }
       break;
@@ -200,7 +201,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         forks.push({ ...carried(branch), variables: withEntry(branch.variables, step.for_each.as, item) });
       }
     }
-    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads };
+    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads, proof };
     // The last step's answers are not held while this one runs: the forks carry what they read.
     branches = [];
     const firstPages = await branchSlots.map(forks, (branch) => runStep(step, branch, context));
@@ -214,12 +215,8 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
 
   const findings = new Map<string, Finding>();
   for (const branch of branches) {
+    // Answers rejectProof refuses never got here (evaluateStep).
     if (!branch.last) continue;
-    const rejected = rejectProof?.(branch.last.response);
-    if (rejected !== undefined) {
-      trace.push({ step: 'finding', url: branch.last.response.url, status: branch.last.response.status, stopped: `finding dropped: ${rejected}` });
-      continue;
-    }
     const { document } = branch.last;
     // The message may say what the vendor answered: {{verification}}.
     const withVerification = branch.verification !== undefined && document !== null && typeof document === 'object' && !Array.isArray(document) ? { ...document, verification: branch.verification } : document;
@@ -267,6 +264,13 @@ interface StepContext {
   keepTrace: boolean;
   /** What later expressions read of each step's answer: the rest is not carried. */
   stepReads: StepReads;
+  /**
+   * The step whose answers prove the findings (the last one that is not a token's verify call),
+   * and the check that may reject such an answer as this host's not-found or catch-all page.
+   * Checked as each answer matches, not when the rule ends: a catch-all site answering every
+   * probe with a 5 MiB page had each matched branch hold its page until the last branch came.
+   */
+  proof: { stepId: string | undefined; reject: ((response: HttpResponse) => string | undefined) | undefined };
 }
 
 /**
@@ -508,7 +512,7 @@ function readDocument(step: Step, branch: Branch, reading: DiscoveredDocument, c
 }
 
 /** Extractors and matchers of one step on the answer it got (or the document it read). */
-function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace, keepTrace, stepReads }: StepContext): Branch | null {
+function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace, keepTrace, stepReads, proof }: StepContext): Branch | null {
   const current = toResponseDocument(response);
   const early = step.match !== undefined && step.extract.length > 0 ? missBeforeExtraction(step.match, current) : undefined;
   if (early !== undefined) {
@@ -543,6 +547,13 @@ function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response
     }
     if (!verdict.ok) {
       stepTrace.stopped = 'match did not hold';
+      return null;
+    }
+  }
+  if (step.id === proof.stepId) {
+    const rejected = proof.reject?.(response);
+    if (rejected !== undefined) {
+      trace.push({ step: 'finding', url: response.url, status: response.status, stopped: `finding dropped: ${rejected}` });
       return null;
     }
   }

@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ProbeError } from '../../src/core/errors.js';
 import type { Transport } from '../../src/core/http-types.js';
-import { parseRuleText, runRule, type Rule } from '../../src/engine/index.js';
+import { BranchSlots, parseRuleText, runRule, type Rule } from '../../src/engine/index.js';
 import { MswTransport } from '../support/msw-transport.js';
 
 const target = 'http://127.0.0.1:65535';
@@ -87,6 +87,41 @@ finding:
     expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/item/1`, `${target}/item/2`, `${target}/item/3`]);
     expect(transport.requests).toHaveLength(4);
     expect(outcome.trace.some((step) => step.stopped?.includes('4 of 7 items skipped'))).toBe(true);
+  });
+
+  it('drops a proof rejectProof refuses as each answer matches, and asks it only of the proving step', async () => {
+    const forEach = rule(`steps:
+  - id: list
+    request: { path: /list }
+    extract: [{ name: ids, json: "json.ids" }]
+  - id: item
+    for_each: { in: ids, as: entry }
+    request: { path: "/item/{{entry}}" }
+    match: { status: 200 }
+finding:
+  message: "item {{entry}} is readable"
+`);
+    const events: string[] = [];
+    class LoggingTransport extends MswTransport {
+      override async send(request: Parameters<Transport['send']>[0]) {
+        events.push(`send ${new URL(request.url).pathname}`);
+        return super.send(request);
+      }
+    }
+    const transport = new LoggingTransport([
+      // The list is itself the catch-all text: only the proving step's answers are judged.
+      http.get(`${target}/list`, () => HttpResponse.json({ ids: [1, 2, 3], page: 'the catch-all page' })),
+      http.get(`${target}/item/:id`, ({ params }) => HttpResponse.text(params['id'] === '2' ? 'the catch-all page' : `item ${String(params['id'])}`)),
+    ]);
+    const rejectProof = (response: { url: string; body: string }): string | undefined => {
+      events.push(`check ${new URL(response.url).pathname}`);
+      return response.body.includes('catch-all') ? 'looks like the catch-all page' : undefined;
+    };
+    // One branch at a time, so the order shows when each answer is judged.
+    const outcome = await runRule(forEach, { target, transport, rejectProof, branchSlots: new BranchSlots(1) });
+    expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/item/1`, `${target}/item/3`]);
+    expect(events).toEqual(['send /list', 'send /item/1', 'check /item/1', 'send /item/2', 'check /item/2', 'send /item/3', 'check /item/3']);
+    expect(outcome.trace).toContainEqual({ step: 'finding', url: `${target}/item/2`, status: 200, stopped: 'finding dropped: looks like the catch-all page' });
   });
 
   it('records a failed probe and still finishes the other branches', async () => {
