@@ -13,6 +13,7 @@ import type { InventoryCredentials } from './credentials.js';
 import { createInventoryClient, InventoryHttpError } from './inventory-client.js';
 import type { UnpublishedItem } from './types.js';
 import { verifyItems, type VerifiedItem } from './verify.js';
+import { appendAll } from '../core/objects.js';
 
 export interface AuditConfig {
   target: string;
@@ -149,7 +150,7 @@ export async function audit(config: AuditConfig, logger: Logger, commandLine: st
         stopped: () => stopReason,
       });
       verified = outcome.verified;
-      failures.push(...outcome.failures);
+      appendAll(failures, outcome.failures);
     }
   } finally {
     clearTimeout(deadline);

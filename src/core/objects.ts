@@ -25,3 +25,21 @@ export function joinedEntries<V>(head: Readonly<Record<string, V>>, fixed: Reado
   if (Object.hasOwn(head, '__proto__') || Object.hasOwn(fixed, '__proto__') || (tail !== undefined && Object.hasOwn(tail, '__proto__'))) return { ...head, ...fixed, ...tail };
   return Object.assign({}, head, fixed, tail);
 }
+
+/**
+ * `target.push(...items)` without spreading: a spread passes every item as an argument, and past
+ * about 120,000 of them V8 throws RangeError (an audit of 130,000 drafts' failed routes did).
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/**
+ * Adds `value` to the list `map` holds for `key`, in place: `map.set(key, [...(map.get(key) ?? []),
+ * value])` copied the list each time, and grouping 50,000 drafts that way took 14 s.
+ */
+export function addToGroup<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const group = map.get(key);
+  if (group === undefined) map.set(key, [value]);
+  else group.push(value);
+}

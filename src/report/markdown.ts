@@ -1,6 +1,7 @@
 import type { ExposedItem, Finding, ProbeFailure, TargetResult } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import type { Severity } from '../core/severity.js';
+import { appendAll } from '../core/objects.js';
 import { sanitizeScanResult } from './sanitize.js';
 import { sortFailures, sortFindings } from './order.js';
 import { countBySeverity, plural, severitiesDescending, summaryLine } from './severity-summary.js';
@@ -37,14 +38,6 @@ const levels: readonly Detail[] = [
   { items: 0, rows: 50, failures: 25 },
   { items: 0, rows: 10, failures: 10 },
 ];
-
-/**
- * Appends `more` to `lines` one by one: push(...more) passes every element as an argument, and a
- * target's 150,000 failed probes overflowed the call stack.
- */
-function append(lines: string[], more: readonly string[]): void {
-  for (const line of more) lines.push(line);
-}
 
 const severityLabel: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
 
@@ -131,10 +124,10 @@ function targetBlock(target: TargetResult, rules: RuleIndex, detail: Detail): { 
     if (rowsLeftOut > 0) lines.push(`… and ${plural(rowsLeftOut, 'more finding')} in the SARIF, JSON or HTML report.`, '');
     for (const finding of shown) {
       if (finding.items.length > 0 && detail.items === 0) itemsLeftOut = true;
-      append(lines, itemsBlock(finding, rules, detail.items));
+      appendAll(lines, itemsBlock(finding, rules, detail.items));
     }
   }
-  append(lines, failuresBlock(target.failures, detail.failures));
+  appendAll(lines, failuresBlock(target.failures, detail.failures));
   return { lines, rowsLeftOut, itemsLeftOut, failuresLeftOut: target.failures.length > detail.failures };
 }
 
@@ -171,8 +164,8 @@ function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
     ].filter((part) => part !== '');
     lines.push(`> [!NOTE]`, `> Shortened to fit a pull-request comment (${why.join(', ')}); the SARIF, JSON or HTML report of this scan has everything.`, '');
   }
-  for (const block of blocks) append(lines, block.lines);
-  append(lines, remediationBlock(scan));
+  for (const block of blocks) appendAll(lines, block.lines);
+  appendAll(lines, remediationBlock(scan));
   lines.push(`<sub>${escapeHtml(`${scan.tool.name} ${scan.tool.version}`)}</sub>`, '');
   return lines.join('\n');
 }

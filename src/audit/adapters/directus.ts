@@ -1,6 +1,7 @@
 import type { ItemRoute, UnpublishedItem } from '../types.js';
 import { InventoryHttpError } from '../inventory-client.js';
 import type { AdapterContext, Inventory, InventoryAdapter } from './adapter.js';
+import { addToGroup, appendAll } from '../../core/objects.js';
 
 // Directus 11 REST API with a static token (Authorization: Bearer <token>). Directus has no
 // publishing of its own: a collection is "publishable" by convention, through a status field.
@@ -113,7 +114,7 @@ export const directusAdapter: InventoryAdapter = {
 
     // Files of unpublished items through many-to-many junctions (the junction rows by parent).
     const byCollection = new Map<string, string[]>();
-    for (const item of found) byCollection.set(item.plan.collection, [...(byCollection.get(item.plan.collection) ?? []), item.id]);
+    for (const item of found) addToGroup(byCollection, item.plan.collection, item.id);
     let filesIncomplete: string | undefined;
     for (const reference of references) {
       if (reference.kind !== 'junction') continue;
@@ -178,7 +179,7 @@ export const directusAdapter: InventoryAdapter = {
       const room = Math.max(0, context.maxItems - items.length);
       if (exclusive.length > room) incomplete ??= `the inventory stopped at ${context.maxItems} unpublished items and files (--max-items)`;
       const files = await fileItems(context, exclusive.slice(0, room), filesOf, foundByKey);
-      items.push(...files);
+      appendAll(items, files);
       context.progress(`inventory: ${files.length} file(s) used only by unpublished items`);
     }
     return { items, notes, ...(incomplete === undefined ? {} : { incomplete }) };

@@ -1,6 +1,7 @@
 import type { ItemRoute, UnpublishedItem } from '../types.js';
 import { InventoryHttpError } from '../inventory-client.js';
 import type { AdapterContext, Inventory, InventoryAdapter } from './adapter.js';
+import { addToGroup, appendAll } from '../../core/objects.js';
 
 // Payload 3 REST API with an API key (Authorization: <auth-collection-slug> API-Key <key>, e.g.
 // "users API-Key 1b2c..."; the collection needs auth.useAPIKey).
@@ -75,7 +76,7 @@ export const payloadAdapter: InventoryAdapter = {
           continue;
         }
         if (drafts.length === 0) continue;
-        documents.push(...(await classify(context, collection.slug, drafts, notes, partial)));
+        appendAll(documents, await classify(context, collection.slug, drafts, notes, partial));
         context.progress(`inventory: ${documents.length} unpublished document(s) so far (${collection.slug})`);
       } catch (error) {
         if (!(error instanceof InventoryHttpError) || error.status === 401) throw error;
@@ -95,7 +96,7 @@ export const payloadAdapter: InventoryAdapter = {
         partial('the files were not audited');
       } else {
         try {
-          items.push(...(await filesOf(context, kept, collections.map((collection) => collection.slug), globals, context.maxItems - items.length, partial)));
+          appendAll(items, await filesOf(context, kept, collections.map((collection) => collection.slug), globals, context.maxItems - items.length, partial));
         } catch (error) {
           if (!(error instanceof InventoryHttpError) || error.status === 401) throw error;
           notes.push(`inventory: the files of unpublished documents are not audited (${error.message})`);
@@ -235,7 +236,7 @@ async function classify(context: AdapterContext, slug: string, drafts: Array<{ i
 /** The latest version's id of each document (readVersions); none when the key may not read them. */
 async function latestVersions(context: AdapterContext, documents: DraftDoc[], notes: string[]): Promise<void> {
   const bySlug = new Map<string, DraftDoc[]>();
-  for (const document of documents) bySlug.set(document.collection, [...(bySlug.get(document.collection) ?? []), document]);
+  for (const document of documents) addToGroup(bySlug, document.collection, document);
   for (const [slug, docs] of bySlug) {
     const byId = new Map(docs.map((document) => [document.id, document]));
     try {
@@ -340,7 +341,7 @@ function uploadRef(doc: Record<string, unknown>, origin: string): UploadRef | un
 async function filesOf(context: AdapterContext, documents: DraftDoc[], slugs: string[], globals: string[], room: number, partial: (reason: string) => void): Promise<UnpublishedItem[]> {
   const candidates = new Map<string, { upload: UploadRef; parent: DraftDoc }>();
   const bySlug = new Map<string, DraftDoc[]>();
-  for (const document of documents) bySlug.set(document.collection, [...(bySlug.get(document.collection) ?? []), document]);
+  for (const document of documents) addToGroup(bySlug, document.collection, document);
   for (const [slug, docs] of bySlug) {
     const byId = new Map(docs.map((document) => [document.id, document]));
     for (let start = 0; start < docs.length; start += idsPerQuery) {

@@ -1,6 +1,7 @@
 import type { ItemRoute, UnpublishedItem } from '../types.js';
 import { InventoryHttpError } from '../inventory-client.js';
 import type { AdapterContext, Inventory, InventoryAdapter } from './adapter.js';
+import { appendAll } from '../../core/objects.js';
 
 // Strapi 5 content API with an API token (Authorization: Bearer <token>).
 // Content types: the content-type builder's content API (GET /api/content-type-builder/content-
@@ -72,7 +73,7 @@ export const strapiAdapter: InventoryAdapter = {
       if (documents.length >= context.maxItems) break;
       try {
         const found = await unpublishedOf(context, type, notes, partial);
-        documents.push(...found);
+        appendAll(documents, found);
         context.progress(`inventory: ${documents.length} unpublished document(s) so far (${type.name})`);
       } catch (error) {
         if (!(error instanceof InventoryHttpError) || error.status === 401) throw error;
@@ -92,7 +93,7 @@ export const strapiAdapter: InventoryAdapter = {
       } else {
         try {
           const files = await filesOf(context, kept, context.maxItems - items.length, notes, partial);
-          items.push(...files);
+          appendAll(items, files);
         } catch (error) {
           if (!(error instanceof InventoryHttpError) || error.status === 401) throw error;
           notes.push(`inventory: /api/upload/files not listed (${error.message}); the files of unpublished documents are not audited (the token needs Upload find)`);

@@ -1,6 +1,7 @@
 import type { ItemRoute, UnpublishedItem } from '../types.js';
 import { InventoryHttpError } from '../inventory-client.js';
 import type { AdapterContext, Inventory, InventoryAdapter } from './adapter.js';
+import { appendAll } from '../../core/objects.js';
 
 // WordPress REST API with an application password (Basic auth): /wp/v2/types lists every post
 // type with its REST base; each type's collection takes status=draft,pending,private,future,trash
@@ -63,8 +64,13 @@ export const wordpressAdapter: InventoryAdapter = {
     }
     if (posts.length >= context.maxItems) incomplete = `the inventory stopped at ${context.maxItems} unpublished items (--max-items)`;
     const items: UnpublishedItem[] = posts.slice(0, context.maxItems).map((post) => contentItem(context.origin, api, post));
-    const files = await attachmentsOf(context, api, posts.slice(0, context.maxItems));
-    items.push(...files);
+    // The files count against --max-items too, as the other adapters' do: 5,000 drafts with 20
+    // attachments each were 105,000 items.
+    const room = context.maxItems - items.length;
+    // One file past the room says there were more than it holds.
+    const files = room > 0 ? await attachmentsOf(context, api, posts.slice(0, context.maxItems), room + 1) : [];
+    if (files.length > room) incomplete ??= `the inventory stopped at ${context.maxItems} unpublished items and files (--max-items)`;
+    appendAll(items, files.slice(0, room));
     return { items, notes, ...(incomplete === undefined ? {} : { incomplete }) };
   },
 };
@@ -171,7 +177,8 @@ function contentItem(origin: string, api: ApiUrl, post: UnpublishedPost): Unpubl
 }
 
 /** Attachments uploaded to unpublished items (post_parent), with every size WordPress made. */
-async function attachmentsOf(context: AdapterContext, api: ApiUrl, posts: UnpublishedPost[]): Promise<UnpublishedItem[]> {
+/** The files attached to `posts`, at most `max`. */
+async function attachmentsOf(context: AdapterContext, api: ApiUrl, posts: UnpublishedPost[], max: number): Promise<UnpublishedItem[]> {
   const parents = new Map(posts.map((post) => [post.id, post]));
   const ids = [...parents.keys()];
   const files: UnpublishedItem[] = [];
@@ -186,6 +193,7 @@ async function attachmentsOf(context: AdapterContext, api: ApiUrl, posts: Unpubl
         if (file !== undefined && !seen.has(file.id)) {
           seen.add(file.id);
           files.push(file);
+          if (files.length >= max) return files;
         }
       }
       context.progress(`inventory: ${files.length} file(s) of unpublished items so far`);
