@@ -2,6 +2,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { AdapterContext } from '../../src/audit/adapters/adapter.js';
 import { wordpressAdapter } from '../../src/audit/adapters/wordpress.js';
+import { auditFinding } from '../../src/audit/audit-findings.js';
+import type { RouteVerdict } from '../../src/audit/types.js';
 import { addToGroup, appendAll } from '../../src/core/objects.js';
 
 const origin = 'http://127.0.0.1:9';
@@ -71,5 +73,27 @@ describe('list helpers for inventories of any size', () => {
     const groups = new Map<string, number[]>();
     for (const [key, value] of [['a', 1], ['b', 2], ['a', 3]] as const) addToGroup(groups, key, value);
     expect([...groups]).toEqual([['a', [1, 3]], ['b', [2]]]);
+  });
+});
+
+describe('an audit finding for a file on many routes', () => {
+  it('names the first 8 routes in its message and keeps every reachable one in its URLs', () => {
+    // An image in 11 sizes behind 4 hosts: 44 routes, all reachable, and 3 more that are not.
+    const reachable: RouteVerdict[] = Array.from({ length: 44 }, (_, n) => ({
+      route: { kind: n === 0 ? 'file' : 'size-variant', url: `https://cdn-${n % 4}.example/uploads/launch-${Math.floor(n / 4)}.jpg`, proof: { kind: 'file' } },
+      verdict: 'reachable',
+      detail: '200 image/jpeg',
+      status: 200,
+    }));
+    const refused: RouteVerdict[] = Array.from({ length: 3 }, (_, n) => ({ route: { kind: 'asset-host', url: `https://other-${n}.example/launch.jpg`, proof: { kind: 'file' } }, verdict: 'refused', detail: '403' }));
+    const finding = auditFinding('https://site.example/', {
+      item: { cms: 'wordpress', kind: 'file', type: 'attachment', id: '77', status: 'inherit', parent: { type: 'post', id: '7', status: 'draft' }, routes: [...reachable, ...refused].map((verdict) => verdict.route) },
+      verdicts: [...reachable, ...refused],
+    });
+    expect(finding?.urls).toHaveLength(44);
+    expect(finding?.message).toContain('is served to anonymous visitors on 44 of 47 route(s)');
+    expect(finding?.message).toContain('; and 36 more in the finding\'s URLs');
+    expect(finding?.message.match(/https:\/\/cdn-/g)).toHaveLength(8);
+    expect(finding?.message).toContain('Not served: asset-host (403), asset-host (403), asset-host (403).');
   });
 });

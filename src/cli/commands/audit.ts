@@ -39,7 +39,7 @@ export function auditCommand(io: CliIo, argv: readonly string[], setExitCode: (c
     .option('--inventory-auth <header>', 'a "Name: value" header for the CMS read API, e.g. "Authorization: Basic …" (repeatable; or DRAFTLEAK_INVENTORY_AUTH, one per line); never sent anonymously, never written anywhere', collect)
     .option('--cms <name>', 'the CMS, when its fingerprints are not detected (wordpress)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['low', 'medium', 'high', 'critical', 'none']).default('low'))
-    .option('--max-items <n>', 'unpublished items the inventory collects at most (default 5000)', parseInteger('--max-items', 1, 1_000_000))
+    .option('--max-items <n>', 'unpublished items and files the inventory collects at most (default 5000)', parseInteger('--max-items', 1, 1_000_000))
     .option('--max-requests <n>', 'requests per identity (inventory, anonymous) (default 20000)', parseInteger('--max-requests', 1, 10_000_000))
     .option('--max-duration <seconds>', 'stop after this long and report what was verified, marked incomplete', parseInteger('--max-duration', 1, 7 * 24 * 3600))
     .option('--concurrency <n>', 'requests at once (default 4)', parseInteger('--concurrency', 1, 64))
