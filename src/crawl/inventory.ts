@@ -194,20 +194,24 @@ export class PublishedInventory {
   private readonly columns = new EntryColumns();
   /** The URLs held, in the order they came: the keys of the columns' rows. */
   private readonly byUrl = this.columns.rowOf;
-  private readonly slugSet = new Set<string>();
   private readonly idSet = new Set<string>();
   private readonly previews = new Set<string>();
   private readonly dates = new Map<string, string>();
-  /** Slug variants and ids of withdrawn URLs that another URL may still give (see withdraw). */
-  private readonly unsureSlugs = new Set<string>();
+  /** Ids of withdrawn URLs that another URL may still give (see withdraw). */
   private readonly unsureIds = new Set<string>();
+  /**
+   * The slugs of the URLs held, worked out when asked and kept until the URLs change. Kept for
+   * the whole crawl, as a set filled by add(), they were 2.9 MB at 50,000 URLs (the set's table
+   * and a string per slug), for the first 1,000 of them that rules are shown at its end.
+   */
+  private slugsHeld: Set<string> | undefined;
   /** URLs and ids left out because the inventory was full. */
   dropped = 0;
 
   constructor(readonly maxEntries: number = maxInventoryEntries) {}
 
   /**
-   * Adds a URL (normalised; ignored when not http(s)) with its dates, and derives slug and ids.
+   * Adds a URL (normalised; ignored when not http(s)) with its dates, and derives its ids.
    * A preview-shaped URL (Ghost /p/<uuid>/, ?preview=true, ?_ppp=...) is not published on
    * purpose even when a page links to it: it is set aside in previewLinks() instead.
    */
@@ -231,9 +235,8 @@ export class PublishedInventory {
     // Dates and titles are flat copies: a value sliced from a sitemap or feed text (a lastmod
     // with a time is 25 characters, past V8's 13 for a slice) would keep that whole text alive.
     this.columns.add(url, digitOf(input.source), this.sharedDate(input.lastmod), this.sharedDate(input.date), flat(input.title));
+    this.slugsHeld = undefined;
     // From the parse linkParts made: a sitemap of 50,000 entries was three URL parses each.
-    const slug = slugOfPath(parts.pathname);
-    if (slug) for (const variant of slugVariants(slug)) this.slugSet.add(variant);
     for (const id of idsOf(parts.pathname, parts.search)) this.addKnownId(id);
   }
 
@@ -277,35 +280,41 @@ export class PublishedInventory {
    * URL, and the slug and ids only it gave, leave the inventory. Rules then probe it as they
    * probe any id or slug the site does not publish.
    *
-   * Whether another URL still gives the slug or an id is settled on the next read, in one pass
+   * Slugs are worked out from the URLs held when asked. Whether another URL still gives an id
+   * is settled on the next read, in one pass
    * over the URLs held for every withdrawal since: checked here, each withdrawal was a pass of its
    * own, and a sitemap of 50,000 URLs listing 5,000 deleted posts took minutes (32 ms each).
    */
   withdraw(url: string): void {
     const normalized = normalizeUrl(url);
     if (normalized === undefined || !this.columns.delete(normalized)) return;
-    const parts = linkParts(normalized);
-    if (parts === undefined) return;
-    const slug = slugOfPath(parts.pathname);
-    if (slug) for (const variant of slugVariants(slug)) this.unsureSlugs.add(variant);
-    for (const id of idsOf(parts.pathname, parts.search)) this.unsureIds.add(id);
+    this.slugsHeld = undefined;
+    const { pathname, search } = pathAndQuery(normalized);
+    for (const id of idsOf(pathname, search)) this.unsureIds.add(id);
   }
 
-  /** Drops the withdrawn URLs' slugs and ids that no URL still held gives (see withdraw). */
+  /** Drops the withdrawn URLs' ids that no URL still held gives (see withdraw). */
   private settle(): void {
-    if (this.unsureSlugs.size === 0 && this.unsureIds.size === 0) return;
+    if (this.unsureIds.size === 0) return;
     for (const url of this.byUrl.keys()) {
-      const parts = linkParts(url);
-      if (parts === undefined) continue;
-      const slug = slugOfPath(parts.pathname);
-      if (slug) for (const variant of slugVariants(slug)) this.unsureSlugs.delete(variant);
-      for (const id of idsOf(parts.pathname, parts.search)) this.unsureIds.delete(id);
-      if (this.unsureSlugs.size === 0 && this.unsureIds.size === 0) break;
+      const { pathname, search } = pathAndQuery(url);
+      for (const id of idsOf(pathname, search)) this.unsureIds.delete(id);
+      if (this.unsureIds.size === 0) break;
     }
-    for (const slug of this.unsureSlugs) this.slugSet.delete(slug);
     for (const id of this.unsureIds) this.idSet.delete(id);
-    this.unsureSlugs.clear();
     this.unsureIds.clear();
+  }
+
+  /** The slugs (and their variants) of the URLs held. */
+  private slugs(): Set<string> {
+    if (this.slugsHeld !== undefined) return this.slugsHeld;
+    const slugs = new Set<string>();
+    for (const url of this.byUrl.keys()) {
+      const slug = slugOfPath(pathAndQuery(url).pathname);
+      if (slug) for (const variant of slugVariants(slug)) slugs.add(variant);
+    }
+    this.slugsHeld = slugs;
+    return slugs;
   }
 
   /**
@@ -323,8 +332,7 @@ export class PublishedInventory {
   }
 
   hasSlug(slug: string): boolean {
-    this.settle();
-    return this.slugSet.has(slug.toLowerCase().replace(/^\/+|\/+$/g, ''));
+    return this.slugs().has(slug.toLowerCase().replace(/^\/+|\/+$/g, ''));
   }
 
   hasId(id: string | number): boolean {
@@ -366,7 +374,7 @@ export class PublishedInventory {
     }
     return {
       entries,
-      slugs: [...this.slugSet].sort().slice(0, max),
+      slugs: [...this.slugs()].sort().slice(0, max),
       ids: [...this.idSet].sort().slice(0, max),
       previewLinks: this.previewLinks().slice(0, max),
     };
@@ -376,6 +384,18 @@ export class PublishedInventory {
     return this.listed(Number.POSITIVE_INFINITY);
   }
 
+}
+
+/**
+ * The path and query of a URL the inventory holds, read off its text: normalised, it is the
+ * origin, the path and the query, in that order (no user info, no fragment), so no parse is
+ * needed (50,000 of them were 50 ms at the end of a crawl).
+ */
+function pathAndQuery(normalized: string): { pathname: string; search: string } {
+  const pathStart = normalized.indexOf('/', normalized.indexOf('//') + 2);
+  if (pathStart < 0) return { pathname: '/', search: '' };
+  const queryStart = normalized.indexOf('?', pathStart);
+  return queryStart < 0 ? { pathname: normalized.slice(pathStart), search: '' } : { pathname: normalized.slice(pathStart, queryStart), search: normalized.slice(queryStart) };
 }
 
 /** The last non-empty path segment, decoded and lower-cased; undefined for the root. */

@@ -88,6 +88,25 @@ describe('PublishedInventory', () => {
     });
   });
 
+  it('reads a held URL\'s slug and ids off its text as a URL parse would, for any http(s) URL', () => {
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('', '/a-b.html', '/?p=12', '/node/7?x=%2F', '/caf%C3%A9/'), (base, tail) => {
+        const inventory = new PublishedInventory();
+        const url = `${base.replace(/[?#].*$/, '')}${tail}`;
+        inventory.add({ url, source: 'link' });
+        const held = inventory.entries()[0]?.url;
+        if (held === undefined) return; // not http(s), or preview-shaped
+        const slug = slugOf(held);
+        const variants = slug === undefined ? [] : [...new Set([slug, slug.replace(/\.(html?|php|aspx?)$/, '')])];
+        inventory.withdraw(held);
+        inventory.add({ url: held, source: 'sitemap' });
+        expect(inventory.listed(10).slugs).toEqual(variants.sort());
+        expect(inventory.listed(10).ids).toEqual([...new Set(idsFromUrl(held))].sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('reads ids and slugs from URL shapes, not from pagination', () => {
     expect(idsFromUrl('https://h/?page_id=2&attachment_id=15')).toEqual(['2', '15']);
     expect(idsFromUrl('https://h/page/2/')).toEqual([]);
