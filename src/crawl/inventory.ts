@@ -262,6 +262,8 @@ export class PublishedInventory {
     // Given again, not by a URL: settle() would not see it in the URLs it reads.
     this.unsureIds.delete(id);
     if (this.idSet.has(id)) return;
+    // A withdrawal not yet settled may have made room: settled first, only at the cap.
+    if (this.idSet.size >= maxInventoryIds && this.unsureIds.size > 0) this.settle();
     if (this.idSet.size >= maxInventoryIds) this.dropped++;
     else this.idSet.add(id);
   }

@@ -236,6 +236,17 @@ describe('links the site refuses to visitors', () => {
     expect(inventory.has('https://h/?p=12')).toBe(false);
   });
 
+  it('a withdrawal makes room under the id cap before it is settled', () => {
+    const inventory = new PublishedInventory();
+    inventory.add({ url: 'https://h/?p=7', source: 'link' });
+    for (let n = 1; n < 100_000; n++) inventory.addId(`guid-${n}`);
+    inventory.withdraw('https://h/?p=7');
+    inventory.add({ url: 'https://h/?p=8', source: 'link' });
+    expect(inventory.hasId(8)).toBe(true);
+    expect(inventory.hasId(7)).toBe(false);
+    expect(inventory.dropped).toBe(0);
+  });
+
   it('withdrawals settled on the next read answer as if each were settled at once, whatever comes between', () => {
     // The model settles each withdrawal on the spot, as the inventory once did (a pass over every
     // URL held per withdrawal); the inventory settles them on the next read.
