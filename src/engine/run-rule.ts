@@ -158,7 +158,9 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
   const verifyCalls = new Map<string, Promise<HttpResponse>>();
   let branches: Branch[] = [{ variables: {}, steps: {}, urls: [] }];
   const stepReads = stepReadsOf(rule);
-  const proof = { stepId: rule.steps.filter((step) => step.request?.verify !== true).at(-1)?.id, reject: rejectProof };
+  // By index, not id: nothing makes step ids unique, and an earlier step sharing the proving
+  // step's id must not be judged as a proof.
+  const provingIndex = rule.steps.findLastIndex((step) => step.request?.verify !== true);
 
   for (const [index, step] of rule.steps.entries()) {
     const source = stepSource?.(index);
@@ -170,7 +172,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         trace.push({ step: step.id, stopped: 'not sent: verifying a token with its vendor needs --verify-tokens' });
         branches = branches.map((branch) => ({ ...branch, verification: 'not-asked' }));
       } else {
-        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads, proof };
+        const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads, rejectProof: undefined };
         branches = await Promise.all(branches.map((branch) => verifyBranch(step, branch, context)));
       }
       break;
@@ -201,7 +203,7 @@ export async function runRule(rule: Rule, { target, transport: runTransport, sit
         forks.push({ ...carried(branch), variables: withEntry(branch.variables, step.for_each.as, item) });
       }
     }
-    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads, proof };
+    const context: StepContext = { rule, base, site, transport, failures, trace, outOfScope, budget, paginationCapped, verifyCalls, keepTrace, stepReads, rejectProof: index === provingIndex ? rejectProof : undefined };
     // The last step's answers are not held while this one runs: the forks carry what they read.
     branches = [];
     const firstPages = await branchSlots.map(forks, (branch) => runStep(step, branch, context));
@@ -265,12 +267,13 @@ interface StepContext {
   /** What later expressions read of each step's answer: the rest is not carried. */
   stepReads: StepReads;
   /**
-   * The step whose answers prove the findings (the last one that is not a token's verify call),
-   * and the check that may reject such an answer as this host's not-found or catch-all page.
-   * Checked as each answer matches, not when the rule ends: a catch-all site answering every
-   * probe with a 5 MiB page had each matched branch hold its page until the last branch came.
+   * On the step whose answers prove the findings (the last one that is not a token's verify
+   * call), the check that may reject such an answer as this host's not-found or catch-all page;
+   * undefined on the others. Checked as each answer matches, not when the rule ends: a catch-all
+   * site answering every probe with a 5 MiB page had each matched branch hold its page until the
+   * last branch came.
    */
-  proof: { stepId: string | undefined; reject: ((response: HttpResponse) => string | undefined) | undefined };
+  rejectProof: ((response: HttpResponse) => string | undefined) | undefined;
 }
 
 /**
@@ -512,7 +515,7 @@ function readDocument(step: Step, branch: Branch, reading: DiscoveredDocument, c
 }
 
 /** Extractors and matchers of one step on the answer it got (or the document it read). */
-function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace, keepTrace, stepReads, proof }: StepContext): Branch | null {
+function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response: HttpResponse, { rule, base, site, failures, trace, keepTrace, stepReads, rejectProof }: StepContext): Branch | null {
   const current = toResponseDocument(response);
   const early = step.match !== undefined && step.extract.length > 0 ? missBeforeExtraction(step.match, current) : undefined;
   if (early !== undefined) {
@@ -550,8 +553,8 @@ function evaluateStep(step: Step, branch: Branch, request: HttpRequest, response
       return null;
     }
   }
-  if (step.id === proof.stepId) {
-    const rejected = proof.reject?.(response);
+  if (rejectProof !== undefined) {
+    const rejected = rejectProof(response);
     if (rejected !== undefined) {
       trace.push({ step: 'finding', url: response.url, status: response.status, stopped: `finding dropped: ${rejected}` });
       return null;

@@ -124,6 +124,28 @@ finding:
     expect(outcome.trace).toContainEqual({ step: 'finding', url: `${target}/item/2`, status: 200, stopped: 'finding dropped: looks like the catch-all page' });
   });
 
+  it('judges only the proving step\'s answers, even when an earlier step shares its id', async () => {
+    // Nothing makes step ids unique; the proving step is the last one, by place.
+    const sameIds = rule(`steps:
+  - id: s
+    request: { path: /list }
+    extract: [{ name: ids, json: "json.ids" }]
+  - id: s
+    for_each: { in: ids, as: entry }
+    request: { path: "/item/{{entry}}" }
+    match: { status: 200 }
+finding:
+  message: "item {{entry}} is readable"
+`);
+    const transport = new MswTransport([
+      http.get(`${target}/list`, () => HttpResponse.json({ ids: [1, 2, 3], page: 'the catch-all page' })),
+      http.get(`${target}/item/:id`, ({ params }) => HttpResponse.text(params['id'] === '2' ? 'the catch-all page' : `item ${String(params['id'])}`)),
+    ]);
+    const rejectProof = (response: { body: string }): string | undefined => (response.body.includes('catch-all') ? 'looks like the catch-all page' : undefined);
+    const outcome = await runRule(sameIds, { target, transport, rejectProof });
+    expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/item/1`, `${target}/item/3`]);
+  });
+
   it('records a failed probe and still finishes the other branches', async () => {
     const forEach = rule(`steps:
   - id: item
