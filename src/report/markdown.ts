@@ -170,12 +170,51 @@ function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
   return lines.join('\n');
 }
 
+/**
+ * The last resort, when even ten rows a target do not fit (a scan of a few hundred targets):
+ * one row per target, those with the most severe findings first, as many as fit.
+ */
+function renderTargetRows(scan: ScanResult): string {
+  const findings = scan.targets.flatMap((target) => target.findings);
+  const failures = scan.targets.reduce((sum, target) => sum + target.failures.length, 0);
+  const head = ['## draftleak report', '', `**${summaryLine(findings, failures)}** on ${plural(scan.targets.length, 'target')}`, ''];
+  if (scan.stopped !== undefined) head.push(`> [!WARNING]`, `> The scan was stopped (${markdownText(scan.stopped)}): this report holds what was found so far.`, '');
+  const incomplete = scan.targets.filter((target) => target.incomplete !== undefined).length;
+  if (incomplete > 0) head.push(`> [!WARNING]`, `> ${plural(incomplete, 'target')} not fully scanned: not a clean result.`, '');
+  if (scan.insecure === true) head.push('> TLS certificates were not verified (`--insecure`).', '');
+  appendAll(head, severityTable(findings));
+  head.push('', '> [!NOTE]', '> Shortened to fit a pull-request comment (one row per target); the SARIF, JSON or HTML report of this scan has everything.', '');
+  head.push(row(['Target', ...severitiesDescending.map((severity) => severityLabel[severity]), 'Failed probes', 'Result']), row([':--', ...severitiesDescending.map(() => '--:'), '--:', ':--']));
+  const rank = (target: TargetResult): number[] => {
+    const counts = countBySeverity(target.findings);
+    return severitiesDescending.map((severity) => counts[severity]);
+  };
+  const ordered = scan.targets
+    .map((target, index) => ({ target, index, rank: rank(target) }))
+    .sort((a, b) => {
+      for (let at = 0; at < a.rank.length; at++) if ((a.rank[at] as number) !== (b.rank[at] as number)) return (b.rank[at] as number) - (a.rank[at] as number);
+      return a.index - b.index;
+    });
+  const tail = (left: number): string[] => [...(left > 0 ? ['', `… and ${plural(left, 'more target')} in the SARIF, JSON or HTML report.`] : []), '', `<sub>${escapeHtml(`${scan.tool.name} ${scan.tool.version}`)}</sub>`, ''];
+  // Room for the longest tail, so the rows stop where the whole still fits.
+  let size = head.join('\n').length + tail(scan.targets.length).join('\n').length + 1;
+  const rows: string[] = [];
+  for (const { target, rank: counts } of ordered) {
+    const status = targetStatus(target);
+    const result = target.findings.length > 0 ? 'exposed' : target.incomplete !== undefined ? 'not fully scanned' : status.clean ? 'clean' : 'not a clean result';
+    const line = row([markdownCode(target.target, true), ...counts.map(String), String(status.failedProbes), result]);
+    if (size + line.length + 1 > markdownCommentLimit) break;
+    size += line.length + 1;
+    rows.push(line);
+  }
+  return [...head, ...rows, ...tail(scan.targets.length - rows.length)].join('\n');
+}
+
 export function renderMarkdown(result: ScanResult): string {
   const scan = sanitizeScanResult(result);
-  let text = '';
   for (const [index, detail] of levels.entries()) {
-    text = render(scan, detail, index > 0);
+    const text = render(scan, detail, index > 0);
     if (text.length <= markdownCommentLimit) return text;
   }
-  return text;
+  return renderTargetRows(scan);
 }

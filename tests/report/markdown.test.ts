@@ -6,6 +6,7 @@ import type { Finding, TargetResult } from '../../src/core/finding.js';
 import { markdownCommentLimit, renderMarkdown } from '../../src/report/markdown.js';
 import { cleanTarget, leakyTarget, scanResult } from './fixtures.js';
 import { hostile, hostileScan } from './hostile-fixture.js';
+import { manyTargets } from './large-scan.js';
 
 /**
  * The markdown is read as GitHub reads a comment or a job summary: CommonMark with the GFM
@@ -120,6 +121,26 @@ describe('renderMarkdown size', () => {
     expect(huge).toContain('… and 1950 more findings in the SARIF, JSON or HTML report.');
     const small = renderMarkdown(scanResult());
     expect(small).not.toContain('Shortened');
+  });
+
+  it('fits a scan of a thousand targets as one row a target, the exposed ones first', () => {
+    const scan = manyTargets(1000);
+    // Two targets late in the list have findings; one was not fully scanned.
+    scan.targets[990] = { ...scan.targets[990]!, findings: leakyTarget.findings };
+    scan.targets[995] = { ...scan.targets[995]!, findings: [leakyTarget.findings[1]!] };
+    scan.targets[3] = { ...scan.targets[3]!, incomplete: 'stopped at its budget' };
+    const text = renderMarkdown(scan);
+    expect(text.length).toBeLessThanOrEqual(markdownCommentLimit);
+    expect(text).toContain('Shortened to fit a pull-request comment (one row per target)');
+    expect(text).toContain('1 target not fully scanned: not a clean result.');
+    const $ = asGitHub(text);
+    const rows = $('table').last().find('tbody tr');
+    const first = rows.map((_, tr) => $(tr).find('td').first().text()).get().slice(0, 2);
+    expect(first).toEqual([scan.targets[990]!.target, scan.targets[995]!.target]);
+    expect(rows.eq(0).find('td').last().text()).toBe('exposed');
+    expect(rows.filter((_, tr) => $(tr).find('td').last().text() === 'not fully scanned')).toHaveLength(1);
+    const match = /… and (\d+) more targets in the SARIF, JSON or HTML report\./.exec(text);
+    expect(Number(match?.[1]) + rows.length).toBe(1000);
   });
 
   it('fits a struggling site\'s thousands of failed probes, counting the rows left out by code', () => {
