@@ -43,3 +43,10 @@ export function addToGroup<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (group === undefined) map.set(key, [value]);
   else group.push(value);
 }
+
+/** The items of `list` by key, each group in the list's order (addToGroup for each item). */
+export function groupBy<K, T>(list: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of list) addToGroup(groups, keyOf(item), item);
+  return groups;
+}

@@ -88,11 +88,6 @@ function withSource(digits: number, source: InventorySource): number {
 }
 
 /**
- * The inventory's entries as columns: a row number per URL and an array per field, not an object
- * per entry. Objects of five fields held 1.5 MiB more at 50,000 entries than these columns did
- * (dense then, every column a slot per row).
- */
-/**
  * A column of optional values that takes no memory until a row has one, and then only up to the
  * last row that has: a site's sitemap may give no lastmod, and most URLs have no feed or JSON-LD
  * date or title (at 50,000 pages, two columns of nothing but undefined were 0.8 MB).
@@ -121,6 +116,11 @@ class OptionalColumn {
   }
 }
 
+/**
+ * The inventory's entries as columns: a row number per URL and an array per field, not an object
+ * per entry. Objects of five fields held 1.5 MiB more at 50,000 entries than these columns did
+ * (dense then, every column a slot per row).
+ */
 class EntryColumns {
   /** The row of each URL held, in the order the URLs came (a Map keeps insertion order). */
   readonly rowOf = new Map<string, number>();
@@ -282,10 +282,10 @@ export class PublishedInventory {
    * URL, and the slug and ids only it gave, leave the inventory. Rules then probe it as they
    * probe any id or slug the site does not publish.
    *
-   * Slugs are worked out from the URLs held when asked. Whether another URL still gives an id
-   * is settled on the next read, in one pass
-   * over the URLs held for every withdrawal since: checked here, each withdrawal was a pass of its
-   * own, and a sitemap of 50,000 URLs listing 5,000 deleted posts took minutes (32 ms each).
+   * Slugs are worked out from the URLs held when asked. Whether another URL still gives an id is
+   * settled on the next read, in one pass over the URLs held for every withdrawal since: checked
+   * here, each withdrawal was a pass of its own, and a sitemap of 50,000 URLs listing 5,000
+   * deleted posts took minutes (32 ms each).
    */
   withdraw(url: string): void {
     const normalized = normalizeUrl(url);

@@ -1,4 +1,5 @@
 import type { Finding, ProbeFailure, TargetResult } from '../core/finding.js';
+import { groupBy } from '../core/objects.js';
 import type { ScanResult } from '../core/scan-result.js';
 import { sanitizeScanResult } from './sanitize.js';
 import { sortFailures, sortFindings } from './order.js';
@@ -51,17 +52,6 @@ function testCase(target: TargetResult, ruleId: string, rules: RuleIndex, findin
   ];
   const open = `<testcase classname="${attr(`draftleak.${rule.cms[0] ?? 'generic'}`)}" name="${attr(`${ruleId}: ${rule.name}`)}" file="${attr(target.target)}" time="0"`;
   return children.length === 0 ? `${open}/>` : `${open}>${children.join('')}</testcase>`;
-}
-
-function groupBy<T>(list: readonly T[], keyOf: (item: T) => string | undefined): Map<string | undefined, T[]> {
-  const groups = new Map<string | undefined, T[]>();
-  for (const item of list) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
 }
 
 function suite(target: TargetResult, rules: RuleIndex, index: number): { xml: string; tests: number; failures: number; errors: number; skipped: number } {

@@ -145,8 +145,8 @@ function remediationBlock(result: ScanResult): string[] {
   return lines;
 }
 
-function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
-  const rules = indexRules(scan.rules);
+/** The report's opening, the same at every level of detail: counts, warnings, severities. */
+function reportHead(scan: ScanResult): string[] {
   const findings = scan.targets.flatMap((target) => target.findings);
   const failures = scan.targets.reduce((sum, target) => sum + target.failures.length, 0);
   const lines = ['## draftleak report', '', `**${summaryLine(findings, failures)}** on ${plural(scan.targets.length, 'target')}`, ''];
@@ -154,7 +154,18 @@ function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
   const incomplete = scan.targets.filter((target) => target.incomplete !== undefined).length;
   if (incomplete > 0) lines.push(`> [!WARNING]`, `> ${plural(incomplete, 'target')} not fully scanned: not a clean result.`, '');
   if (scan.insecure === true) lines.push('> TLS certificates were not verified (`--insecure`).', '');
-  lines.push(...severityTable(findings), '');
+  appendAll(lines, severityTable(findings));
+  lines.push('');
+  return lines;
+}
+
+function footer(scan: ScanResult): string {
+  return `<sub>${escapeHtml(`${scan.tool.name} ${scan.tool.version}`)}</sub>`;
+}
+
+function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
+  const rules = indexRules(scan.rules);
+  const lines = reportHead(scan);
   const blocks = scan.targets.map((target) => targetBlock(target, rules, detail));
   if (shortened) {
     const why = [
@@ -166,7 +177,7 @@ function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
   }
   for (const block of blocks) appendAll(lines, block.lines);
   appendAll(lines, remediationBlock(scan));
-  lines.push(`<sub>${escapeHtml(`${scan.tool.name} ${scan.tool.version}`)}</sub>`, '');
+  lines.push(footer(scan), '');
   return lines.join('\n');
 }
 
@@ -175,31 +186,20 @@ function render(scan: ScanResult, detail: Detail, shortened: boolean): string {
  * one row per target, those with the most severe findings first, as many as fit.
  */
 function renderTargetRows(scan: ScanResult): string {
-  const findings = scan.targets.flatMap((target) => target.findings);
-  const failures = scan.targets.reduce((sum, target) => sum + target.failures.length, 0);
-  const head = ['## draftleak report', '', `**${summaryLine(findings, failures)}** on ${plural(scan.targets.length, 'target')}`, ''];
-  if (scan.stopped !== undefined) head.push(`> [!WARNING]`, `> The scan was stopped (${markdownText(scan.stopped)}): this report holds what was found so far.`, '');
-  const incomplete = scan.targets.filter((target) => target.incomplete !== undefined).length;
-  if (incomplete > 0) head.push(`> [!WARNING]`, `> ${plural(incomplete, 'target')} not fully scanned: not a clean result.`, '');
-  if (scan.insecure === true) head.push('> TLS certificates were not verified (`--insecure`).', '');
-  appendAll(head, severityTable(findings));
-  head.push('', '> [!NOTE]', '> Shortened to fit a pull-request comment (one row per target); the SARIF, JSON or HTML report of this scan has everything.', '');
+  const head = reportHead(scan);
+  head.push('> [!NOTE]', '> Shortened to fit a pull-request comment (one row per target); the SARIF, JSON or HTML report of this scan has everything.', '');
   head.push(row(['Target', ...severitiesDescending.map((severity) => severityLabel[severity]), 'Failed probes', 'Result']), row([':--', ...severitiesDescending.map(() => '--:'), '--:', ':--']));
-  const rank = (target: TargetResult): number[] => {
+  // Most critical findings first, then most high, and so on; the scan's order among equals.
+  const ordered = scan.targets.map((target) => {
     const counts = countBySeverity(target.findings);
-    return severitiesDescending.map((severity) => counts[severity]);
-  };
-  const ordered = scan.targets
-    .map((target, index) => ({ target, index, rank: rank(target) }))
-    .sort((a, b) => {
-      for (let at = 0; at < a.rank.length; at++) if ((a.rank[at] as number) !== (b.rank[at] as number)) return (b.rank[at] as number) - (a.rank[at] as number);
-      return a.index - b.index;
-    });
-  const tail = (left: number): string[] => [...(left > 0 ? ['', `… and ${plural(left, 'more target')} in the SARIF, JSON or HTML report.`] : []), '', `<sub>${escapeHtml(`${scan.tool.name} ${scan.tool.version}`)}</sub>`, ''];
+    return { target, counts: severitiesDescending.map((severity) => counts[severity]) };
+  });
+  ordered.sort((a, b) => a.counts.reduce((order, count, at) => order || (b.counts[at] as number) - count, 0));
+  const tail = (left: number): string[] => [...(left > 0 ? ['', `… and ${plural(left, 'more target')} in the SARIF, JSON or HTML report.`] : []), '', footer(scan), ''];
   // Room for the longest tail, so the rows stop where the whole still fits.
   let size = head.join('\n').length + tail(scan.targets.length).join('\n').length + 1;
   const rows: string[] = [];
-  for (const { target, rank: counts } of ordered) {
+  for (const { target, counts } of ordered) {
     const status = targetStatus(target);
     const result = target.findings.length > 0 ? 'exposed' : target.incomplete !== undefined ? 'not fully scanned' : status.clean ? 'clean' : 'not a clean result';
     const line = row([markdownCode(target.target, true), ...counts.map(String), String(status.failedProbes), result]);

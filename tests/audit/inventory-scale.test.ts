@@ -4,7 +4,7 @@ import type { AdapterContext } from '../../src/audit/adapters/adapter.js';
 import { wordpressAdapter } from '../../src/audit/adapters/wordpress.js';
 import { auditFinding } from '../../src/audit/audit-findings.js';
 import type { RouteVerdict } from '../../src/audit/types.js';
-import { addToGroup, appendAll } from '../../src/core/objects.js';
+import { addToGroup, appendAll, groupBy } from '../../src/core/objects.js';
 
 const origin = 'http://127.0.0.1:9';
 
@@ -69,10 +69,11 @@ describe('list helpers for inventories of any size', () => {
     expect(target.at(-1)).toBe(199_999);
   });
 
-  it('addToGroup groups in place, in the order values came', () => {
+  it('addToGroup and groupBy group in place, in the order values came', () => {
     const groups = new Map<string, number[]>();
     for (const [key, value] of [['a', 1], ['b', 2], ['a', 3]] as const) addToGroup(groups, key, value);
     expect([...groups]).toEqual([['a', [1, 3]], ['b', [2]]]);
+    expect([...groupBy(['ab', 'b', 'ac', undefined, 'a'], (word) => word?.[0])]).toEqual([['a', ['ab', 'ac', 'a']], ['b', ['b']], [undefined, [undefined]]]);
   });
 });
 

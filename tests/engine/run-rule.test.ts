@@ -41,6 +41,30 @@ finding:
   'baseline-vs-preview',
 );
 
+/** A list step, then a probe of each item the list names: the step ids are the caller's. */
+function listThenItems(listId: string, itemId: string): Rule {
+  return rule(`steps:
+  - id: ${listId}
+    request: { path: /list }
+    extract: [{ name: ids, json: "json.ids" }]
+  - id: ${itemId}
+    for_each: { in: ids, as: entry }
+    request: { path: "/item/{{entry}}" }
+    match: { status: 200 }
+finding:
+  message: "item {{entry}} is readable"
+`);
+}
+
+/** Items 1 and 3 answer themselves, item 2 the catch-all page; the list holds that text too. */
+const catchAllItemSite = [
+  // Only the proving step's answers are judged, so the list's text does not count.
+  http.get(`${target}/list`, () => HttpResponse.json({ ids: [1, 2, 3], page: 'the catch-all page' })),
+  http.get(`${target}/item/:id`, ({ params }) => HttpResponse.text(params['id'] === '2' ? 'the catch-all page' : `item ${String(params['id'])}`)),
+];
+
+const refuseCatchAll = (response: { body: string }): string | undefined => (response.body.includes('catch-all') ? 'looks like the catch-all page' : undefined);
+
 describe('runRule', () => {
   it('compares a baseline with a probe and names only the items the probe adds', async () => {
     const transport = new MswTransport([
@@ -90,17 +114,6 @@ finding:
   });
 
   it('drops a proof rejectProof refuses as each answer matches, and asks it only of the proving step', async () => {
-    const forEach = rule(`steps:
-  - id: list
-    request: { path: /list }
-    extract: [{ name: ids, json: "json.ids" }]
-  - id: item
-    for_each: { in: ids, as: entry }
-    request: { path: "/item/{{entry}}" }
-    match: { status: 200 }
-finding:
-  message: "item {{entry}} is readable"
-`);
     const events: string[] = [];
     class LoggingTransport extends MswTransport {
       override async send(request: Parameters<Transport['send']>[0]) {
@@ -108,17 +121,12 @@ finding:
         return super.send(request);
       }
     }
-    const transport = new LoggingTransport([
-      // The list is itself the catch-all text: only the proving step's answers are judged.
-      http.get(`${target}/list`, () => HttpResponse.json({ ids: [1, 2, 3], page: 'the catch-all page' })),
-      http.get(`${target}/item/:id`, ({ params }) => HttpResponse.text(params['id'] === '2' ? 'the catch-all page' : `item ${String(params['id'])}`)),
-    ]);
     const rejectProof = (response: { url: string; body: string }): string | undefined => {
       events.push(`check ${new URL(response.url).pathname}`);
-      return response.body.includes('catch-all') ? 'looks like the catch-all page' : undefined;
+      return refuseCatchAll(response);
     };
     // One branch at a time, so the order shows when each answer is judged.
-    const outcome = await runRule(forEach, { target, transport, rejectProof, branchSlots: new BranchSlots(1) });
+    const outcome = await runRule(listThenItems('list', 'item'), { target, transport: new LoggingTransport(catchAllItemSite), rejectProof, branchSlots: new BranchSlots(1) });
     expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/item/1`, `${target}/item/3`]);
     expect(events).toEqual(['send /list', 'send /item/1', 'check /item/1', 'send /item/2', 'check /item/2', 'send /item/3', 'check /item/3']);
     expect(outcome.trace).toContainEqual({ step: 'finding', url: `${target}/item/2`, status: 200, stopped: 'finding dropped: looks like the catch-all page' });
@@ -126,23 +134,7 @@ finding:
 
   it('judges only the proving step\'s answers, even when an earlier step shares its id', async () => {
     // Nothing makes step ids unique; the proving step is the last one, by place.
-    const sameIds = rule(`steps:
-  - id: s
-    request: { path: /list }
-    extract: [{ name: ids, json: "json.ids" }]
-  - id: s
-    for_each: { in: ids, as: entry }
-    request: { path: "/item/{{entry}}" }
-    match: { status: 200 }
-finding:
-  message: "item {{entry}} is readable"
-`);
-    const transport = new MswTransport([
-      http.get(`${target}/list`, () => HttpResponse.json({ ids: [1, 2, 3], page: 'the catch-all page' })),
-      http.get(`${target}/item/:id`, ({ params }) => HttpResponse.text(params['id'] === '2' ? 'the catch-all page' : `item ${String(params['id'])}`)),
-    ]);
-    const rejectProof = (response: { body: string }): string | undefined => (response.body.includes('catch-all') ? 'looks like the catch-all page' : undefined);
-    const outcome = await runRule(sameIds, { target, transport, rejectProof });
+    const outcome = await runRule(listThenItems('s', 's'), { target, transport: new MswTransport(catchAllItemSite), rejectProof: refuseCatchAll });
     expect(outcome.findings.map((finding) => finding.url)).toEqual([`${target}/item/1`, `${target}/item/3`]);
   });
 

@@ -1,7 +1,7 @@
 import type { ItemRoute, UnpublishedItem } from '../types.js';
 import { InventoryHttpError } from '../inventory-client.js';
 import type { AdapterContext, Inventory, InventoryAdapter } from './adapter.js';
-import { addToGroup, appendAll } from '../../core/objects.js';
+import { appendAll, groupBy } from '../../core/objects.js';
 
 // Payload 3 REST API with an API key (Authorization: <auth-collection-slug> API-Key <key>, e.g.
 // "users API-Key 1b2c..."; the collection needs auth.useAPIKey).
@@ -235,8 +235,7 @@ async function classify(context: AdapterContext, slug: string, drafts: Array<{ i
 
 /** The latest version's id of each document (readVersions); none when the key may not read them. */
 async function latestVersions(context: AdapterContext, documents: DraftDoc[], notes: string[]): Promise<void> {
-  const bySlug = new Map<string, DraftDoc[]>();
-  for (const document of documents) addToGroup(bySlug, document.collection, document);
+  const bySlug = groupBy(documents, (document) => document.collection);
   for (const [slug, docs] of bySlug) {
     const byId = new Map(docs.map((document) => [document.id, document]));
     try {
@@ -340,8 +339,7 @@ function uploadRef(doc: Record<string, unknown>, origin: string): UploadRef | un
  */
 async function filesOf(context: AdapterContext, documents: DraftDoc[], slugs: string[], globals: string[], room: number, partial: (reason: string) => void): Promise<UnpublishedItem[]> {
   const candidates = new Map<string, { upload: UploadRef; parent: DraftDoc }>();
-  const bySlug = new Map<string, DraftDoc[]>();
-  for (const document of documents) addToGroup(bySlug, document.collection, document);
+  const bySlug = groupBy(documents, (document) => document.collection);
   for (const [slug, docs] of bySlug) {
     const byId = new Map(docs.map((document) => [document.id, document]));
     for (let start = 0; start < docs.length; start += idsPerQuery) {
